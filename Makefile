@@ -1,0 +1,99 @@
+# slotbench - measures what __slots__ buys on real CPython objects.
+#
+# Knobs (make VAR=value):
+#   PYTHON    interpreter to embed (default: Debian's /usr/bin/python3);
+#             another one builds into build/py<version>/ with an rpath
+#   CFLAGS    optimization and debug flags (warnings are in CWARNS)
+#   SANITIZE  1 to build with AddressSanitizer + UBSan (see check-sanitize)
+#   V         1 to show full compiler command lines
+#   ARGS      extra arguments for `make bench`, e.g. ARGS="--n 2000000"
+#
+# Targets:
+#   all (default)   build the harness (installs missing packages first)
+#   bench           run the default suite and print the table  (~5 min)
+#   test            build and run every test                    (~2 min)
+#   clean           remove build directories
+
+PYTHON ?= /usr/bin/python3
+CC ?= gcc
+CXX ?= g++
+CFLAGS ?= -O2 -g
+CXXFLAGS ?= -O2 -g
+# snprintf truncation is how the harness bounds paths and messages, by design.
+CWARNS = -std=c11 -Wall -Wextra -Werror -Wno-format-truncation
+CXXWARNS = -std=c++17 -Wall -Wextra -Werror
+ROOT := $(CURDIR)
+
+ifeq ($(PYTHON),/usr/bin/python3)
+  BUILD ?= build
+  PY_CFLAGS = $(shell pkg-config --cflags python3-embed)
+  PY_LIBS = $(shell pkg-config --libs python3-embed)
+else
+  PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null)
+  ifeq ($(PYVER),)
+    $(error PYTHON=$(PYTHON) does not run: give the path of a python3 executable)
+  endif
+  BUILD ?= build/py$(PYVER)
+  PY_LIBDIR = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR"))')
+  PY_CFLAGS = $(shell $(PYTHON)-config --includes)
+  PY_LIBS = $(shell $(PYTHON)-config --ldflags --embed) -Wl,-rpath,$(PY_LIBDIR)
+endif
+
+ifeq ($(SANITIZE),1)
+  SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -DSB_SANITIZE
+  BUILD = build-sanitize
+endif
+
+DEP_CFLAGS = $(shell pkg-config --cflags jansson benchmark)
+DEP_LIBS = $(shell pkg-config --libs jansson benchmark) -lpthread -lm
+GIT_REV := $(shell git -C $(ROOT) describe --always --dirty 2>/dev/null || echo unknown)
+DEFS = -DSB_ROOT='"$(ROOT)"' -DSB_GIT_REV='"$(GIT_REV)"' \
+       -DSB_BENCHMARK_VERSION='"$(shell pkg-config --modversion benchmark)"'
+
+C_SRCS = $(wildcard harness/*.c)
+OBJS = $(patsubst harness/%.c,$(BUILD)/%.o,$(C_SRCS)) $(BUILD)/gbench.o
+BIN = $(BUILD)/slotbench
+
+ifeq ($(V),1)
+  Q =
+else
+  Q = @
+endif
+
+.PHONY: all deps binary bench test clean
+
+all: deps
+	@$(MAKE) --no-print-directory binary
+
+# Install missing system packages (apt-get as root), or say how to.
+deps:
+	@sh harness/deps.sh
+
+binary: $(BIN)
+
+$(BUILD)/%.o: harness/%.c harness/*.h | $(BUILD)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CWARNS) $(CFLAGS) $(SAN_FLAGS) $(PY_CFLAGS) $(DEP_CFLAGS) $(DEFS) -c $< -o $@
+
+$(BUILD)/gbench.o: harness/gbench.cc harness/gbench.h | $(BUILD)
+	@$(if $(Q),echo "  CXX     $<")
+	$(Q)$(CXX) $(CXXWARNS) $(CXXFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) $(DEFS) -c $< -o $@
+
+$(BIN): $(OBJS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CXX) $(SAN_FLAGS) -o $@ $(OBJS) $(PY_LIBS) $(DEP_LIBS)
+
+$(BUILD):
+	@mkdir -p $@
+
+# Run the default suite (every scenario, memory and timing) and print the
+# table: about 5 minutes on a 2-core machine.
+bench: all
+	$(BIN) run $(ARGS)
+
+# Build and run every test; ends with "N passed, N failed".  About 2 minutes.
+test: all
+	@/usr/bin/python3 tests/run.py --bin $(BIN)
+
+clean:
+	rm -rf build build-sanitize

@@ -1,0 +1,297 @@
+/* memory.c - builds N instances of one variant and measures what they cost,
+ * three ways, without ever touching an instance's __dict__.
+ *
+ * The sequence, in one fresh process per variant and mode:
+ *
+ *   gc.disable()                 collections cannot free anything here and
+ *                                would only add noise; policy is recorded
+ *   container = [None] * N       allocated and touched before the baseline
+ *                                so its pages are not counted
+ *   warm-up: 1000 instances      kept alive; sizes the class's shared keys
+ *   gc.collect(); baseline       RSS (statm) + allocator accounting, or
+ *                                tracemalloc's traced bytes
+ *   create N, sampling RSS       ~200 samples of (instances, RSS, seconds)
+ *   after                        same readings; difference / N
+ *   free everything; gc.collect  RSS after free: what went back to the OS
+ *
+ * "allocated" is pymalloc's own count of bytes in allocated blocks (each
+ * object at its 16-byte size class) plus glibc's for blocks above pymalloc's
+ * 512-byte limit.  "requested" comes from tracemalloc, in its own process
+ * because tracing slows creation and costs memory of its own. */
+#include "memory.h"
+#include "sysmem.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Exported by libpython 3.8-3.13 but declared in public headers only in
+ * some versions. */
+extern int _PyObject_DebugMallocStats(FILE *out);
+
+#define TIMELINE_SAMPLES 200
+
+long long
+memory_pymalloc_allocated(void)
+{
+    char *text = NULL;
+    size_t len = 0;
+    long long v = -1;
+    FILE *f = open_memstream(&text, &len);
+    if (f == NULL) {
+        return -1;
+    }
+    int used = _PyObject_DebugMallocStats(f);
+    fclose(f);
+    if (used) {
+        const char *key = "# bytes in allocated blocks";
+        char *p = strstr(text, key);
+        if (p) {
+            p = strchr(p, '=');
+            v = 0;
+            for (p = p ? p + 1 : NULL; p && *p && *p != '\n'; p++) {
+                if (*p >= '0' && *p <= '9') {
+                    v = v * 10 + (*p - '0');
+                }
+            }
+        }
+    }
+    free(text);
+    return v;
+}
+
+/* Allocator accounting: pymalloc's blocks plus glibc's.  pymalloc takes its
+ * arenas with mmap, not malloc, so the two never count the same bytes.  The
+ * memstream buffer above is freed before glibc is asked. */
+static long long
+allocated_now(void)
+{
+    long long py = memory_pymalloc_allocated();
+    long long c = sysmem_malloc_in_use();
+    return (py < 0 ? 0 : py) + c;
+}
+
+/* A new instance for index i (new reference), or NULL with an exception. */
+static PyObject *
+make_instance(scenario *sc, PyObject *factory, long long i, int unique)
+{
+    if (!unique) {
+        return PyObject_Call(factory, sc->args, sc->kwargs);
+    }
+    PyObject *args = PyObject_CallFunction(sc->unique_args, "n",
+                                           (Py_ssize_t)i);
+    if (args == NULL) {
+        return NULL;
+    }
+    if (!PyTuple_Check(args)) {
+        PyErr_Format(PyExc_TypeError, "unique_args(%lld) returned %s, not "
+                     "a tuple", i, Py_TYPE(args)->tp_name);
+        Py_DECREF(args);
+        return NULL;
+    }
+    PyObject *obj = PyObject_Call(factory, args, sc->kwargs);
+    Py_DECREF(args);
+    return obj;
+}
+
+/* Call gc.<method>(); -1 with a message on failure. */
+static int
+gc_call(PyObject *gc, const char *method, char *err)
+{
+    PyObject *r = PyObject_CallMethod(gc, method, NULL);
+    if (r == NULL) {
+        return interp_exc(err, "calling gc.%s()", method);
+    }
+    Py_DECREF(r);
+    return 0;
+}
+
+/* tracemalloc.get_traced_memory()[0], or -1 with a message. */
+static long long
+traced_now(PyObject *tracemalloc, char *err)
+{
+    PyObject *r = PyObject_CallMethod(tracemalloc, "get_traced_memory", NULL);
+    long long v = -1;
+    if (r == NULL || !PyTuple_Check(r) || PyTuple_GET_SIZE(r) < 1) {
+        Py_XDECREF(r);
+        interp_exc(err, "reading tracemalloc.get_traced_memory()");
+        return -1;
+    }
+    v = PyLong_AsLongLong(PyTuple_GET_ITEM(r, 0));
+    Py_DECREF(r);
+    if (v < 0 && PyErr_Occurred()) {
+        interp_exc(err, "reading tracemalloc.get_traced_memory()");
+        return -1;
+    }
+    return v;
+}
+
+static void
+progress(const char *what, long long done, long long n, int final)
+{
+    static int tty = -1;
+    if (tty < 0) {
+        tty = isatty(STDERR_FILENO);
+    }
+    if (!tty) {
+        return;
+    }
+    fprintf(stderr, "\r  %s: %lld/%lld instances%s", what, done, n,
+            final ? "\r\033[K" : "");
+}
+
+json_t *
+memory_measure(scenario *sc, int vi, long long n, int unique,
+               memory_mode mode, char *err)
+{
+    scenario_variant *v = &sc->variants[vi];
+    PyObject *gc = NULL, *tracemalloc = NULL, *container = NULL, *warm = NULL;
+    json_t *out = NULL, *timeline = NULL;
+    /* Samples go to a fixed array: allocating JSON inside the loop would be
+     * counted as the instances' memory. */
+    struct { long long instances, rss; double seconds; }
+        samples[TIMELINE_SAMPLES + 2];
+    size_t nsamples = 0;
+    long long rss0 = 0, rss1 = 0, alloc0 = 0, alloc1 = 0, traced0 = 0,
+              traced1 = 0, step;
+    double t0, t1;
+    char what[200];
+
+    snprintf(what, sizeof what, "%s/%s%s [%s]", sc->name, v->label,
+             unique ? " (unique args)" : "",
+             mode == MEMORY_RESIDENT ? "resident" : "tracemalloc");
+
+    gc = PyImport_ImportModule("gc");
+    if (gc == NULL) {
+        interp_exc(err, "importing gc");
+        goto error;
+    }
+    if (gc_call(gc, "disable", err) < 0) {
+        goto error;
+    }
+    container = PyList_New((Py_ssize_t)n);
+    warm = PyList_New(MEMORY_WARMUP);
+    if (container == NULL || warm == NULL) {
+        interp_exc(err, "allocating a list for %lld instances", n);
+        goto error;
+    }
+    /* Writing every slot makes the container's pages resident now. */
+    for (Py_ssize_t i = 0; i < (Py_ssize_t)n; i++) {
+        Py_INCREF(Py_None);
+        PyList_SET_ITEM(container, i, Py_None);
+    }
+    for (Py_ssize_t i = 0; i < MEMORY_WARMUP; i++) {
+        PyObject *obj = make_instance(sc, v->factory, n + i, unique);
+        if (obj == NULL) {
+            interp_exc(err, "%s: building warm-up instance %zd of "
+                            "VARIANTS['%s']", sc->path, i, v->label);
+            goto error;
+        }
+        PyList_SET_ITEM(warm, i, obj);
+    }
+    if (mode == MEMORY_REQUESTED) {
+        tracemalloc = PyImport_ImportModule("tracemalloc");
+        PyObject *r = tracemalloc
+            ? PyObject_CallMethod(tracemalloc, "start", NULL) : NULL;
+        if (r == NULL) {
+            interp_exc(err, "starting tracemalloc");
+            goto error;
+        }
+        Py_DECREF(r);
+    }
+    if (gc_call(gc, "collect", err) < 0) {
+        goto error;
+    }
+
+    if (mode == MEMORY_RESIDENT) {
+        alloc0 = allocated_now();
+        rss0 = sysmem_rss();
+    }
+    else if ((traced0 = traced_now(tracemalloc, err)) < 0) {
+        goto error;
+    }
+    step = (n + TIMELINE_SAMPLES - 1) / TIMELINE_SAMPLES;
+    t0 = sb_now();
+    samples[nsamples].instances = 0;
+    samples[nsamples].rss = rss0;
+    samples[nsamples++].seconds = 0.0;
+    for (long long i = 0; i < n; i++) {
+        PyObject *obj = make_instance(sc, v->factory, i, unique);
+        if (obj == NULL) {
+            interp_exc(err, "%s: building instance %lld of VARIANTS['%s']",
+                       sc->path, i, v->label);
+            goto error;
+        }
+        PyList_SetItem(container, (Py_ssize_t)i, obj); /* steals obj */
+        if ((i + 1) % step == 0 || i + 1 == n) {
+            if (mode == MEMORY_RESIDENT && nsamples < TIMELINE_SAMPLES + 2) {
+                samples[nsamples].instances = i + 1;
+                samples[nsamples].rss = sysmem_rss();
+                samples[nsamples++].seconds = sb_now() - t0;
+            }
+            progress(what, i + 1, n, 0);
+        }
+    }
+    t1 = sb_now();
+    progress(what, n, n, 1);
+    if (mode == MEMORY_RESIDENT) {
+        rss1 = sysmem_rss();
+        alloc1 = allocated_now();
+    }
+    else if ((traced1 = traced_now(tracemalloc, err)) < 0) {
+        goto error;
+    }
+
+    out = json_object();
+    json_object_set_new(out, "scenario", json_string(sc->name));
+    json_object_set_new(out, "variant", json_string(v->label));
+    json_object_set_new(out, "kind", json_string(variant_kind_name(v->kind)));
+    json_object_set_new(out, "args", json_string(unique ? "unique" : "shared"));
+    json_object_set_new(out, "n", json_integer(n));
+    json_object_set_new(out, "warmup", json_integer(MEMORY_WARMUP));
+    json_object_set_new(out, "seconds", json_real(t1 - t0));
+    json_object_set_new(out, "gc", json_string(
+        "disabled during creation; gc.collect() before the baseline and "
+        "after freeing"));
+    if (mode == MEMORY_RESIDENT) {
+        json_object_set_new(out, "resident_bytes",
+                            json_real((double)(rss1 - rss0) / (double)n));
+        json_object_set_new(out, "allocated_bytes",
+                            json_real((double)(alloc1 - alloc0) / (double)n));
+        json_object_set_new(out, "baseline_rss_bytes", json_integer(rss0));
+        json_object_set_new(out, "rss_bytes", json_integer(rss1));
+        timeline = json_array();
+        for (size_t k = 0; k < nsamples; k++) {
+            json_array_append_new(timeline, json_pack("[I,I,f]",
+                samples[k].instances, samples[k].rss, samples[k].seconds));
+        }
+        json_object_set_new(out, "timeline", timeline);
+        timeline = NULL;
+    }
+    else {
+        json_object_set_new(out, "requested_bytes",
+                            json_real((double)(traced1 - traced0) / (double)n));
+    }
+
+    /* Free everything and see what the allocator gives back. */
+    Py_CLEAR(container);
+    Py_CLEAR(warm);
+    if (gc_call(gc, "collect", err) < 0) {
+        goto error;
+    }
+    json_object_set_new(out, "peak_rss_bytes", json_integer(sysmem_peak_rss()));
+    json_object_set_new(out, "rss_after_free_bytes", json_integer(sysmem_rss()));
+    Py_XDECREF(tracemalloc);
+    Py_DECREF(gc);
+    return out;
+
+error:
+    json_decref(out);
+    json_decref(timeline);
+    Py_XDECREF(container);
+    Py_XDECREF(warm);
+    Py_XDECREF(tracemalloc);
+    Py_XDECREF(gc);
+    return NULL;
+}

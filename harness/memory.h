@@ -1,0 +1,31 @@
+/* memory.h - measuring what N live instances of one variant cost, in the
+ * child process that owns the interpreter.  See memory.c for the method. */
+#ifndef SB_MEMORY_H
+#define SB_MEMORY_H
+
+#include "scenario.h"
+
+typedef enum {
+    MEMORY_RESIDENT,  /* RSS and allocator accounting, with a timeline */
+    MEMORY_REQUESTED  /* tracemalloc: bytes requested, in its own process */
+} memory_mode;
+
+/* Instances built and kept before the baseline, so that a class's shared
+ * keys are sized and the first oversized instances are not counted. */
+#define MEMORY_WARMUP 1000
+
+/* Below this many instances an RSS delta is mostly noise: new objects first
+ * fill pages that are already resident. */
+#define MEMORY_MIN_RELIABLE_N 100000
+
+/* Build n instances of variant vi (with unique_args(i) when `unique`),
+ * keep them alive, and return the measurement as a new JSON object; NULL
+ * with a message in err when a constructor raises or Python fails. */
+json_t *memory_measure(scenario *sc, int vi, long long n, int unique,
+                       memory_mode mode, char *err);
+
+/* Bytes pymalloc holds in allocated blocks, as sys._debugmallocstats()
+ * reports them; -1 when pymalloc is not in use. */
+long long memory_pymalloc_allocated(void);
+
+#endif

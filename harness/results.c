@@ -1,0 +1,387 @@
+/* results.c - creates run directories and writes every results file
+ * (meta.json and the TSV tables) atomically; see results.h for the layout.
+ * No other module opens a file for writing. */
+#define _GNU_SOURCE
+#include "results.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+json_t *
+results_text(const char *s)
+{
+    json_t *j = json_string(s ? s : "");
+    if (j) {
+        return j;
+    }
+    /* Not UTF-8: keep the ASCII, mark the rest. */
+    size_t n = strlen(s);
+    char *copy = sb_xmalloc(n + 1);
+    for (size_t i = 0; i <= n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        copy[i] = c < 0x80 ? (char)c : '?';
+    }
+    j = json_string(copy);
+    free(copy);
+    return j;
+}
+
+static int
+mkdir_p(const char *path, char *err)
+{
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(tmp, 0777) < 0 && errno != EEXIST) {
+                return sb_seterr(err, "cannot create directory %s: %s", tmp,
+                                 strerror(errno));
+            }
+            *p = '/';
+        }
+    }
+    if (mkdir(tmp, 0777) < 0 && errno != EEXIST) {
+        return sb_seterr(err, "cannot create directory %s: %s", tmp,
+                         strerror(errno));
+    }
+    return 0;
+}
+
+int
+results_create(results_run *r, const char *root, const char *python_version,
+               char *err)
+{
+    char stamp[32], base[PATH_MAX];
+    time_t now = time(NULL);
+    struct tm tm;
+
+    memset(r, 0, sizeof *r);
+    snprintf(r->root, sizeof r->root, "%s", root);
+    if (mkdir_p(root, err) < 0) {
+        return sb_seterr(err, "cannot create the results directory %s: %s "
+                              "(choose another with --out DIR)", root,
+                         strerror(errno));
+    }
+    localtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    snprintf(base, sizeof base, "%s/%s-py%s", root, stamp, python_version);
+    snprintf(r->dir, sizeof r->dir, "%s", base);
+    for (int k = 2; mkdir(r->dir, 0777) < 0; k++) {
+        if (errno != EEXIST || k > 99) {
+            return sb_seterr(err, "cannot create the run directory %s: %s "
+                                  "(choose another place with --out DIR)",
+                             r->dir, strerror(errno));
+        }
+        snprintf(r->dir, sizeof r->dir, "%s-%d", base, k);
+    }
+    if (access(r->dir, W_OK) < 0) {
+        return sb_seterr(err, "cannot write to %s: %s (choose another place "
+                              "with --out DIR)", r->dir, strerror(errno));
+    }
+    r->meta = json_object();
+    r->memory = json_array();
+    r->failures = json_array();
+    r->timing = json_object();
+    return 0;
+}
+
+void
+results_free(results_run *r)
+{
+    json_decref(r->meta);
+    json_decref(r->memory);
+    json_decref(r->failures);
+    json_decref(r->timing);
+    r->meta = r->memory = r->failures = r->timing = NULL;
+}
+
+static int
+same_row(json_t *a, json_t *b)
+{
+    static const char *keys[] = {"scenario", "variant", "args"};
+    for (size_t i = 0; i < 3; i++) {
+        const char *x = json_string_value(json_object_get(a, keys[i]));
+        const char *y = json_string_value(json_object_get(b, keys[i]));
+        if (!x || !y || strcmp(x, y) != 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+void
+results_add_memory(results_run *r, json_t *m)
+{
+    size_t i;
+    json_t *row;
+    json_array_foreach(r->memory, i, row) {
+        if (same_row(row, m)) {
+            /* Merge: the resident run owns the shared keys; a requested run
+             * only contributes requested_bytes. */
+            if (json_object_get(m, "requested_bytes")) {
+                json_object_set(row, "requested_bytes",
+                                json_object_get(m, "requested_bytes"));
+            }
+            else {
+                json_t *req = json_incref(json_object_get(row,
+                                                          "requested_bytes"));
+                json_object_update(row, m);
+                if (req) {
+                    json_object_set_new(row, "requested_bytes", req);
+                }
+            }
+            return;
+        }
+    }
+    row = json_deep_copy(m);
+    if (json_object_get(row, "requested_bytes") &&
+        !json_object_get(row, "resident_bytes")) {
+        /* The requested run's own RSS figures are tracemalloc's, not the
+         * instances': drop them until the resident run fills them in. */
+        json_object_del(row, "peak_rss_bytes");
+        json_object_del(row, "rss_after_free_bytes");
+    }
+    json_array_append_new(r->memory, row);
+}
+
+void
+results_add_failure(results_run *r, const char *scenario, const char *variant,
+                    const char *phase, const char *outcome,
+                    const char *reason)
+{
+    json_t *f = json_object();
+    json_object_set_new(f, "scenario", results_text(scenario));
+    json_object_set_new(f, "variant", results_text(variant));
+    json_object_set_new(f, "phase", results_text(phase));
+    json_object_set_new(f, "outcome", results_text(outcome));
+    json_object_set_new(f, "reason", results_text(reason));
+    json_array_append_new(r->failures, f);
+}
+
+int
+results_write_atomic(const char *path, const char *data, size_t len,
+                     char *err)
+{
+    char tmp[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    int fd, e;
+    size_t done = 0;
+
+    if (slash) {
+        snprintf(tmp, sizeof tmp, "%.*s/.%s.tmp.XXXXXX",
+                 (int)(slash - path), path, slash + 1);
+    }
+    else {
+        snprintf(tmp, sizeof tmp, ".%s.tmp.XXXXXX", path);
+    }
+    fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0) {
+        return sb_seterr(err, "cannot write %s: %s", path, strerror(errno));
+    }
+    while (done < len) {
+        ssize_t n = write(fd, data + done, len - done);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            goto fail;
+        }
+        done += (size_t)n;
+    }
+    if (fsync(fd) < 0 || fchmod(fd, 0644) < 0) {
+        goto fail;
+    }
+    if (close(fd) < 0) {
+        fd = -1;
+        goto fail;
+    }
+    fd = -1;
+    if (rename(tmp, path) < 0) {
+        goto fail;
+    }
+    return 0;
+fail:
+    e = errno;
+    if (fd >= 0) {
+        close(fd);
+    }
+    unlink(tmp);
+    return sb_seterr(err, "cannot write %s: %s%s", path, strerror(e),
+                     e == ENOSPC ? " (free some space, or write elsewhere "
+                                   "with --out DIR)" : "");
+}
+
+int
+results_write_json(const char *path, json_t *json, char *err)
+{
+    char *text = json_dumps(json, JSON_INDENT(2) | JSON_SORT_KEYS);
+    if (text == NULL) {
+        return sb_seterr(err, "cannot serialize %s", path);
+    }
+    size_t n = strlen(text);
+    text = sb_xrealloc(text, n + 2);
+    text[n] = '\n';
+    text[n + 1] = '\0';
+    int rc = results_write_atomic(path, text, n + 1, err);
+    free(text);
+    return rc;
+}
+
+/* A TSV cell: text without tabs or line breaks. */
+static void
+tsv_text(sb_buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        char c = *s;
+        sb_buf_append(b, (c == '\t' || c == '\n' || c == '\r') ? " " : &c, 1);
+    }
+}
+
+static void
+tsv_number(sb_buf *b, json_t *v, const char *fmt)
+{
+    if (json_is_integer(v)) {
+        sb_buf_printf(b, "%lld", (long long)json_integer_value(v));
+    }
+    else if (json_is_real(v)) {
+        sb_buf_printf(b, fmt, json_real_value(v));
+    }
+    else {
+        sb_buf_append(b, "NA", 2); /* gnuplot's missing value */
+    }
+}
+
+static int
+write_memory_tsv(results_run *r, char *err)
+{
+    sb_buf b = {0};
+    size_t i;
+    json_t *row;
+    char path[PATH_MAX];
+    sb_buf_printf(&b, "scenario\tvariant\tn\tresident_bytes\tallocated_bytes\t"
+                      "requested_bytes\tpeak_rss_bytes\trss_after_free_bytes\t"
+                      "kind\targs\tbaseline_rss_bytes\tseconds\n");
+    json_array_foreach(r->memory, i, row) {
+        tsv_text(&b, json_string_value(json_object_get(row, "scenario")));
+        sb_buf_append(&b, "\t", 1);
+        tsv_text(&b, json_string_value(json_object_get(row, "variant")));
+        sb_buf_append(&b, "\t", 1);
+        tsv_number(&b, json_object_get(row, "n"), "%.0f");
+        static const char *per[] = {"resident_bytes", "allocated_bytes",
+                                    "requested_bytes"};
+        for (size_t k = 0; k < 3; k++) {
+            sb_buf_append(&b, "\t", 1);
+            tsv_number(&b, json_object_get(row, per[k]), "%.2f");
+        }
+        sb_buf_append(&b, "\t", 1);
+        tsv_number(&b, json_object_get(row, "peak_rss_bytes"), "%.0f");
+        sb_buf_append(&b, "\t", 1);
+        tsv_number(&b, json_object_get(row, "rss_after_free_bytes"), "%.0f");
+        sb_buf_append(&b, "\t", 1);
+        tsv_text(&b, json_string_value(json_object_get(row, "kind")));
+        sb_buf_append(&b, "\t", 1);
+        tsv_text(&b, json_string_value(json_object_get(row, "args")));
+        sb_buf_append(&b, "\t", 1);
+        tsv_number(&b, json_object_get(row, "baseline_rss_bytes"), "%.0f");
+        sb_buf_append(&b, "\t", 1);
+        tsv_number(&b, json_object_get(row, "seconds"), "%.3f");
+        sb_buf_append(&b, "\n", 1);
+    }
+    snprintf(path, sizeof path, "%s/memory.tsv", r->dir);
+    int rc = results_write_atomic(path, b.data, b.len, err);
+    sb_buf_free(&b);
+    return rc;
+}
+
+static int
+write_timeline_tsv(results_run *r, char *err)
+{
+    sb_buf b = {0};
+    size_t i, k;
+    json_t *row, *s;
+    char path[PATH_MAX];
+    sb_buf_printf(&b, "scenario\tvariant\tinstances\trss_bytes\tseconds\t"
+                      "args\n");
+    json_array_foreach(r->memory, i, row) {
+        json_t *tl = json_object_get(row, "timeline");
+        json_array_foreach(tl, k, s) {
+            tsv_text(&b, json_string_value(json_object_get(row, "scenario")));
+            sb_buf_append(&b, "\t", 1);
+            tsv_text(&b, json_string_value(json_object_get(row, "variant")));
+            sb_buf_printf(&b, "\t%lld\t%lld\t%.6f\t",
+                (long long)json_integer_value(json_array_get(s, 0)),
+                (long long)json_integer_value(json_array_get(s, 1)),
+                json_real_value(json_array_get(s, 2)));
+            tsv_text(&b, json_string_value(json_object_get(row, "args")));
+            sb_buf_append(&b, "\n", 1);
+        }
+    }
+    snprintf(path, sizeof path, "%s/timeline.tsv", r->dir);
+    int rc = results_write_atomic(path, b.data, b.len, err);
+    sb_buf_free(&b);
+    return rc;
+}
+
+static int
+write_failures_tsv(results_run *r, char *err)
+{
+    sb_buf b = {0};
+    size_t i;
+    json_t *f;
+    char path[PATH_MAX];
+    static const char *cols[] = {"scenario", "variant", "phase", "outcome",
+                                 "reason"};
+    sb_buf_printf(&b, "scenario\tvariant\tphase\toutcome\treason\n");
+    json_array_foreach(r->failures, i, f) {
+        for (size_t k = 0; k < 5; k++) {
+            if (k) {
+                sb_buf_append(&b, "\t", 1);
+            }
+            tsv_text(&b, json_string_value(json_object_get(f, cols[k])));
+        }
+        sb_buf_append(&b, "\n", 1);
+    }
+    snprintf(path, sizeof path, "%s/failures.tsv", r->dir);
+    int rc = results_write_atomic(path, b.data, b.len, err);
+    sb_buf_free(&b);
+    return rc;
+}
+
+int
+results_flush(results_run *r, char *err)
+{
+    char path[PATH_MAX];
+    json_object_set(r->meta, "failures", r->failures);
+    snprintf(path, sizeof path, "%s/meta.json", r->dir);
+    if (results_write_json(path, r->meta, err) < 0 ||
+        write_memory_tsv(r, err) < 0 || write_timeline_tsv(r, err) < 0 ||
+        write_failures_tsv(r, err) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
+int
+results_link_latest(const results_run *r, char *err)
+{
+    char link[PATH_MAX], tmp[PATH_MAX];
+    const char *name = strrchr(r->dir, '/');
+    name = name ? name + 1 : r->dir;
+    snprintf(link, sizeof link, "%s/latest", r->root);
+    snprintf(tmp, sizeof tmp, "%s/.latest.tmp.%ld", r->root, (long)getpid());
+    unlink(tmp);
+    if (symlink(name, tmp) < 0 || rename(tmp, link) < 0) {
+        int e = errno;
+        unlink(tmp);
+        return sb_seterr(err, "cannot point %s at %s: %s", link, name,
+                         strerror(e));
+    }
+    return 0;
+}

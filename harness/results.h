@@ -1,0 +1,71 @@
+/* results.h - the one writer of everything a run leaves on disk.
+ *
+ * A run directory results/<YYYYmmdd-HHMMSS>-py<version>/ holds:
+ *   meta.json     environment, command line, status (running, complete,
+ *                 partial, failed), scenarios and failures
+ *   memory.tsv    scenario variant n resident_bytes allocated_bytes
+ *                 requested_bytes peak_rss_bytes rss_after_free_bytes
+ *                 kind args baseline_rss_bytes seconds
+ *   timeline.tsv  scenario variant instances rss_bytes seconds args
+ *   failures.tsv  scenario variant phase outcome reason
+ * Every file is rewritten whole after each measurement, through a temporary
+ * file and rename(2), so an interrupted run keeps each completed result and
+ * never leaves half a file. */
+#ifndef SB_RESULTS_H
+#define SB_RESULTS_H
+
+#include "util.h"
+
+#include <jansson.h>
+#include <limits.h>
+
+typedef struct {
+    char root[PATH_MAX];  /* where run directories live (results/) */
+    char dir[PATH_MAX];   /* this run's directory */
+    json_t *meta;         /* object written as meta.json */
+    json_t *memory;       /* array of memory measurements (merged rows) */
+    json_t *failures;     /* array of failure objects */
+    json_t *timing;       /* object: timing results, filled by timing runs */
+} results_run;
+
+/* Create a new run directory under root (made if missing) named after the
+ * current time and python_version.  Returns -1 with a message naming the
+ * directory when it cannot be created or written. */
+int results_create(results_run *r, const char *root,
+                   const char *python_version, char *err);
+
+/* Record a memory measurement from a child (borrowed; copied).  Rows are
+ * keyed by scenario, variant and args: a "requested" result fills in the
+ * requested_bytes of the row its "resident" sibling made, and vice versa. */
+void results_add_memory(results_run *r, json_t *measurement);
+
+/* Record a failure: which scenario and variant ("" for the whole
+ * scenario), which phase (import, validation, memory, requested, timing),
+ * the outcome name and the reason. */
+void results_add_failure(results_run *r, const char *scenario,
+                         const char *variant, const char *phase,
+                         const char *outcome, const char *reason);
+
+/* Write every results file of the run atomically.  -1 with a message on the
+ * first file that cannot be written; files already written stay intact. */
+int results_flush(results_run *r, char *err);
+
+/* Point root/latest at this run (atomically replacing the old link). */
+int results_link_latest(const results_run *r, char *err);
+
+/* Write len bytes to path through a temporary file in the same directory,
+ * fsync and rename.  On failure nothing is left at path's temporary name
+ * and path keeps its old content. */
+int results_write_atomic(const char *path, const char *data, size_t len,
+                         char *err);
+
+/* Serialize json (indented) and write it atomically. */
+int results_write_json(const char *path, json_t *json, char *err);
+
+void results_free(results_run *r);
+
+/* A JSON string for arbitrary bytes: invalid UTF-8 is replaced, never
+ * dropped, so a file name or message always reaches the results. */
+json_t *results_text(const char *s);
+
+#endif

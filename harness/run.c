@@ -1,0 +1,497 @@
+/* run.c - the lifecycle of a run, told in order:
+ *
+ *   resolve scenarios  names from scenarios/, or paths to .py files
+ *   create run dir     results/<time>-py<version>/, meta.json "running"
+ *   info child         the interpreter's version and build, into meta.json
+ *   per scenario:
+ *     describe child   import + validate; a failure is recorded, the run
+ *                      goes on with the next scenario
+ *     per variant and args mode:
+ *       memory child     resident + allocated bytes, RSS timeline
+ *       requested child  tracemalloc
+ *     timing child     all variants interleaved (timing.h)
+ *     flush            every results file rewritten atomically
+ *   finish             meta.json "complete" / "partial", results/latest,
+ *                      summary table; exit status says whether all worked
+ *
+ * Every step that runs Python is a child (child.h), so nothing a scenario
+ * does can take the run down with it. */
+#define _GNU_SOURCE
+#include "run.h"
+#include "child.h"
+#include "interp.h"
+#include "memory.h"
+#include "meta.h"
+#include "results.h"
+#include "sysmem.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEFAULT_N 1000000LL
+#define QUICK_N 100000LL
+
+void
+run_options_default(run_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->timeout = 600;
+    long long total = sysmem_total();
+    o->max_rss = total > 0 ? total / 10 * 8 : 0;
+    timing_options_default(&o->timing);
+}
+
+/* ---- finding scenarios ------------------------------------------------ */
+
+static int
+compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every .py file in scenarios/ except those starting with '_' (the template), sorted.
+ * Returns the count, or -1 with a message. */
+static int
+list_scenario_files(const char *root, char ***out, char *err)
+{
+    char dir[PATH_MAX];
+    DIR *d;
+    struct dirent *e;
+    char **paths = NULL;
+    int n = 0;
+    snprintf(dir, sizeof dir, "%s/scenarios", root);
+    d = opendir(dir);
+    if (d == NULL) {
+        return sb_seterr(err, "cannot read %s: %s (set SLOTBENCH_ROOT to the "
+                              "slotbench checkout)", dir, strerror(errno));
+    }
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len < 4 || e->d_name[0] == '_' || e->d_name[0] == '.' ||
+            strcmp(e->d_name + len - 3, ".py") != 0) {
+            continue;
+        }
+        paths = sb_xrealloc(paths, sizeof *paths * (size_t)(n + 1));
+        size_t plen = strlen(dir) + len + 2;
+        paths[n] = sb_xmalloc(plen);
+        snprintf(paths[n], plen, "%s/%s", dir, e->d_name);
+        n++;
+    }
+    closedir(d);
+    qsort(paths, (size_t)n, sizeof *paths, compare_names);
+    *out = paths;
+    return n;
+}
+
+/* A SCENARIO argument: a path to a .py file, or a name in scenarios/. */
+static int
+resolve_scenario(const char *root, const char *arg, char *path, size_t len,
+                 char *err)
+{
+    struct stat st;
+    size_t n = strlen(arg);
+    if (strchr(arg, '/') || (n > 3 && strcmp(arg + n - 3, ".py") == 0)) {
+        snprintf(path, len, "%s", arg);
+    }
+    else if (!sb_name_is_safe(arg)) {
+        return sb_seterr(err, "'%s' is not a scenario name; give a name from "
+                              "scenarios/ or a path to a .py file", arg);
+    }
+    else {
+        snprintf(path, len, "%s/scenarios/%s.py", root, arg);
+    }
+    if (stat(path, &st) < 0) {
+        return sb_seterr(err, "no scenario %s: %s (see 'slotbench list')",
+                         path, strerror(errno));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        return sb_seterr(err, "scenario %s is not a regular file", path);
+    }
+    return 0;
+}
+
+static int
+collect_scenarios(const run_options *o, char ***paths, char *err)
+{
+    if (o->nscenarios == 0) {
+        return list_scenario_files(o->root, paths, err);
+    }
+    char **p = sb_xmalloc(sizeof *p * (size_t)o->nscenarios);
+    for (int i = 0; i < o->nscenarios; i++) {
+        char path[PATH_MAX];
+        if (resolve_scenario(o->root, o->scenarios[i], path, sizeof path,
+                             err) < 0) {
+            for (int k = 0; k < i; k++) {
+                free(p[k]);
+            }
+            free(p);
+            return -1;
+        }
+        p[i] = sb_xstrdup(path);
+    }
+    *paths = p;
+    return o->nscenarios;
+}
+
+static void
+free_paths(char **paths, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(paths[i]);
+    }
+    free(paths);
+}
+
+/* ---- children ---------------------------------------------------------- */
+
+/* Run `self __child MODE --scenario PATH extra...`. */
+static int
+spawn(const run_options *o, const char *mode, const char *scenario_path,
+      char **extra, int nextra, double timeout, child_result *res)
+{
+    char *argv[64];
+    int k = 0;
+    child_limits lim = {timeout, o->max_rss};
+    argv[k++] = (char *)o->self;
+    argv[k++] = "__child";
+    argv[k++] = (char *)mode;
+    if (scenario_path) {
+        argv[k++] = "--scenario";
+        argv[k++] = (char *)scenario_path;
+    }
+    for (int i = 0; i < nextra && k < 63; i++) {
+        argv[k++] = extra[i];
+    }
+    argv[k] = NULL;
+    return child_run(argv, &lim, res);
+}
+
+/* ---- the run ----------------------------------------------------------- */
+
+typedef struct {
+    const run_options *o;
+    results_run results;
+    int failures;
+    int flush_failed;
+} run_state;
+
+static void
+record_failure(run_state *s, const char *scenario, const char *variant,
+               const char *phase, const child_result *res)
+{
+    s->failures++;
+    results_add_failure(&s->results, scenario, variant, phase,
+                        child_outcome_name(res->outcome), res->reason);
+    sb_warn("%s%s%s: %s failed: %s", scenario, variant[0] ? "/" : "",
+            variant, phase, res->reason);
+}
+
+static void
+flush(run_state *s)
+{
+    char err[SB_ERRLEN];
+    if (results_flush(&s->results, err) < 0) {
+        if (!s->flush_failed) {
+            sb_warn("%s", err);
+        }
+        s->flush_failed = 1;
+    }
+}
+
+static long long
+instances_for(const run_options *o, json_t *desc)
+{
+    long long declared = json_integer_value(json_object_get(desc,
+                                                            "default_n"));
+    if (o->n > 0) {
+        return o->n;
+    }
+    long long n = declared > 0 ? declared : DEFAULT_N;
+    if (o->quick && n > QUICK_N) {
+        n = QUICK_N;
+    }
+    return n;
+}
+
+static void
+measure_variant(run_state *s, const char *path, const char *scenario,
+                const char *variant, long long n, int unique)
+{
+    static const char *modes[] = {"memory", "requested"};
+    char nbuf[32];
+    snprintf(nbuf, sizeof nbuf, "%lld", n);
+    char *extra[] = {"--variant", (char *)variant, "--n", nbuf, "--args",
+                     unique ? "unique" : "shared"};
+    for (int m = 0; m < 2; m++) {
+        child_result res;
+        if (child_stop_requested()) {
+            return;
+        }
+        spawn(s->o, modes[m], path, extra, 6, s->o->timeout, &res);
+        if (res.outcome == CHILD_OK) {
+            results_add_memory(&s->results,
+                               json_object_get(res.json, "memory"));
+            flush(s);
+        }
+        else if (res.outcome != CHILD_INTERRUPTED) {
+            char label[200];
+            snprintf(label, sizeof label, "%s%s", variant,
+                     unique ? " (unique args)" : "");
+            record_failure(s, scenario, label, modes[m], &res);
+            flush(s);
+        }
+        child_result_free(&res);
+    }
+}
+
+static void
+print_warnings(json_t *desc)
+{
+    size_t i;
+    json_t *w;
+    json_array_foreach(json_object_get(desc, "warnings"), i, w) {
+        sb_warn("warning: %s", json_string_value(w));
+    }
+}
+
+/* Phase of a describe failure: the child says import or validation. */
+static const char *
+describe_phase(const child_result *res)
+{
+    const char *p = res->json
+        ? json_string_value(json_object_get(res->json, "phase")) : NULL;
+    return p ? p : "import";
+}
+
+static void
+run_scenario(run_state *s, const char *path)
+{
+    child_result res;
+    char name[80];
+    json_t *desc, *v;
+    size_t i;
+
+    scenario_name_from_path(path, name, sizeof name);
+    fprintf(stderr, "slotbench: %s (%s)\n", name, path);
+    spawn(s->o, "describe", path, NULL, 0, 120, &res);
+    if (res.outcome != CHILD_OK) {
+        if (res.outcome != CHILD_INTERRUPTED) {
+            record_failure(s, name, "", describe_phase(&res), &res);
+            flush(s);
+        }
+        child_result_free(&res);
+        return;
+    }
+    desc = json_incref(json_object_get(res.json, "scenario"));
+    child_result_free(&res);
+    print_warnings(desc);
+    json_array_append(json_object_get(s->results.meta, "scenarios"), desc);
+
+    long long n = instances_for(s->o, desc);
+    if (n < MEMORY_MIN_RELIABLE_N) {
+        sb_warn("warning: %s: with N = %lld, RSS differences are mostly "
+                "noise (new objects first fill pages already resident); "
+                "trust 'allocated' and 'requested', or use --n 100000 or "
+                "more", name, n);
+    }
+    json_t *skipped = json_object_get(desc, "skipped");
+    json_array_foreach(json_object_get(desc, "variants"), i, v) {
+        const char *label = json_string_value(json_object_get(v, "label"));
+        if (json_object_get(skipped, label)) {
+            continue;
+        }
+        measure_variant(s, path, name, label, n, 0);
+        if (json_is_true(json_object_get(desc, "unique_args"))) {
+            measure_variant(s, path, name, label, n, 1);
+        }
+    }
+    json_decref(desc);
+}
+
+static void
+interpreter_info(run_state *s)
+{
+    child_result res;
+    spawn(s->o, "info", NULL, NULL, 0, 60, &res);
+    if (res.outcome == CHILD_OK) {
+        json_object_set(s->results.meta, "python",
+                        json_object_get(res.json, "interp"));
+    }
+    else {
+        record_failure(s, "", "", "interpreter", &res);
+    }
+    child_result_free(&res);
+}
+
+static void
+print_summary(run_state *s)
+{
+    size_t i;
+    json_t *row;
+    printf("\n%-14s %-18s %-6s %-7s %10s %10s %10s %10s  %s\n", "scenario",
+           "variant", "kind", "args", "n", "resident", "allocated",
+           "requested", "saving vs baseline (allocated)");
+    json_array_foreach(s->results.memory, i, row) {
+        const char *sc = json_string_value(json_object_get(row, "scenario"));
+        const char *args = json_string_value(json_object_get(row, "args"));
+        double alloc = json_number_value(json_object_get(row,
+                                                         "allocated_bytes"));
+        char saving[64] = "";
+        /* Baseline: the scenario's declared baseline, same args mode. */
+        size_t k;
+        json_t *d, *other;
+        const char *base = NULL;
+        json_array_foreach(json_object_get(s->results.meta, "scenarios"), k, d) {
+            if (strcmp(json_string_value(json_object_get(d, "scenario")), sc) == 0) {
+                base = json_string_value(json_object_get(d, "baseline"));
+            }
+        }
+        json_array_foreach(s->results.memory, k, other) {
+            if (base && k != i &&
+                strcmp(json_string_value(json_object_get(other, "scenario")), sc) == 0 &&
+                strcmp(json_string_value(json_object_get(other, "variant")), base) == 0 &&
+                strcmp(json_string_value(json_object_get(other, "args")), args) == 0) {
+                double b = json_number_value(json_object_get(other,
+                                                             "allocated_bytes"));
+                if (b > 0 && json_object_get(row, "allocated_bytes")) {
+                    snprintf(saving, sizeof saving, "%+.1f B (%+.1f%%)",
+                             alloc - b, 100.0 * (alloc - b) / b);
+                }
+            }
+        }
+        printf("%-14s %-18s %-6s %-7s %10lld %10.1f %10.1f %10.1f  %s\n", sc,
+               json_string_value(json_object_get(row, "variant")),
+               json_string_value(json_object_get(row, "kind")), args,
+               (long long)json_integer_value(json_object_get(row, "n")),
+               json_number_value(json_object_get(row, "resident_bytes")),
+               alloc,
+               json_number_value(json_object_get(row, "requested_bytes")),
+               saving);
+    }
+    printf("(bytes per instance: resident = RSS delta / N, allocated = "
+           "allocator blocks, requested = tracemalloc)\n");
+}
+
+int
+run_main(const run_options *o)
+{
+    char err[SB_ERRLEN];
+    char **paths = NULL;
+    int npaths;
+    run_state s;
+    double t0 = sb_now();
+
+    memset(&s, 0, sizeof s);
+    s.o = o;
+    npaths = collect_scenarios(o, &paths, err);
+    if (npaths < 0) {
+        sb_warn("%s", err);
+        return 2;
+    }
+    if (npaths == 0) {
+        sb_warn("no scenarios found in %s/scenarios", o->root);
+        free_paths(paths, npaths);
+        return 2;
+    }
+    if (results_create(&s.results, o->out, interp_version(), err) < 0) {
+        sb_warn("%s", err);
+        free_paths(paths, npaths);
+        return 1;
+    }
+    fprintf(stderr, "slotbench: writing results to %s\n", s.results.dir);
+    json_t *env = meta_collect(o->argc, o->argv);
+    json_object_update(s.results.meta, env);
+    json_decref(env);
+    json_object_set_new(s.results.meta, "status", json_string("running"));
+    json_object_set_new(s.results.meta, "scenarios", json_array());
+    json_object_set_new(s.results.meta, "gc_policy", json_string(
+        "memory: gc disabled during creation, gc.collect() before the "
+        "baseline and after freeing"));
+    json_object_set_new(s.results.meta, "quick", json_boolean(o->quick));
+    flush(&s);
+    interpreter_info(&s);
+
+    for (int i = 0; i < npaths && !child_stop_requested(); i++) {
+        run_scenario(&s, paths[i]);
+    }
+
+    int sig = child_stop_requested();
+    const char *status = sig ? "partial" : s.failures ? "complete_with_failures"
+                                                      : "complete";
+    json_object_set_new(s.results.meta, "status", json_string(status));
+    json_object_set_new(s.results.meta, "seconds", json_real(sb_now() - t0));
+    if (sig) {
+        json_object_set_new(s.results.meta, "interrupted_by",
+                            json_string(strsignal(sig)));
+    }
+    flush(&s);
+    if (!s.flush_failed && results_link_latest(&s.results, err) < 0) {
+        sb_warn("%s", err);
+    }
+    print_summary(&s);
+    fprintf(stderr, "slotbench: results in %s (%.0f s)\n", s.results.dir,
+            sb_now() - t0);
+    if (sig) {
+        sb_warn("interrupted by %s: completed results kept, run marked "
+                "partial in meta.json", strsignal(sig));
+    }
+    if (s.failures) {
+        sb_warn("%d measurement%s failed (see %s/failures.tsv)", s.failures,
+                s.failures == 1 ? "" : "s", s.results.dir);
+    }
+    results_free(&s.results);
+    free_paths(paths, npaths);
+    if (sig) {
+        return 128 + sig;
+    }
+    return s.failures || s.flush_failed ? 1 : 0;
+}
+
+int
+run_list(const run_options *o)
+{
+    char err[SB_ERRLEN];
+    char **paths = NULL;
+    int npaths = collect_scenarios(o, &paths, err), bad = 0;
+    if (npaths < 0) {
+        sb_warn("%s", err);
+        return 2;
+    }
+    for (int i = 0; i < npaths && !child_stop_requested(); i++) {
+        child_result res;
+        char name[80];
+        size_t k;
+        json_t *v, *w;
+        scenario_name_from_path(paths[i], name, sizeof name);
+        spawn(o, "describe", paths[i], NULL, 0, 120, &res);
+        if (res.outcome != CHILD_OK) {
+            printf("%-14s INVALID  %s\n", name, res.reason);
+            bad++;
+            child_result_free(&res);
+            continue;
+        }
+        json_t *d = json_object_get(res.json, "scenario");
+        printf("%-14s %s\n", name, json_string_value(json_object_get(d, "doc")));
+        json_array_foreach(json_object_get(d, "variants"), k, v) {
+            const char *label = json_string_value(json_object_get(v, "label"));
+            json_t *skip = json_object_get(json_object_get(d, "skipped"), label);
+            printf("    %-20s %-6s %-30s%s%s\n", label,
+                   json_string_value(json_object_get(v, "kind")),
+                   json_string_value(json_object_get(v, "type")),
+                   json_is_true(json_object_get(v, "has_dict")) ? " has __dict__" : "",
+                   skip ? " (skipped)" : "");
+        }
+        json_array_foreach(json_object_get(d, "warnings"), k, w) {
+            printf("    warning: %s\n", json_string_value(w));
+        }
+        child_result_free(&res);
+    }
+    free_paths(paths, npaths);
+    return bad ? 1 : 0;
+}

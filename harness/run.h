@@ -1,0 +1,38 @@
+/* run.h - `slotbench run` and `slotbench list`: the lifecycle of a run,
+ * driven from the parent process (which never starts Python itself). */
+#ifndef SB_RUN_H
+#define SB_RUN_H
+
+#include "timing.h"
+
+#include <limits.h>
+
+typedef struct {
+    char **scenarios;       /* names or .py paths; none means all */
+    int nscenarios;
+    long long n;            /* instances; 0 for the scenario's default */
+    int quick;              /* small N, short timings */
+    int no_timing;          /* memory only */
+    double timeout;         /* per measurement, seconds */
+    long long max_rss;      /* per measurement, bytes */
+    char out[PATH_MAX];     /* where run directories go */
+    char self[PATH_MAX];    /* this executable, for children */
+    char root[PATH_MAX];    /* project root: scenarios/ and results/ */
+    timing_options timing;  /* repetitions, min-time, passthrough */
+    int argc;               /* the whole command line, for meta.json */
+    char **argv;
+} run_options;
+
+/* Default limits and paths. */
+void run_options_default(run_options *o);
+
+/* Measure the scenarios and write a results directory; prints progress on
+ * stderr and the summary table on stdout.  Returns the exit status: 0 all
+ * measured, 1 some measurement failed, 130/143 interrupted. */
+int run_main(const run_options *o);
+
+/* List scenarios and their variants with validation problems.  Returns 0
+ * when every scenario is valid, 1 otherwise. */
+int run_list(const run_options *o);
+
+#endif

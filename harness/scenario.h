@@ -1,0 +1,67 @@
+/* scenario.h - loading a scenario script and checking it against the
+ * contract documented in README.md and scenarios/_template.py.
+ *
+ * A scenario is a plain .py file declaring VARIANTS (label -> class), ARGS
+ * (shared constructor arguments) and optionally KWARGS, unique_args(i), N,
+ * ATTRS, BASELINE and SKIPPED.  Loading runs the file as a module inside the
+ * current (child) interpreter; validation builds one instance of each
+ * variant, never touching its __dict__. */
+#ifndef SB_SCENARIO_H
+#define SB_SCENARIO_H
+
+#include "interp.h"
+#include "util.h"
+
+#include <limits.h>
+
+typedef enum { VARIANT_DICT, VARIANT_SLOTS, VARIANT_OTHER } variant_kind;
+
+typedef struct {
+    char label[80];
+    char type_name[128];
+    variant_kind kind;
+    int has_dict;       /* its instances carry a __dict__ */
+    PyObject *factory;  /* owned: the callable that builds an instance */
+} scenario_variant;
+
+typedef struct {
+    char name[80];          /* file name without .py, sanitized */
+    char path[PATH_MAX];
+    char doc[512];          /* first line of the module docstring */
+    char baseline[80];      /* label of the variant ratios are taken against */
+    long long default_n;    /* N declared by the scenario, 0 when none */
+    PyObject *module;       /* owned */
+    PyObject *args;         /* owned tuple: shared constructor arguments */
+    PyObject *kwargs;       /* owned dict, or NULL */
+    PyObject *unique_args;  /* owned callable i -> tuple, or NULL */
+    PyObject *attrs;        /* owned tuple of str: attributes to read/write */
+    PyObject *skipped;      /* owned dict label -> reason, or NULL */
+    size_t nvariants;
+    scenario_variant *variants;
+    sb_buf warnings;        /* one warning per line */
+} scenario;
+
+/* Which phase a failure belongs to, for messages and results. */
+typedef enum { SCENARIO_OK, SCENARIO_IMPORT_FAILED, SCENARIO_INVALID } scenario_status;
+
+/* The scenario name a path gives: basename without ".py". */
+void scenario_name_from_path(const char *path, char *out, size_t outlen);
+
+/* Load and validate the scenario at path into *sc (interpreter running).
+ * On failure returns SCENARIO_IMPORT_FAILED or SCENARIO_INVALID with a
+ * message in err that starts with the path; *sc is then cleared. */
+scenario_status scenario_load(const char *path, scenario *sc, char *err);
+
+/* Index of the variant with this label, or -1. */
+int scenario_find_variant(const scenario *sc, const char *label);
+
+/* The scenario as JSON (name, path, doc, variants with kind and has_dict,
+ * attrs, warnings, skipped): new reference. */
+json_t *scenario_describe(const scenario *sc);
+
+/* Release every reference held by *sc. */
+void scenario_clear(scenario *sc);
+
+const char *variant_kind_name(variant_kind k);
+
+#endif

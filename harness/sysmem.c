@@ -1,0 +1,101 @@
+/* sysmem.c - reads resident set sizes and available memory from /proc and
+ * the C allocator's accounting from glibc.  Linux only; every other module
+ * goes through these functions. */
+#define _GNU_SOURCE
+#include "sysmem.h"
+
+#include <fcntl.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static long long
+statm_resident(int fd)
+{
+    char buf[128];
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    unsigned long long size, resident;
+    if (n <= 0) {
+        return -1;
+    }
+    buf[n] = '\0';
+    if (sscanf(buf, "%llu %llu", &size, &resident) != 2) {
+        return -1;
+    }
+    return (long long)resident * sysconf(_SC_PAGESIZE);
+}
+
+long long
+sysmem_rss(void)
+{
+    static int fd = -1;
+    if (fd < 0) {
+        fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            return -1;
+        }
+    }
+    return statm_resident(fd);
+}
+
+long long
+sysmem_rss_of(pid_t pid)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/statm", (long)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return -1;
+    }
+    long long r = statm_resident(fd);
+    close(fd);
+    return r;
+}
+
+/* Value in kB of a "Key:   123 kB" line in a /proc file, as bytes. */
+static long long
+proc_kb(const char *path, const char *key)
+{
+    FILE *f = fopen(path, "re");
+    char line[256];
+    size_t klen = strlen(key);
+    long long v = -1;
+    if (f == NULL) {
+        return -1;
+    }
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
+            v = strtoll(line + klen + 1, NULL, 10) * 1024;
+            break;
+        }
+    }
+    fclose(f);
+    return v;
+}
+
+long long
+sysmem_peak_rss(void)
+{
+    return proc_kb("/proc/self/status", "VmHWM");
+}
+
+long long
+sysmem_available(void)
+{
+    return proc_kb("/proc/meminfo", "MemAvailable");
+}
+
+long long
+sysmem_total(void)
+{
+    return proc_kb("/proc/meminfo", "MemTotal");
+}
+
+long long
+sysmem_malloc_in_use(void)
+{
+    struct mallinfo2 mi = mallinfo2();
+    return (long long)(mi.uordblks + mi.hblkhd);
+}

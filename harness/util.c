@@ -1,0 +1,293 @@
+/* util.c - the error reporter, option-value parsing, name sanitizing, and
+ * small buffers shared by every module of the harness. */
+#define _POSIX_C_SOURCE 200809L
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int
+sb_seterr(char *err, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, SB_ERRLEN, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+void
+sb_warn(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("slotbench: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+/* Strip '_' digit separators (as Python allows) into buf. */
+static int
+strip_separators(const char *s, char *buf, size_t buflen)
+{
+    size_t j = 0;
+    for (size_t i = 0; s[i]; i++) {
+        if (s[i] == '_') {
+            continue;
+        }
+        if (j + 1 >= buflen) {
+            return -1;
+        }
+        buf[j++] = s[i];
+    }
+    buf[j] = '\0';
+    return 0;
+}
+
+int
+sb_parse_count(const char *s, const char *what, long long min, long long max,
+               long long *out, char *err)
+{
+    char buf[64], *end;
+    if (s == NULL || *s == '\0') {
+        return sb_seterr(err, "%s needs a value", what);
+    }
+    if (strip_separators(s, buf, sizeof buf) < 0 || buf[0] == '\0') {
+        return sb_seterr(err, "%s: '%s' is not a number", what, s);
+    }
+    errno = 0;
+    double d = strtod(buf, &end);
+    if (*end != '\0' || end == buf || isspace((unsigned char)buf[0])) {
+        return sb_seterr(err, "%s: '%s' is not a number", what, s);
+    }
+    if (errno == ERANGE || !isfinite(d) || d > (double)max) {
+        return sb_seterr(err, "%s: '%s' is too large (at most %lld)", what, s,
+                         max);
+    }
+    if (d < (double)min) {
+        return sb_seterr(err, "%s: '%s' is too small (at least %lld)", what,
+                         s, min);
+    }
+    if (d != floor(d)) {
+        return sb_seterr(err, "%s: '%s' is not a whole number", what, s);
+    }
+    *out = (long long)d;
+    return 0;
+}
+
+int
+sb_parse_seconds(const char *s, const char *what, double *out, char *err)
+{
+    char *end;
+    if (s == NULL || *s == '\0') {
+        return sb_seterr(err, "%s needs a value", what);
+    }
+    errno = 0;
+    double d = strtod(s, &end);
+    if (*end != '\0' || end == s || isspace((unsigned char)s[0])) {
+        return sb_seterr(err, "%s: '%s' is not a number of seconds", what, s);
+    }
+    if (errno == ERANGE || !isfinite(d) || d > 1e7) {
+        return sb_seterr(err, "%s: '%s' is too large", what, s);
+    }
+    if (d < 0) {
+        return sb_seterr(err, "%s: '%s' must not be negative", what, s);
+    }
+    *out = d;
+    return 0;
+}
+
+int
+sb_parse_size(const char *s, const char *what, long long *out, char *err)
+{
+    char buf[64];
+    size_t n;
+    long long mult = 1;
+    if (s == NULL || *s == '\0') {
+        return sb_seterr(err, "%s needs a value", what);
+    }
+    n = strlen(s);
+    if (n >= sizeof buf) {
+        return sb_seterr(err, "%s: '%s' is not a size", what, s);
+    }
+    memcpy(buf, s, n + 1);
+    switch (toupper((unsigned char)buf[n - 1])) {
+    case 'K': mult = 1LL << 10; buf[--n] = '\0'; break;
+    case 'M': mult = 1LL << 20; buf[--n] = '\0'; break;
+    case 'G': mult = 1LL << 30; buf[--n] = '\0'; break;
+    default: break;
+    }
+    long long v;
+    char sub[SB_ERRLEN];
+    if (sb_parse_count(buf, what, 1, (1LL << 50) / mult, &v, sub) < 0) {
+        return sb_seterr(err, "%s: '%s' is not a size such as 4G or 512M",
+                         what, s);
+    }
+    *out = v * mult;
+    return 0;
+}
+
+static int
+name_char_ok(unsigned char c)
+{
+    return isalnum(c) || c == '_' || c == '.' || c == '-' || c == '+';
+}
+
+int
+sb_name_is_safe(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n > 64 || name[0] == '.') {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!name_char_ok((unsigned char)name[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+void
+sb_name_sanitize(const char *name, char *out, size_t outlen)
+{
+    size_t j = 0;
+    if (outlen == 0) {
+        return;
+    }
+    for (size_t i = 0; name[i] && j + 1 < outlen && j < 64; i++) {
+        unsigned char c = (unsigned char)name[i];
+        out[j++] = name_char_ok(c) ? (char)c : '_';
+    }
+    if (j > 0 && out[0] == '.') {
+        out[0] = '_';
+    }
+    if (j == 0 && outlen > 1) {
+        out[j++] = '_';
+    }
+    out[j] = '\0';
+}
+
+double
+sb_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void *
+sb_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (p == NULL) {
+        sb_warn("out of memory allocating %zu bytes", n);
+        exit(70);
+    }
+    return p;
+}
+
+void *
+sb_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (q == NULL) {
+        sb_warn("out of memory allocating %zu bytes", n);
+        exit(70);
+    }
+    return q;
+}
+
+char *
+sb_xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = sb_xmalloc(n);
+    memcpy(p, s, n);
+    return p;
+}
+
+void
+sb_buf_append(sb_buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1) {
+            cap *= 2;
+        }
+        b->data = sb_xrealloc(b->data, cap);
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void
+sb_buf_printf(sb_buf *b, const char *fmt, ...)
+{
+    char small[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        return;
+    }
+    if ((size_t)n < sizeof small) {
+        sb_buf_append(b, small, (size_t)n);
+        return;
+    }
+    char *big = sb_xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    sb_buf_append(b, big, (size_t)n);
+    free(big);
+}
+
+void
+sb_buf_free(sb_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+int
+sb_read_file(const char *path, char **out, size_t *len, char *err)
+{
+    FILE *f = fopen(path, "rb");
+    sb_buf b = {0};
+    char chunk[8192];
+    size_t n;
+    if (f == NULL) {
+        return sb_seterr(err, "cannot open %s: %s", path, strerror(errno));
+    }
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        sb_buf_append(&b, chunk, n);
+    }
+    if (ferror(f)) {
+        int e = errno;
+        fclose(f);
+        sb_buf_free(&b);
+        return sb_seterr(err, "cannot read %s: %s", path, strerror(e));
+    }
+    fclose(f);
+    if (b.data == NULL) {
+        sb_buf_append(&b, "", 0);
+    }
+    *out = b.data;
+    if (len) {
+        *len = b.len;
+    }
+    return 0;
+}

@@ -1,0 +1,68 @@
+/* util.h - the one error reporter and the small helpers every module shares.
+ *
+ * Convention (as in Redis and git): functions return 0 on success and -1 on
+ * failure, and describe the failure in a caller-provided `char *err` buffer
+ * of SB_ERRLEN bytes.  Nothing here knows about Python. */
+#ifndef SB_UTIL_H
+#define SB_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SB_ERRLEN 1024
+
+/* Format a message into err (may be NULL); always returns -1 so callers can
+ * write `return sb_seterr(err, "...")`. */
+int sb_seterr(char *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Print "slotbench: <message>" to stderr. */
+void sb_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Parse a count such as "1000000", "1e6" or "1_000_000" into *out.
+ * Accepts integers in [min, max]; returns -1 with a message naming `what`
+ * for anything else (non-numeric, negative, fractional, overflowing). */
+int sb_parse_count(const char *s, const char *what, long long min,
+                   long long max, long long *out, char *err);
+
+/* Parse a non-negative number of seconds ("30", "2.5"). */
+int sb_parse_seconds(const char *s, const char *what, double *out, char *err);
+
+/* Parse a size with an optional K/M/G suffix (powers of 1024). */
+int sb_parse_size(const char *s, const char *what, long long *out, char *err);
+
+/* True when `name` is safe to use as part of a file name and a TSV cell:
+ * 1-64 characters from [A-Za-z0-9_.+-], not starting with '.'. */
+int sb_name_is_safe(const char *name);
+
+/* Copy `name` into out (size outlen), replacing every character that is not
+ * safe in a path or a TSV cell with '_'. */
+void sb_name_sanitize(const char *name, char *out, size_t outlen);
+
+/* Seconds from a monotonic clock. */
+double sb_now(void);
+
+/* malloc/realloc/strdup that exit with a message when memory is exhausted:
+ * the harness cannot do anything useful without its own small buffers. */
+void *sb_xmalloc(size_t n);
+void *sb_xrealloc(void *p, size_t n);
+char *sb_xstrdup(const char *s);
+
+/* Growable string buffer. */
+typedef struct {
+    char *data;
+    size_t len;
+    size_t cap;
+} sb_buf;
+
+void sb_buf_append(sb_buf *b, const char *s, size_t n);
+void sb_buf_printf(sb_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void sb_buf_free(sb_buf *b);
+
+/* Read a whole file into a NUL-terminated malloc'd buffer (*out, caller
+ * frees).  Returns -1 with a message naming the file on error. */
+int sb_read_file(const char *path, char **out, size_t *len, char *err);
+
+#endif

@@ -1,0 +1,185 @@
+/* worker.c - what a child process does: parse the internal command line
+ * that run.c built, start the interpreter, load the scenario, run one
+ * measurement and send {"ok": true, ...} or {"ok": false, "phase": ...,
+ * "error": ...} to the parent.  Nothing here writes a results file. */
+#include "interp.h"
+#include "memory.h"
+#include "scenario.h"
+#include "timing.h"
+#include "worker.h"
+#include "child.h"
+#include "results.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    const char *mode;
+    const char *scenario;
+    const char *variant;
+    long long n;
+    int unique;
+    timing_options timing;
+} worker_args;
+
+static int
+send_error(const char *phase, const char *msg)
+{
+    json_t *doc = json_pack("{s:b,s:s}", "ok", 0, "phase", phase);
+    json_object_set_new(doc, "error", results_text(msg));
+    if (child_send(doc) < 0) {
+        fprintf(stderr, "slotbench: %s\n", msg);
+    }
+    json_decref(doc);
+    return 1;
+}
+
+static int
+send_ok(const char *key, json_t *value)
+{
+    json_t *doc = json_pack("{s:b}", "ok", 1);
+    json_object_set_new(doc, key, value);
+    int rc = child_send(doc);
+    json_decref(doc);
+    if (rc < 0) {
+        fprintf(stderr, "slotbench: __child is internal: run "
+                        "'slotbench run' instead\n");
+        return 1;
+    }
+    return 0;
+}
+
+static int
+parse_args(int argc, char **argv, worker_args *a, char *err)
+{
+    static const struct option opts[] = {
+        {"scenario", required_argument, NULL, 's'},
+        {"variant", required_argument, NULL, 'v'},
+        {"n", required_argument, NULL, 'n'},
+        {"args", required_argument, NULL, 'a'},
+        {"repetitions", required_argument, NULL, 'r'},
+        {"min-time", required_argument, NULL, 'm'},
+        {"ops", required_argument, NULL, 'o'},
+        {"quick", no_argument, NULL, 'q'},
+        {NULL, 0, NULL, 0}};
+    int c;
+    memset(a, 0, sizeof *a);
+    timing_options_default(&a->timing);
+    if (argc < 3) {
+        return sb_seterr(err, "__child needs a mode");
+    }
+    a->mode = argv[2];
+    optind = 3;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 's': a->scenario = optarg; break;
+        case 'v': a->variant = optarg; break;
+        case 'n':
+            if (sb_parse_count(optarg, "--n", 1, 1000000000LL, &a->n, err) < 0) {
+                return -1;
+            }
+            break;
+        case 'a': a->unique = strcmp(optarg, "unique") == 0; break;
+        case 'r':
+            if (sb_parse_count(optarg, "--repetitions", 1, 1000,
+                               &a->timing.repetitions, err) < 0) {
+                return -1;
+            }
+            break;
+        case 'm':
+            if (sb_parse_seconds(optarg, "--min-time", &a->timing.min_time,
+                                 err) < 0) {
+                return -1;
+            }
+            break;
+        case 'o': a->timing.ops = optarg; break;
+        case 'q': a->timing.quick = 1; break;
+        default:
+            return sb_seterr(err, "__child: unknown option %s",
+                             argv[optind - 1]);
+        }
+    }
+    a->timing.passthrough = argv + optind;
+    a->timing.npassthrough = argc - optind;
+    return 0;
+}
+
+static int
+run_mode(worker_args *a)
+{
+    char err[SB_ERRLEN];
+    scenario sc;
+    scenario_status st;
+    int vi = -1, rc;
+
+    if (strcmp(a->mode, "info") == 0) {
+        json_t *d = interp_describe(err);
+        return d ? send_ok("interp", d) : send_error("interpreter", err);
+    }
+    if (a->scenario == NULL) {
+        return send_error("internal", "__child: --scenario is required");
+    }
+    st = scenario_load(a->scenario, &sc, err);
+    if (st != SCENARIO_OK) {
+        return send_error(st == SCENARIO_IMPORT_FAILED ? "import"
+                                                       : "validation", err);
+    }
+    if (strcmp(a->mode, "describe") == 0) {
+        rc = send_ok("scenario", scenario_describe(&sc));
+        scenario_clear(&sc);
+        return rc;
+    }
+    if (a->variant) {
+        vi = scenario_find_variant(&sc, a->variant);
+        if (vi < 0) {
+            snprintf(err, sizeof err, "%s: no variant '%s' in VARIANTS",
+                     a->scenario, a->variant);
+            scenario_clear(&sc);
+            return send_error("validation", err);
+        }
+    }
+    if (strcmp(a->mode, "memory") == 0 || strcmp(a->mode, "requested") == 0) {
+        memory_mode mm = a->mode[0] == 'm' ? MEMORY_RESIDENT
+                                           : MEMORY_REQUESTED;
+        json_t *m = vi < 0 || a->n < 1 ? NULL
+            : memory_measure(&sc, vi, a->n, a->unique && sc.unique_args, mm,
+                             err);
+        if (vi < 0 || a->n < 1) {
+            snprintf(err, sizeof err, "__child memory needs --variant and --n");
+        }
+        scenario_clear(&sc);
+        return m ? send_ok("memory", m)
+                 : send_error(mm == MEMORY_RESIDENT ? "memory" : "requested",
+                              err);
+    }
+    if (strcmp(a->mode, "timing") == 0) {
+        json_t *t = timing_run(&sc, &a->timing, err);
+        scenario_clear(&sc);
+        return t ? send_ok("timing", t) : send_error("timing", err);
+    }
+    scenario_clear(&sc);
+    return send_error("internal", "__child: unknown mode");
+}
+
+int
+worker_main(int argc, char **argv)
+{
+    char err[SB_ERRLEN];
+    worker_args a;
+    int rc;
+    if (parse_args(argc, argv, &a, err) < 0) {
+        return send_error("internal", err);
+    }
+    if (interp_start(err) < 0) {
+        return send_error("interpreter", err);
+    }
+    rc = run_mode(&a);
+    if (interp_stop(err) < 0 && rc == 0) {
+        /* The result was sent; a failing atexit handler is worth a line. */
+        fprintf(stderr, "slotbench: %s\n", err);
+    }
+    return rc;
+}
