@@ -4,7 +4,7 @@
  * writes to descriptor 3.  Each child leads its own process group, so one
  * kill reaches anything it started, and a terminal's Ctrl-C reaches only
  * the harness, which then stops the child itself. */
-#define _GNU_SOURCE
+#define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "child.h"
 #include "sysmem.h"
 

@@ -1,7 +1,7 @@
 /* main.c - the slotbench command line: parse, then hand over to run.c
  * (run, list), plot.c (plot) or worker.c (the internal __child command
  * that every measuring process runs). */
-#define _GNU_SOURCE
+#define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "child.h"
 #include "gbench.h"
 #include "interp.h"

@@ -1,7 +1,7 @@
 /* meta.c - collects what a reader of a result needs to trust or reproduce
  * it: CPU model, core count, memory, kernel, date, compiler, libbenchmark
  * and jansson versions, git revision of the harness, command line. */
-#define _GNU_SOURCE
+#define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "meta.h"
 #include "gbench.h"
 #include "interp.h"

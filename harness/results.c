@@ -1,7 +1,7 @@
 /* results.c - creates run directories and writes every results file
  * (meta.json and the TSV tables) atomically; see results.h for the layout.
  * No other module opens a file for writing. */
-#define _GNU_SOURCE
+#define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "results.h"
 
 #include <errno.h>

@@ -16,7 +16,7 @@
  *
  * Every step that runs Python is a child (child.h), so nothing a scenario
  * does can take the run down with it. */
-#define _GNU_SOURCE
+#define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "run.h"
 #include "child.h"
 #include "interp.h"

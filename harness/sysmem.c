@@ -1,7 +1,7 @@
 /* sysmem.c - reads resident set sizes and available memory from /proc and
  * the C allocator's accounting from glibc.  Linux only; every other module
  * goes through these functions. */
-#define _GNU_SOURCE
+#define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "sysmem.h"
 
 #include <fcntl.h>
