@@ -91,8 +91,15 @@ $(BUILD):
 bench: all
 	$(BIN) run $(ARGS)
 
+# Unit tests of the C modules that need no interpreter (tests/test_units.c).
+UNIT_OBJS = $(BUILD)/util.o $(BUILD)/results.o $(BUILD)/sysmem.o
+$(BUILD)/test_units: tests/test_units.c $(UNIT_OBJS) harness/*.h
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CWARNS) $(CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) -o $@ $< $(UNIT_OBJS) $(DEP_LIBS)
+
 # Build and run every test; ends with "N passed, N failed".  About 2 minutes.
 test: all
+	@$(MAKE) --no-print-directory $(BUILD)/test_units
 	@/usr/bin/python3 tests/run.py --bin $(BIN)
 
 clean:

@@ -138,25 +138,30 @@ optional_attr(PyObject *module, const char *name)
     return v;
 }
 
+/* The docstring's first paragraph, on one line. */
 static void
 first_doc_line(PyObject *module, char *out, size_t outlen)
 {
     PyObject *doc = optional_attr(module, "__doc__");
+    size_t j = 0;
     out[0] = '\0';
     if (doc && PyUnicode_Check(doc)) {
         const char *s = PyUnicode_AsUTF8(doc);
-        if (s) {
-            while (*s == '\n' || *s == ' ') {
-                s++;
-            }
-            size_t n = strcspn(s, "\n");
-            if (n >= outlen) {
-                n = outlen - 1;
-            }
-            memcpy(out, s, n);
-            out[n] = '\0';
-        }
         PyErr_Clear();
+        while (s && (*s == '\n' || *s == ' ')) {
+            s++;
+        }
+        for (; s && *s && j + 1 < outlen; s++) {
+            if (s[0] == '\n' && s[1] == '\n') {
+                break;
+            }
+            char c = (*s == '\n' || *s == '\t') ? ' ' : *s;
+            if (c == ' ' && j > 0 && out[j - 1] == ' ') {
+                continue;
+            }
+            out[j++] = c;
+        }
+        out[j] = '\0';
     }
     Py_XDECREF(doc);
 }
