@@ -235,9 +235,24 @@ measure_variant(run_state *s, const char *path, const char *scenario,
         }
         spawn(s->o, modes[m], path, extra, 6, s->o->timeout, &res);
         if (res.outcome == CHILD_OK) {
-            results_add_memory(&s->results,
-                               json_object_get(res.json, "memory"));
+            json_t *m = json_object_get(res.json, "memory");
+            results_add_memory(&s->results, m);
             flush(s);
+            if (json_object_get(m, "resident_bytes")) {
+                fprintf(stderr, "  %s/%s%s: %lld instances, resident %.1f B, "
+                        "allocated %.1f B per instance (%.1f s)\n", scenario,
+                        variant, unique ? " (unique args)" : "", n,
+                        json_number_value(json_object_get(m, "resident_bytes")),
+                        json_number_value(json_object_get(m, "allocated_bytes")),
+                        res.seconds);
+            }
+            else if (json_object_get(m, "requested_bytes")) {
+                fprintf(stderr, "  %s/%s%s: requested %.1f B per instance "
+                        "(tracemalloc, %.1f s)\n", scenario, variant,
+                        unique ? " (unique args)" : "",
+                        json_number_value(json_object_get(m, "requested_bytes")),
+                        res.seconds);
+            }
         }
         else if (res.outcome != CHILD_INTERRUPTED) {
             char label[200];
@@ -453,6 +468,21 @@ run_main(const run_options *o)
     return s.failures || s.flush_failed ? 1 : 0;
 }
 
+/* Does the described scenario have a variant with this label? */
+static int
+has_variant(json_t *desc, const char *label)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(desc, "variants"), i, v) {
+        if (strcmp(json_string_value(json_object_get(v, "label")),
+                   label) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int
 run_list(const run_options *o)
 {
@@ -481,11 +511,22 @@ run_list(const run_options *o)
         json_array_foreach(json_object_get(d, "variants"), k, v) {
             const char *label = json_string_value(json_object_get(v, "label"));
             json_t *skip = json_object_get(json_object_get(d, "skipped"), label);
-            printf("    %-20s %-6s %-30s%s%s\n", label,
+            printf("    %-20s %-6s %-30s%s%s%s\n", label,
                    json_string_value(json_object_get(v, "kind")),
                    json_string_value(json_object_get(v, "type")),
                    json_is_true(json_object_get(v, "has_dict")) ? " has __dict__" : "",
+                   json_is_false(json_object_get(v, "has_attrs"))
+                       ? " no ATTRS: memory only" : "",
                    skip ? " (skipped)" : "");
+        }
+        /* A variant this interpreter cannot build is only in SKIPPED. */
+        const char *sl;
+        json_t *reason;
+        json_object_foreach(json_object_get(d, "skipped"), sl, reason) {
+            if (!has_variant(d, sl)) {
+                printf("    %-20s skipped: %s\n", sl,
+                       json_string_value(reason));
+            }
         }
         json_array_foreach(json_object_get(d, "warnings"), k, w) {
             printf("    warning: %s\n", json_string_value(w));

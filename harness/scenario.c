@@ -385,6 +385,13 @@ check_variant(scenario *sc, scenario_variant *v, char *err)
         for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(sc->attrs); i++) {
             PyObject *name = PyTuple_GET_ITEM(sc->attrs, i);
             PyObject *val = PyObject_GetAttr(obj, name);
+            if (val == NULL && v->kind == VARIANT_OTHER) {
+                /* A tuple or other built-in without names: measured for
+                 * memory, left out of attribute timings. */
+                PyErr_Clear();
+                v->no_attrs = 1;
+                break;
+            }
             if (val == NULL) {
                 PyErr_Clear();
                 sb_seterr(err, "%s: VARIANTS['%s'] (%s) instances have no "
@@ -620,6 +627,7 @@ scenario_describe(const scenario *sc)
         json_object_set_new(jv, "type", text(v->type_name));
         json_object_set_new(jv, "kind", json_string(variant_kind_name(v->kind)));
         json_object_set_new(jv, "has_dict", json_boolean(v->has_dict));
+        json_object_set_new(jv, "has_attrs", json_boolean(!v->no_attrs));
         json_array_append_new(vars, jv);
     }
     for (Py_ssize_t i = 0; sc->attrs && i < PyTuple_GET_SIZE(sc->attrs); i++) {

@@ -21,6 +21,8 @@ typedef struct {
     char type_name[128];
     variant_kind kind;
     int has_dict;       /* its instances carry a __dict__ */
+    int no_attrs;       /* kind "other" (a tuple, say) without the ATTRS
+                         * names: memory only, no attribute timings */
     PyObject *factory;  /* owned: the callable that builds an instance */
 } scenario_variant;
 
@@ -55,8 +57,8 @@ scenario_status scenario_load(const char *path, scenario *sc, char *err);
 /* Index of the variant with this label, or -1. */
 int scenario_find_variant(const scenario *sc, const char *label);
 
-/* The scenario as JSON (name, path, doc, variants with kind and has_dict,
- * attrs, warnings, skipped): new reference. */
+/* The scenario as JSON (name, path, doc, variants with kind, has_dict and
+ * has_attrs, attrs, warnings, skipped): new reference. */
 json_t *scenario_describe(const scenario *sc);
 
 /* Release every reference held by *sc. */

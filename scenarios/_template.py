@@ -48,7 +48,9 @@ ARGS = ("x", 1)
 #     return (f"thing-{i}", i)
 
 # OPTIONAL. Attributes read and written by the timing benchmarks; default:
-# the names in the first slots class's __slots__.
+# the names in the first slots class's __slots__.  Every dict and slots
+# variant must have them; a variant of neither kind (a plain tuple, say)
+# may lack them and is then measured for memory only.
 # ATTRS = ("a", "b")
 
 # OPTIONAL. Default number of instances for this scenario (else 1,000,000).
