@@ -40,6 +40,8 @@ static const char usage_text[] =
 "  -o, --out DIR        where run directories are created (default:\n"
 "                       results/ of the checkout)\n"
 "  -q, --quick          small N and short timings: a smoke run in seconds\n"
+"      --full           run a scenario at its own N even above 1000000\n"
+"                       (event.py: 10000000); default: capped at 1000000\n"
 "      --no-timing      measure memory only\n"
 "      --repetitions R  timing repetitions per benchmark (odd; default 9)\n"
 "      --min-time S     seconds per timing repetition\n"
@@ -95,7 +97,7 @@ find_paths(run_options *o)
 
 enum {
     OPT_NO_TIMING = 256, OPT_REPETITIONS, OPT_MIN_TIME, OPT_TIMEOUT,
-    OPT_MAX_RSS, OPT_BENCHMARK
+    OPT_MAX_RSS, OPT_BENCHMARK, OPT_FULL
 };
 
 /* Collect --benchmark_* flags before getopt sees them. */
@@ -131,6 +133,7 @@ parse_run_options(int argc, char **argv, run_options *o, int is_list)
         {"out", required_argument, NULL, 'o'},
         {"quick", no_argument, NULL, 'q'},
         {"no-timing", no_argument, NULL, OPT_NO_TIMING},
+        {"full", no_argument, NULL, OPT_FULL},
         {"repetitions", required_argument, NULL, OPT_REPETITIONS},
         {"min-time", required_argument, NULL, OPT_MIN_TIME},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
@@ -157,6 +160,7 @@ parse_run_options(int argc, char **argv, run_options *o, int is_list)
             break;
         case 'q': o->quick = 1; o->timing.quick = 1; break;
         case OPT_NO_TIMING: o->no_timing = 1; break;
+        case OPT_FULL: o->full = 1; break;
         case OPT_REPETITIONS:
             if (sb_parse_count(optarg, "--repetitions", 1, 999,
                                &o->timing.repetitions, err) < 0) {

@@ -99,7 +99,8 @@ results_free(results_run *r)
     json_decref(r->memory);
     json_decref(r->failures);
     json_decref(r->timing);
-    r->meta = r->memory = r->failures = r->timing = NULL;
+    json_decref(r->claims);
+    r->meta = r->memory = r->failures = r->timing = r->claims = NULL;
 }
 
 static int
@@ -354,6 +355,31 @@ write_failures_tsv(results_run *r, char *err)
     return rc;
 }
 
+static int
+write_claims_tsv(results_run *r, char *err)
+{
+    static const char *cols[] = {"claim", "scenario", "variant", "args",
+                                 "evidence", "verdict"};
+    sb_buf b = {0};
+    size_t i;
+    json_t *row;
+    char path[PATH_MAX];
+    sb_buf_printf(&b, "claim\tscenario\tvariant\targs\tevidence\tverdict\n");
+    json_array_foreach(r->claims, i, row) {
+        for (size_t k = 0; k < 6; k++) {
+            if (k) {
+                sb_buf_append(&b, "\t", 1);
+            }
+            tsv_text(&b, json_string_value(json_object_get(row, cols[k])));
+        }
+        sb_buf_append(&b, "\n", 1);
+    }
+    snprintf(path, sizeof path, "%s/claims.tsv", r->dir);
+    int rc = results_write_atomic(path, b.data, b.len, err);
+    sb_buf_free(&b);
+    return rc;
+}
+
 int
 results_flush(results_run *r, char *err)
 {
@@ -362,7 +388,8 @@ results_flush(results_run *r, char *err)
     snprintf(path, sizeof path, "%s/meta.json", r->dir);
     if (results_write_json(path, r->meta, err) < 0 ||
         write_memory_tsv(r, err) < 0 || write_timeline_tsv(r, err) < 0 ||
-        write_failures_tsv(r, err) < 0) {
+        write_failures_tsv(r, err) < 0 ||
+        (r->claims && write_claims_tsv(r, err) < 0)) {
         return -1;
     }
     return 0;

@@ -8,6 +8,8 @@
  *                 kind args baseline_rss_bytes seconds
  *   timeline.tsv  scenario variant instances rss_bytes seconds args
  *   failures.tsv  scenario variant phase outcome reason
+ *   claims.tsv    claim scenario variant args evidence verdict (claims.h),
+ *                 once the run has computed them
  * Every file is rewritten whole after each measurement, through a temporary
  * file and rename(2), so an interrupted run keeps each completed result and
  * never leaves half a file. */
@@ -26,6 +28,7 @@ typedef struct {
     json_t *memory;       /* array of memory measurements (merged rows) */
     json_t *failures;     /* array of failure objects */
     json_t *timing;       /* object: timing results, filled by timing runs */
+    json_t *claims;       /* array of claim rows (claims.h), or NULL */
 } results_run;
 
 /* Create a new run directory under root (made if missing) named after the

@@ -19,6 +19,7 @@
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "run.h"
 #include "child.h"
+#include "claims.h"
 #include "interp.h"
 #include "memory.h"
 #include "meta.h"
@@ -36,6 +37,9 @@
 
 #define DEFAULT_N 1000000LL
 #define QUICK_N 100000LL
+/* Without --full, a scenario's own N is capped here: bytes per instance do
+ * not change with N, the run time does (event.py declares 10,000,000). */
+#define CAPPED_N 1000000LL
 
 void
 run_options_default(run_options *o)
@@ -216,6 +220,14 @@ instances_for(const run_options *o, json_t *desc)
     if (o->quick && n > QUICK_N) {
         n = QUICK_N;
     }
+    else if (!o->full && n > CAPPED_N) {
+        sb_warn("note: %s declares N = %lld; measuring %lld (bytes per "
+                "instance do not depend on N). Run it at its full N with "
+                "--full or `make bench-full`",
+                json_string_value(json_object_get(desc, "scenario")), n,
+                CAPPED_N);
+        n = CAPPED_N;
+    }
     return n;
 }
 
@@ -309,6 +321,7 @@ run_scenario(run_state *s, const char *path)
     json_array_append(json_object_get(s->results.meta, "scenarios"), desc);
 
     long long n = instances_for(s->o, desc);
+    json_object_set_new(desc, "n", json_integer(n));
     if (n < MEMORY_MIN_RELIABLE_N) {
         sb_warn("warning: %s: with N = %lld, RSS differences are mostly "
                 "noise (new objects first fill pages already resident); "
@@ -445,11 +458,15 @@ run_main(const run_options *o)
         json_object_set_new(s.results.meta, "interrupted_by",
                             json_string(strsignal(sig)));
     }
+    s.results.claims = claims_compute(
+        json_object_get(s.results.meta, "scenarios"), s.results.memory,
+        NULL, NULL, DEFAULT_N);
     flush(&s);
     if (!s.flush_failed && results_link_latest(&s.results, err) < 0) {
         sb_warn("%s", err);
     }
     print_summary(&s);
+    claims_print(s.results.claims, stdout);
     fprintf(stderr, "slotbench: results in %s (%.0f s)\n", s.results.dir,
             sb_now() - t0);
     if (sig) {

@@ -12,6 +12,7 @@ typedef struct {
     int nscenarios;
     long long n;            /* instances; 0 for the scenario's default */
     int quick;              /* small N, short timings */
+    int full;               /* honour a scenario's N above 1,000,000 */
     int no_timing;          /* memory only */
     double timeout;         /* per measurement, seconds */
     long long max_rss;      /* per measurement, bytes */

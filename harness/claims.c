@@ -1,0 +1,562 @@
+/* claims.c - turns a run's measurements into a verdict per claim (see
+ * claims.h for the list).  Everything here reads numbers the run measured
+ * on real objects: the describe child's view of each variant's type, the
+ * memory rows, the timing ratios and the add_attr outcomes.  Nothing is
+ * estimated; a claim with no measurement behind it says "not measured".
+ *
+ * Each row may carry two internal keys while the summary is built and
+ * removed before the rows are returned: "_value" (the number the row rests
+ * on: a saving share or a time ratio) and "_cond" (the condition under
+ * which a failing row would have held, e.g. "instances have no __dict__"),
+ * from which the summary says "holds only when ...". */
+#include "claims.h"
+#include "util.h"
+
+#include <math.h>
+#include <string.h>
+
+#define HOLDS "holds"
+#define FAILS "does not hold"
+#define UNMEASURED "not measured"
+
+static const struct {
+    const char *id;
+    const char *statement;
+} claim_list[] = {
+    {"no_dict", "instances of a slots class have no __dict__"},
+    {"less_memory", "slots instances use less memory per object"},
+    {"faster_read", "attribute reads are faster on slots instances"},
+    {"faster_write", "attribute writes are faster on slots instances"},
+    {"rejects_undeclared", "assigning an undeclared attribute raises "
+                           "AttributeError"},
+    {"pays_off", "slots pay off for many objects with fixed attributes"},
+};
+
+#define NCLAIMS (sizeof claim_list / sizeof claim_list[0])
+
+const char *
+claims_statement(const char *claim)
+{
+    for (size_t i = 0; i < NCLAIMS; i++) {
+        if (strcmp(claim_list[i].id, claim) == 0) {
+            return claim_list[i].statement;
+        }
+    }
+    return "";
+}
+
+/* ---- reading the inputs ------------------------------------------------ */
+
+static const char *
+str(json_t *obj, const char *key)
+{
+    const char *s = json_string_value(json_object_get(obj, key));
+    return s ? s : "";
+}
+
+static double
+num(json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* The first element of arr whose keys match the given values (NULL keys
+ * are not compared).  Borrowed, or NULL. */
+static json_t *
+find(json_t *arr, const char *k1, const char *v1, const char *k2,
+     const char *v2, const char *k3, const char *v3)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(arr, i, e) {
+        if (strcmp(str(e, k1), v1) == 0 &&
+            (k2 == NULL || strcmp(str(e, k2), v2) == 0) &&
+            (k3 == NULL || strcmp(str(e, k3), v3) == 0)) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
+/* Why a slots variant still has a __dict__, from the describe warnings:
+ * the reason for the evidence and the condition it breaks. */
+static void
+dict_reason(json_t *desc, const char *label, char *reason, size_t rlen,
+            const char **cond)
+{
+    char key[120];
+    size_t i;
+    json_t *w;
+    snprintf(key, sizeof key, "VARIANTS['%s']", label);
+    snprintf(reason, rlen, "its type has a __dict__");
+    *cond = "instances have no __dict__";
+    json_array_foreach(json_object_get(desc, "warnings"), i, w) {
+        const char *text = json_string_value(w);
+        const char *base;
+        if (text == NULL || strstr(text, key) == NULL) {
+            continue;
+        }
+        if ((base = strstr(text, "base class ")) != NULL) {
+            base += strlen("base class ");
+            snprintf(reason, rlen, "base class %.*s has no __slots__",
+                     (int)strcspn(base, " "), base);
+            *cond = "every base class declares __slots__";
+        }
+        else if (strstr(text, "'__dict__'")) {
+            snprintf(reason, rlen, "'__dict__' is listed in __slots__");
+            *cond = "'__dict__' is not listed in __slots__";
+        }
+    }
+}
+
+/* ---- writing rows ------------------------------------------------------ */
+
+static json_t *
+add_row(json_t *rows, const char *claim, const char *scenario,
+        const char *variant, const char *args, const char *evidence,
+        const char *verdict)
+{
+    json_t *r = json_object();
+    json_object_set_new(r, "claim", json_string(claim));
+    json_object_set_new(r, "scenario", json_string(scenario));
+    json_object_set_new(r, "variant", json_string(variant));
+    json_object_set_new(r, "args", json_string(args));
+    json_object_set_new(r, "evidence", json_string(evidence));
+    json_object_set_new(r, "verdict", json_string(verdict));
+    json_array_append_new(rows, r);
+    return r;
+}
+
+static void
+set_value(json_t *row, double value)
+{
+    json_object_set_new(row, "_value", json_real(value));
+}
+
+static void
+set_cond(json_t *row, const char *cond)
+{
+    if (cond) {
+        json_object_set_new(row, "_cond", json_string(cond));
+    }
+}
+
+/* A byte count as people read it: 48 B, 4.8 MB, 1.12 GB (powers of 1000). */
+static void
+fmt_bytes(double b, char *out, size_t len)
+{
+    double a = fabs(b);
+    if (a < 1e3) {
+        snprintf(out, len, "%.0f B", b);
+    }
+    else if (a < 1e6) {
+        snprintf(out, len, "%.1f kB", b / 1e3);
+    }
+    else if (a < 1e9) {
+        snprintf(out, len, "%.1f MB", b / 1e6);
+    }
+    else {
+        snprintf(out, len, "%.2f GB", b / 1e9);
+    }
+}
+
+/* ---- one claim at a time ----------------------------------------------- */
+
+typedef struct {
+    json_t *rows;
+    json_t *desc;           /* the scenario's describe output */
+    const char *scenario;
+    const char *baseline;
+    json_t *memory;
+    json_t *ratios;
+    json_t *add_attr;
+    long long scale_n;
+} claim_ctx;
+
+static int
+is_skipped(const claim_ctx *c, const char *label, const char **reason)
+{
+    json_t *r = json_object_get(json_object_get(c->desc, "skipped"), label);
+    *reason = json_string_value(r);
+    return r != NULL;
+}
+
+static void
+claim_no_dict(claim_ctx *c, json_t *v)
+{
+    const char *label = str(v, "label");
+    char ev[600], reason[300];
+    const char *cond;
+    if (json_is_true(json_object_get(v, "has_dict"))) {
+        dict_reason(c->desc, label, reason, sizeof reason, &cond);
+        snprintf(ev, sizeof ev, "%s declares __slots__ but its instances "
+                 "carry a __dict__: %s", str(v, "type"), reason);
+        set_cond(add_row(c->rows, "no_dict", c->scenario, label, "-", ev,
+                         FAILS), cond);
+        return;
+    }
+    snprintf(ev, sizeof ev, "%s instances have no __dict__ (read from the "
+             "type: no dict offset, no managed dict)", str(v, "type"));
+    add_row(c->rows, "no_dict", c->scenario, label, "-", ev, HOLDS);
+}
+
+static void
+claim_less_memory(claim_ctx *c, json_t *v, const char *args)
+{
+    const char *label = str(v, "label");
+    json_t *base = find(c->memory, "scenario", c->scenario, "variant",
+                        c->baseline, "args", args);
+    json_t *mine = find(c->memory, "scenario", c->scenario, "variant", label,
+                        "args", args);
+    double b, m;
+    char ev[600];
+    if (base == NULL && mine == NULL) {
+        return; /* this args mode was not run */
+    }
+    b = base ? num(base, "allocated_bytes") : NAN;
+    m = mine ? num(mine, "allocated_bytes") : NAN;
+    if (isnan(b) || isnan(m) || b <= 0) {
+        snprintf(ev, sizeof ev, "no memory result for %s (see failures.tsv)",
+                 isnan(m) ? label : c->baseline);
+        add_row(c->rows, "less_memory", c->scenario, label, args, ev,
+                UNMEASURED);
+        return;
+    }
+    double share = (b - m) / b;
+    snprintf(ev, sizeof ev, "allocated %.1f B vs %.1f B for %s (%+.1f B, "
+             "%+.1f%%); resident %.1f vs %.1f B; N = %lld",
+             m, b, c->baseline, m - b, -100.0 * share,
+             num(mine, "resident_bytes"), num(base, "resident_bytes"),
+             (long long)json_integer_value(json_object_get(mine, "n")));
+    json_t *row = add_row(c->rows, "less_memory", c->scenario, label, args,
+                          ev, share >= CLAIMS_MEMORY_NOISE ? HOLDS : FAILS);
+    set_value(row, share);
+    if (share < CLAIMS_MEMORY_NOISE &&
+        json_is_true(json_object_get(v, "has_dict"))) {
+        set_cond(row, "instances have no __dict__");
+    }
+}
+
+static void
+claim_faster(claim_ctx *c, json_t *v, const char *op, const char *claim)
+{
+    const char *label = str(v, "label");
+    json_t *r = find(c->ratios, "scenario", c->scenario, "op", op, "variant",
+                     label);
+    char ev[600];
+    if (r == NULL || isnan(num(r, "ratio"))) {
+        snprintf(ev, sizeof ev, "no %s ratio for %s in this run", op, label);
+        add_row(c->rows, claim, c->scenario, label, "-", ev, UNMEASURED);
+        return;
+    }
+    double ratio = num(r, "ratio"), lo = num(r, "ci_low"),
+           hi = num(r, "ci_high");
+    /* The timing issue's rule: a difference counts when the 95% interval
+     * excludes 1 and the effect is at least 2%. */
+    int faster = hi < 1.0 && ratio <= 0.98;
+    int slower = lo > 1.0 && ratio >= 1.02;
+    snprintf(ev, sizeof ev, "%s time %s/%s = %.3f, 95%% CI [%.3f, %.3f]: "
+             "%s", op, label, str(r, "baseline"), ratio, lo, hi,
+             faster ? "faster, above the noise"
+                    : slower ? "slower, above the noise"
+                             : "no measurable difference");
+    set_value(add_row(c->rows, claim, c->scenario, label, "-", ev,
+                      faster ? HOLDS : FAILS), ratio);
+}
+
+static void
+claim_rejects(claim_ctx *c, json_t *v)
+{
+    const char *label = str(v, "label");
+    json_t *r = find(c->add_attr, "scenario", c->scenario, "variant", label,
+                     NULL, NULL);
+    char ev[600];
+    if (r == NULL) {
+        snprintf(ev, sizeof ev, "no add_attr result for %s in this run",
+                 label);
+        add_row(c->rows, "rejects_undeclared", c->scenario, label, "-", ev,
+                UNMEASURED);
+        return;
+    }
+    if (json_is_true(json_object_get(r, "raised"))) {
+        int attr_error = strcmp(str(r, "exception"), "AttributeError") == 0;
+        snprintf(ev, sizeof ev, "raised %s: %s", str(r, "exception"),
+                 str(r, "message"));
+        add_row(c->rows, "rejects_undeclared", c->scenario, label, "-", ev,
+                attr_error ? HOLDS : FAILS);
+        return;
+    }
+    snprintf(ev, sizeof ev, "the assignment was accepted%s",
+             json_is_true(json_object_get(v, "has_dict"))
+                 ? ": the attribute went into the instance's __dict__" : "");
+    set_cond(add_row(c->rows, "rejects_undeclared", c->scenario, label, "-",
+                     ev, FAILS),
+             json_is_true(json_object_get(v, "has_dict"))
+                 ? "instances have no __dict__" : NULL);
+}
+
+static void
+claim_pays_off(claim_ctx *c, json_t *v)
+{
+    static const char *modes[] = {"shared", "unique"};
+    const char *label = str(v, "label");
+    long long declared = json_integer_value(json_object_get(c->desc,
+                                                            "default_n"));
+    long long scale = declared > 0 ? declared : c->scale_n;
+    sb_buf ev = {0};
+    int measured = 0, ok[2] = {0, 0}, have[2] = {0, 0};
+    double min_share = INFINITY;
+    long long n_measured = 0;
+
+    for (int k = 0; k < 2; k++) {
+        json_t *base = find(c->memory, "scenario", c->scenario, "variant",
+                            c->baseline, "args", modes[k]);
+        json_t *mine = find(c->memory, "scenario", c->scenario, "variant",
+                            label, "args", modes[k]);
+        double b = base ? num(base, "allocated_bytes") : NAN;
+        double m = mine ? num(mine, "allocated_bytes") : NAN;
+        char saved[32], total[32];
+        if (isnan(b) || isnan(m) || b <= 0) {
+            continue;
+        }
+        double share = (b - m) / b;
+        fmt_bytes((b - m) * (double)scale, saved, sizeof saved);
+        fmt_bytes(b * (double)scale, total, sizeof total);
+        sb_buf_printf(&ev, "%s%s saved of %s (%.0f%%) with %s values",
+                      measured ? "; " : "", saved, total, 100.0 * share,
+                      modes[k]);
+        have[k] = 1;
+        ok[k] = share >= CLAIMS_PAYS_OFF_SHARE;
+        min_share = share < min_share ? share : min_share;
+        n_measured = json_integer_value(json_object_get(mine, "n"));
+        measured++;
+    }
+    if (!measured) {
+        add_row(c->rows, "pays_off", c->scenario, label, "-",
+                "no memory result to scale", UNMEASURED);
+        return;
+    }
+    char text[900];
+    snprintf(text, sizeof text, "at %lld instances%s: %s (bytes per instance "
+             "measured at N = %lld, times %lld)", scale,
+             declared > 0 ? " (the scenario's N)" : "", ev.data, n_measured,
+             scale);
+    sb_buf_free(&ev);
+    const char *verdict;
+    const char *cond = NULL;
+    if ((!have[0] || ok[0]) && (!have[1] || ok[1])) {
+        verdict = HOLDS;
+    }
+    else if (have[0] && ok[0]) {
+        verdict = "holds only when values are shared";
+        cond = "attribute values are shared, not unique per instance";
+    }
+    else {
+        verdict = FAILS;
+        if (json_is_true(json_object_get(v, "has_dict"))) {
+            cond = "instances have no __dict__";
+        }
+    }
+    json_t *row = add_row(c->rows, "pays_off", c->scenario, label, "-", text,
+                          verdict);
+    set_value(row, min_share);
+    set_cond(row, cond);
+}
+
+/* ---- summary ----------------------------------------------------------- */
+
+/* Append s to the list in b unless it is already there. */
+static void
+add_unique(sb_buf *b, const char *s, const char *sep)
+{
+    if (b->data && strstr(b->data, s)) {
+        return;
+    }
+    if (b->len) {
+        sb_buf_append(b, sep, strlen(sep));
+    }
+    sb_buf_append(b, s, strlen(s));
+}
+
+static void
+summarize(json_t *rows, const char *claim, const char *absent)
+{
+    size_t i;
+    json_t *r;
+    int holds = 0, fails = 0, all_conditional = 1;
+    double lo = INFINITY, hi = -INFINITY;
+    sb_buf conds = {0}, failed = {0};
+    char ev[1600], verdict[600];
+
+    json_array_foreach(rows, i, r) {
+        const char *v = str(r, "verdict");
+        if (strcmp(str(r, "claim"), claim) != 0 ||
+            strcmp(v, UNMEASURED) == 0) {
+            continue;
+        }
+        double x = num(r, "_value");
+        if (!isnan(x)) {
+            lo = x < lo ? x : lo;
+            hi = x > hi ? x : hi;
+        }
+        if (strcmp(v, HOLDS) == 0) {
+            holds++;
+            continue;
+        }
+        fails++;
+        const char *cond = str(r, "_cond");
+        if (*cond) {
+            add_unique(&conds, cond, " and ");
+        }
+        else {
+            all_conditional = 0;
+        }
+        char who[200];
+        snprintf(who, sizeof who, "%s/%s%s%s", str(r, "scenario"),
+                 str(r, "variant"),
+                 strcmp(str(r, "args"), "-") ? " " : "",
+                 strcmp(str(r, "args"), "-") ? str(r, "args") : "");
+        if (failed.len < 600) {
+            add_unique(&failed, who, ", ");
+        }
+    }
+    if (holds + fails == 0) {
+        add_row(rows, claim, "all", "all", "-", absent, UNMEASURED);
+        return;
+    }
+    int n = snprintf(ev, sizeof ev, "holds in %d of %d measured cases",
+                     holds, holds + fails);
+    if (lo <= hi && strcmp(claim, "faster_read") != 0 &&
+        strcmp(claim, "faster_write") != 0) {
+        n += snprintf(ev + n, sizeof ev - (size_t)n, "; saving %.0f%% to "
+                      "%.0f%%", 100.0 * lo, 100.0 * hi);
+    }
+    else if (lo <= hi) {
+        n += snprintf(ev + n, sizeof ev - (size_t)n, "; slots/dict time "
+                      "ratio %.3f to %.3f", lo, hi);
+    }
+    if (fails) {
+        snprintf(ev + n, sizeof ev - (size_t)n, "; not for: %s",
+                 failed.data);
+    }
+    if (fails == 0) {
+        snprintf(verdict, sizeof verdict, HOLDS);
+    }
+    else if (holds == 0) {
+        snprintf(verdict, sizeof verdict, FAILS);
+    }
+    else if (all_conditional && conds.len) {
+        snprintf(verdict, sizeof verdict, "holds only when %s", conds.data);
+    }
+    else {
+        snprintf(verdict, sizeof verdict, "holds only in %d of %d cases",
+                 holds, holds + fails);
+    }
+    add_row(rows, claim, "all", "all", "-", ev, verdict);
+    sb_buf_free(&conds);
+    sb_buf_free(&failed);
+}
+
+json_t *
+claims_compute(json_t *scenarios, json_t *memory, json_t *ratios,
+               json_t *add_attr, long long scale_n)
+{
+    json_t *rows = json_array(), *desc, *v, *out;
+    size_t i, k;
+    claim_ctx c;
+
+    memset(&c, 0, sizeof c);
+    c.rows = rows;
+    c.memory = memory;
+    c.ratios = ratios;
+    c.add_attr = add_attr;
+    c.scale_n = scale_n;
+    json_array_foreach(scenarios, i, desc) {
+        const char *why;
+        c.desc = desc;
+        c.scenario = str(desc, "scenario");
+        c.baseline = str(desc, "baseline");
+        json_array_foreach(json_object_get(desc, "variants"), k, v) {
+            const char *label = str(v, "label");
+            if (strcmp(str(v, "kind"), "slots") != 0) {
+                continue;
+            }
+            if (is_skipped(&c, label, &why)) {
+                add_row(rows, "no_dict", c.scenario, label, "-",
+                        why ? why : "skipped", UNMEASURED);
+                continue;
+            }
+            claim_no_dict(&c, v);
+            claim_less_memory(&c, v, "shared");
+            claim_less_memory(&c, v, "unique");
+            if (ratios) {
+                claim_faster(&c, v, "read", "faster_read");
+                claim_faster(&c, v, "write", "faster_write");
+            }
+            if (add_attr) {
+                claim_rejects(&c, v);
+            }
+            claim_pays_off(&c, v);
+        }
+        /* Variants this interpreter cannot build appear only in SKIPPED. */
+        const char *label;
+        json_t *reason;
+        json_object_foreach(json_object_get(desc, "skipped"), label, reason) {
+            if (find(json_object_get(desc, "variants"), "label", label, NULL,
+                     NULL, NULL, NULL) == NULL) {
+                add_row(rows, "no_dict", c.scenario, label, "-",
+                        json_string_value(reason), UNMEASURED);
+            }
+        }
+    }
+
+    summarize(rows, "no_dict", "no slots variant was measured");
+    summarize(rows, "less_memory", "no memory results");
+    summarize(rows, "faster_read", ratios
+        ? "no read ratios in this run"
+        : "timing did not run (no ratios.tsv): run without --no-timing");
+    summarize(rows, "faster_write", ratios
+        ? "no write ratios in this run"
+        : "timing did not run (no ratios.tsv): run without --no-timing");
+    summarize(rows, "rejects_undeclared", add_attr
+        ? "no add_attr results in this run"
+        : "the add_attr check did not run (it is part of timing)");
+    summarize(rows, "pays_off", "no memory results");
+
+    /* Summary rows first in claim order, then the detail rows. */
+    out = json_array();
+    for (size_t ci = 0; ci < NCLAIMS; ci++) {
+        json_array_foreach(rows, i, v) {
+            if (strcmp(str(v, "claim"), claim_list[ci].id) == 0 &&
+                strcmp(str(v, "scenario"), "all") == 0) {
+                json_array_append(out, v);
+            }
+        }
+    }
+    json_array_foreach(rows, i, v) {
+        json_object_del(v, "_value");
+        json_object_del(v, "_cond");
+        if (strcmp(str(v, "scenario"), "all") != 0) {
+            json_array_append(out, v);
+        }
+    }
+    json_decref(rows);
+    return out;
+}
+
+void
+claims_print(json_t *claims, FILE *out)
+{
+    size_t i;
+    json_t *r;
+    fprintf(out, "\nclaims (measured on this interpreter; details in "
+                 "claims.tsv):\n");
+    json_array_foreach(claims, i, r) {
+        if (strcmp(str(r, "scenario"), "all") != 0) {
+            continue;
+        }
+        fprintf(out, "  %-19s %s\n  %-19s   %s\n", str(r, "claim"),
+                str(r, "verdict"), "", str(r, "evidence"));
+    }
+}
