@@ -16,7 +16,9 @@ the subclass:
                 for one more pointer per instance
 Look for: leaky_sub and plus_dict fail the "no __dict__" claim and the
 "rejects undeclared attributes" claim; slots_sub matches slots byte for
-byte; plus_weakref costs 8 bytes more than slots.
+byte; plus_weakref requests 8 bytes more than slots (tracemalloc's
+"requested"), which "allocated" shows only when it crosses one of the
+allocator's 16-byte size classes.
 """
 
 
