@@ -6,6 +6,7 @@
 #include "gbench.h"
 #include "interp.h"
 #include "meta.h"
+#include "plot.h"
 #include "run.h"
 #include "worker.h"
 
@@ -32,6 +33,11 @@ static const char usage_text[] =
 "                       a SCENARIO is a name from scenarios/ or a path to\n"
 "                       a .py file anywhere\n"
 "  list                 show scenarios, their variants and any problems\n"
+"  plot [RESULTS_DIR ...]\n"
+"                       charts (PNG, SVG) and report.md/report.html of\n"
+"                       results directories (default: results/latest);\n"
+"                       several directories of different Python versions\n"
+"                       add charts across versions.  See 'plot --help'\n"
 "\n"
 "run options:\n"
 "  -n, --n N            instances per measurement (default: the scenario's\n"
@@ -254,5 +260,11 @@ main(int argc, char **argv)
     if (cmd[0] == '-') {
         return usage_error("unknown option '%s'", cmd);
     }
-    return usage_error("unknown command '%s' (commands: run, list)", cmd);
+    if (strcmp(cmd, "plot") == 0) {
+        int rc = plot_main(argc - 1, argv + 1, o.root);
+        free(all_argv);
+        return rc;
+    }
+    return usage_error("unknown command '%s' (commands: run, list, plot)",
+                       cmd);
 }

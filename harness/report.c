@@ -1,0 +1,672 @@
+/* report.c - writes report.md and report.html for a results directory:
+ * metadata, a verdict per scenario in plain words, the summary tables and
+ * the charts.  Both files are built side by side by the doc_* helpers, so
+ * they always say the same thing; the HTML embeds each chart as a base64
+ * PNG and stands alone.  Written through results_write_atomic. */
+#define _GNU_SOURCE
+#include "report.h"
+#include "results.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- a document in two formats ---------------------------------------- */
+
+typedef struct {
+    sb_buf md;
+    sb_buf html;
+} doc;
+
+static void
+md_text(sb_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        if (strchr("\\`*_[]<>|#", *s)) {
+            sb_buf_append(b, "\\", 1);
+        }
+        sb_buf_append(b, s, 1);
+    }
+}
+
+static void
+html_text(sb_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': sb_buf_printf(b, "&amp;"); break;
+        case '<': sb_buf_printf(b, "&lt;"); break;
+        case '>': sb_buf_printf(b, "&gt;"); break;
+        case '"': sb_buf_printf(b, "&quot;"); break;
+        default: sb_buf_append(b, s, 1);
+        }
+    }
+}
+
+static void
+doc_heading(doc *d, int level, const char *text)
+{
+    sb_buf_printf(&d->md, "\n%.*s ", level, "######");
+    md_text(&d->md, text);
+    sb_buf_printf(&d->md, "\n\n");
+    sb_buf_printf(&d->html, "<h%d>", level);
+    html_text(&d->html, text);
+    sb_buf_printf(&d->html, "</h%d>\n", level);
+}
+
+static void
+doc_para(doc *d, const char *text)
+{
+    md_text(&d->md, text);
+    sb_buf_printf(&d->md, "\n\n");
+    sb_buf_printf(&d->html, "<p>");
+    html_text(&d->html, text);
+    sb_buf_printf(&d->html, "</p>\n");
+}
+
+/* A list item "<b>head</b>: text". */
+static void
+doc_item(doc *d, const char *head, const char *text)
+{
+    sb_buf_printf(&d->md, "- **");
+    md_text(&d->md, head);
+    sb_buf_printf(&d->md, "**: ");
+    md_text(&d->md, text);
+    sb_buf_printf(&d->md, "\n");
+    sb_buf_printf(&d->html, "<li><b>");
+    html_text(&d->html, head);
+    sb_buf_printf(&d->html, "</b>: ");
+    html_text(&d->html, text);
+    sb_buf_printf(&d->html, "</li>\n");
+}
+
+static void
+doc_list_begin(doc *d)
+{
+    sb_buf_printf(&d->html, "<ul>\n");
+}
+
+static void
+doc_list_end(doc *d)
+{
+    sb_buf_printf(&d->md, "\n");
+    sb_buf_printf(&d->html, "</ul>\n");
+}
+
+static void
+doc_row(doc *d, const char *const *cells, int n, int header)
+{
+    sb_buf_printf(&d->md, "|");
+    sb_buf_printf(&d->html, "<tr>");
+    for (int i = 0; i < n; i++) {
+        sb_buf_printf(&d->md, " ");
+        md_text(&d->md, cells[i]);
+        sb_buf_printf(&d->md, " |");
+        sb_buf_printf(&d->html, header ? "<th>" : "<td>");
+        html_text(&d->html, cells[i]);
+        sb_buf_printf(&d->html, header ? "</th>" : "</td>");
+    }
+    sb_buf_printf(&d->md, "\n");
+    sb_buf_printf(&d->html, "</tr>\n");
+    if (header) {
+        sb_buf_printf(&d->md, "|");
+        for (int i = 0; i < n; i++) {
+            sb_buf_printf(&d->md, "---|");
+        }
+        sb_buf_printf(&d->md, "\n");
+    }
+}
+
+static void
+doc_table_begin(doc *d, const char *const *cols, int n)
+{
+    sb_buf_printf(&d->html, "<table>\n");
+    doc_row(d, cols, n, 1);
+}
+
+static void
+doc_table_end(doc *d)
+{
+    sb_buf_printf(&d->md, "\n");
+    sb_buf_printf(&d->html, "</table>\n");
+}
+
+static void
+base64(sb_buf *b, const unsigned char *p, size_t n)
+{
+    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16;
+        if (i + 1 < n) {
+            v |= (unsigned)p[i + 1] << 8;
+        }
+        if (i + 2 < n) {
+            v |= p[i + 2];
+        }
+        char out[4] = {tab[(v >> 18) & 63], tab[(v >> 12) & 63],
+                       i + 1 < n ? tab[(v >> 6) & 63] : '=',
+                       i + 2 < n ? tab[v & 63] : '='};
+        sb_buf_append(b, out, 4);
+    }
+}
+
+/* The chart charts/<file>.png: a link in the Markdown, the image itself
+ * in the HTML. */
+static int
+doc_image(doc *d, const char *dir, const plot_chart *c, char *err)
+{
+    char path[PATH_MAX];
+    char *data;
+    size_t len;
+    snprintf(path, sizeof path, "%s/charts/%s.png", dir, c->file);
+    if (sb_read_file(path, &data, &len, err) < 0) {
+        return -1;
+    }
+    sb_buf_printf(&d->md, "![");
+    md_text(&d->md, c->caption);
+    sb_buf_printf(&d->md, "](charts/%s.png)\n\n", c->file);
+    sb_buf_printf(&d->html, "<figure><img alt=\"");
+    html_text(&d->html, c->caption);
+    sb_buf_printf(&d->html, "\" src=\"data:image/png;base64,");
+    base64(&d->html, (const unsigned char *)data, len);
+    sb_buf_printf(&d->html, "\"><figcaption>");
+    html_text(&d->html, c->caption);
+    sb_buf_printf(&d->html, " (<a href=\"charts/%s.svg\">SVG</a>)"
+                            "</figcaption></figure>\n", c->file);
+    free(data);
+    return 0;
+}
+
+/* ---- reading the numbers ------------------------------------------------ */
+
+static double
+num(const tsv_table *t, int r, const char *col)
+{
+    double v;
+    return tsv_number(t, r, col, &v, NULL) < 0 ? NAN : v;
+}
+
+static const char *
+jstr(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+/* The memory.tsv row of scenario/variant/args, or -1. */
+static int
+memory_row(const tsv_table *m, const char *scenario, const char *variant,
+           const char *args)
+{
+    for (int r = 0; r < m->nrows; r++) {
+        if (strcmp(tsv_get(m, r, "scenario"), scenario) == 0 &&
+            strcmp(tsv_get(m, r, "variant"), variant) == 0 &&
+            strcmp(tsv_get(m, r, "args"), args) == 0) {
+            return r;
+        }
+    }
+    return -1;
+}
+
+static void
+fmt_num(char *out, size_t len, double v, const char *fmt)
+{
+    if (isnan(v)) {
+        snprintf(out, len, "n/a");
+    }
+    else {
+        snprintf(out, len, fmt, v);
+    }
+}
+
+/* What an op is, in words. */
+static const char *
+op_words(const char *op)
+{
+    static const struct { const char *op, *words; } names[] = {
+        {"create", "creation"},
+        {"create_keep", "creation in a batch"},
+        {"read", "attribute reads"},
+        {"write", "attribute writes"},
+        {"read_capi", "reads through the C API"},
+        {"write_capi", "writes through the C API"},
+        {"delete", "deletion"},
+        {"add_attr", "adding an undeclared attribute"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(names[i].op, op) == 0) {
+            return names[i].words;
+        }
+    }
+    return op;
+}
+
+/* Whether a ratio is a difference above the noise: the verdict of
+ * ratios.tsv says so, and the interval excludes 1. */
+static int
+above_noise(const tsv_table *t, int r)
+{
+    double lo = num(t, r, "ci_low"), hi = num(t, r, "ci_high");
+    if (strcasestr(tsv_get(t, r, "verdict"), "no measurable")) {
+        return 0;
+    }
+    return !(lo <= 1.0 && hi >= 1.0);
+}
+
+/* The timing half of a verdict for scenario/variant into b. */
+static void
+timing_words(sb_buf *b, const tsv_table *t, const char *scenario,
+             const char *variant)
+{
+    sb_buf same = {0};
+    int nsig = 0, nsame = 0;
+    for (int r = 0; r < t->nrows; r++) {
+        double ratio = num(t, r, "ratio");
+        if (strcmp(tsv_get(t, r, "scenario"), scenario) != 0 ||
+            strcmp(tsv_get(t, r, "variant"), variant) != 0 || isnan(ratio)) {
+            continue;
+        }
+        const char *words = op_words(tsv_get(t, r, "op"));
+        if (above_noise(t, r)) {
+            sb_buf_printf(b, "%s%s %.1f%% %s", nsig++ ? ", " : "; ",
+                          words, 100.0 * fabs(1.0 - ratio),
+                          ratio < 1.0 ? "faster" : "slower");
+        }
+        else {
+            sb_buf_printf(&same, "%s%s", nsame++ ? ", " : "", words);
+        }
+    }
+    if (nsig) {
+        sb_buf_printf(b, ", above the noise");
+    }
+    if (nsame) {
+        sb_buf_printf(b, "; no measurable difference in %s", same.data);
+    }
+    if (nsig + nsame == 0) {
+        sb_buf_printf(b, "; no timing results");
+    }
+    sb_buf_free(&same);
+}
+
+/* "slots saves 48 B (50.0%) per instance against dict (...)" */
+static void
+memory_words(sb_buf *b, const tsv_table *m, int rv, int rb,
+             const char *variant, const char *baseline)
+{
+    double v = num(m, rv, "allocated_bytes");
+    double base = num(m, rb, "allocated_bytes");
+    double diff = base - v;
+    if (isnan(v) || isnan(base) || base <= 0) {
+        sb_buf_printf(b, "%s: no memory figure to compare with %s", variant,
+                      baseline);
+        return;
+    }
+    if (fabs(diff) < 0.5) {
+        sb_buf_printf(b, "%s uses as much memory as %s (%.0f B per "
+                      "instance)", variant, baseline, v);
+    }
+    else {
+        sb_buf_printf(b, "%s %s %.1f bytes (%.1f%%) per instance against "
+                      "%s", variant, diff > 0 ? "saves" : "costs",
+                      fabs(diff), 100.0 * fabs(diff) / base, baseline);
+    }
+    sb_buf_printf(b, " (allocated %.1f B vs %.1f B; resident %.1f B vs "
+                  "%.1f B)", v, base, num(m, rv, "resident_bytes"),
+                  num(m, rb, "resident_bytes"));
+}
+
+/* ---- the sections ------------------------------------------------------- */
+
+static void
+section_meta(doc *d, const plot_input *in)
+{
+    json_t *py = json_object_get(in->meta, "python");
+    json_t *sys = json_object_get(in->meta, "system");
+    char line[1024];
+    sb_buf cmd = {0};
+    size_t i;
+    json_t *a;
+
+    doc_list_begin(d);
+    snprintf(line, sizeof line, "%s (%s build%s%s)",
+             *jstr(py, "full_version") ? jstr(py, "full_version")
+                                       : in->version,
+             json_is_true(json_object_get(py, "debug")) ? "debug" : "release",
+             json_is_true(json_object_get(py, "pgo")) ? ", PGO" : "",
+             json_is_true(json_object_get(py, "lto")) ? ", LTO" : "");
+    doc_item(d, "Python", line);
+    snprintf(line, sizeof line, "%s, status %s, %.0f s", jstr(in->meta, "date"),
+             jstr(in->meta, "status"),
+             json_number_value(json_object_get(in->meta, "seconds")));
+    doc_item(d, "Run", line);
+    snprintf(line, sizeof line, "%s, %lld CPUs, %s", jstr(sys, "cpu_model"),
+             (long long)json_integer_value(json_object_get(sys, "cpu_count")),
+             jstr(sys, "kernel"));
+    doc_item(d, "Machine", line);
+    json_array_foreach(json_object_get(in->meta, "command_line"), i, a) {
+        sb_buf_printf(&cmd, "%s%s", i ? " " : "", json_string_value(a));
+    }
+    doc_item(d, "Command", cmd.data ? cmd.data : "");
+    snprintf(line, sizeof line, "slotbench %s, revision %s",
+             jstr(in->meta, "slotbench_version"),
+             jstr(in->meta, "git_revision"));
+    doc_item(d, "Harness", line);
+    doc_item(d, "Directory", in->dir);
+    doc_list_end(d);
+    sb_buf_free(&cmd);
+}
+
+static void
+section_verdict(doc *d, const plot_input *in)
+{
+    const tsv_table *m = &in->memory;
+    const char *last = "";
+    doc_heading(d, 2, "Verdict");
+    if (m->nrows == 0) {
+        doc_para(d, "No memory results in this run (memory.tsv has no "
+                    "rows; see the failures below).");
+        return;
+    }
+    if (!in->has_ratios) {
+        doc_para(d, "No timing results in this run (no ratios.tsv): the "
+                    "verdicts are about memory only.");
+    }
+    doc_list_begin(d);
+    for (int r = 0; r < m->nrows; r++) {
+        const char *sc = tsv_get(m, r, "scenario");
+        const char *args = tsv_get(m, r, "args");
+        if (strcmp(sc, last) == 0 || strcmp(args, "shared") != 0) {
+            continue;
+        }
+        last = sc;
+        const char *base = plot_baseline(in, sc);
+        int rb = memory_row(m, sc, base, "shared");
+        sb_buf b = {0};
+        for (int v = 0; v < m->nrows; v++) {
+            const char *var = tsv_get(m, v, "variant");
+            if (strcmp(tsv_get(m, v, "scenario"), sc) != 0 ||
+                strcmp(tsv_get(m, v, "args"), "shared") != 0 ||
+                strcmp(var, base) == 0) {
+                continue;
+            }
+            if (b.len) {
+                sb_buf_printf(&b, ". ");
+            }
+            if (rb < 0) {
+                sb_buf_printf(&b, "%s: no %s measurement to compare with",
+                              var, base);
+            }
+            else {
+                memory_words(&b, m, v, rb, var, base);
+            }
+            if (in->has_ratios) {
+                timing_words(&b, &in->ratios, sc, var);
+            }
+        }
+        if (b.len == 0) {
+            sb_buf_printf(&b, "only the baseline %s was measured", base);
+        }
+        sb_buf_printf(&b, ".");
+        doc_item(d, sc, b.data);
+        sb_buf_free(&b);
+    }
+    doc_list_end(d);
+}
+
+static void
+section_memory(doc *d, const plot_input *in)
+{
+    static const char *const cols[] = {
+        "scenario", "variant", "kind", "args", "N", "allocated B",
+        "resident B", "requested B", "vs baseline (allocated)"};
+    const tsv_table *m = &in->memory;
+    doc_heading(d, 2, "Memory: bytes per instance");
+    doc_para(d, "allocated = bytes of allocator blocks per instance (the "
+                "most exact figure), resident = RSS growth / N, requested "
+                "= tracemalloc's count of requested bytes.");
+    doc_table_begin(d, cols, 9);
+    for (int r = 0; r < m->nrows; r++) {
+        char n[32], al[32], re[32], rq[32], vs[64] = "";
+        const char *sc = tsv_get(m, r, "scenario");
+        const char *var = tsv_get(m, r, "variant");
+        const char *base = plot_baseline(in, sc);
+        int rb = memory_row(m, sc, base, tsv_get(m, r, "args"));
+        fmt_num(n, sizeof n, num(m, r, "n"), "%.0f");
+        fmt_num(al, sizeof al, num(m, r, "allocated_bytes"), "%.1f");
+        fmt_num(re, sizeof re, num(m, r, "resident_bytes"), "%.1f");
+        fmt_num(rq, sizeof rq, num(m, r, "requested_bytes"), "%.1f");
+        if (strcmp(var, base) == 0) {
+            snprintf(vs, sizeof vs, "baseline");
+        }
+        else if (rb >= 0) {
+            double a = num(m, r, "allocated_bytes");
+            double b = num(m, rb, "allocated_bytes");
+            if (b > 0 && !isnan(a)) {
+                snprintf(vs, sizeof vs, "%+.1f B (%+.1f%%)", a - b,
+                         100.0 * (a - b) / b);
+            }
+        }
+        const char *cells[] = {sc, var, tsv_get(m, r, "kind"),
+                               tsv_get(m, r, "args"), n, al, re, rq, vs};
+        doc_row(d, cells, 9, 0);
+    }
+    doc_table_end(d);
+}
+
+static void
+section_timing(doc *d, const plot_input *in)
+{
+    doc_heading(d, 2, "Timing");
+    if (!in->has_timing && !in->has_ratios) {
+        doc_para(d, "No timing results in this run (no timing.tsv or "
+                    "ratios.tsv: run without --no-timing to measure them).");
+        return;
+    }
+    if (in->has_ratios) {
+        static const char *const cols[] = {
+            "scenario", "op", "variant", "baseline", "ratio", "95% interval",
+            "verdict"};
+        const tsv_table *t = &in->ratios;
+        doc_para(d, "Ratio = time of the variant / time of the baseline "
+                    "(below 1: faster), with its 95% confidence interval.");
+        doc_table_begin(d, cols, 7);
+        for (int r = 0; r < t->nrows; r++) {
+            char ratio[32], ci[64];
+            fmt_num(ratio, sizeof ratio, num(t, r, "ratio"), "%.3f");
+            if (isnan(num(t, r, "ci_low"))) {
+                snprintf(ci, sizeof ci, "n/a");
+            }
+            else {
+                snprintf(ci, sizeof ci, "%.3f to %.3f", num(t, r, "ci_low"),
+                         num(t, r, "ci_high"));
+            }
+            const char *cells[] = {
+                tsv_get(t, r, "scenario"), tsv_get(t, r, "op"),
+                tsv_get(t, r, "variant"), tsv_get(t, r, "baseline"), ratio,
+                ci, tsv_get(t, r, "verdict")};
+            doc_row(d, cells, 7, 0);
+        }
+        doc_table_end(d);
+    }
+    if (in->has_timing) {
+        static const char *const cols[] = {
+            "scenario", "variant", "op", "median ns", "stddev ns", "CV",
+            "repetitions"};
+        const tsv_table *t = &in->timing;
+        doc_table_begin(d, cols, 7);
+        for (int r = 0; r < t->nrows; r++) {
+            char med[32], sd[32], cv[32];
+            fmt_num(med, sizeof med, num(t, r, "median_ns"), "%.2f");
+            fmt_num(sd, sizeof sd, num(t, r, "stddev_ns"), "%.2f");
+            fmt_num(cv, sizeof cv, num(t, r, "cv"), "%.3f");
+            const char *cells[] = {
+                tsv_get(t, r, "scenario"), tsv_get(t, r, "variant"),
+                tsv_get(t, r, "op"), med, sd,
+                tsv_col(t, "cv") >= 0 ? cv : "",
+                tsv_get(t, r, "repetitions")};
+            doc_row(d, cells, 7, 0);
+        }
+        doc_table_end(d);
+    }
+}
+
+static void
+section_sweep(doc *d, const plot_input *in)
+{
+    static const char *const cols[] = {
+        "scenario", "variant", "N", "allocated B", "resident B",
+        "ns per instance"};
+    const tsv_table *t = &in->sweep;
+    if (!in->has_sweep) {
+        return;
+    }
+    doc_heading(d, 2, "Scaling with N (sweep)");
+    doc_table_begin(d, cols, 6);
+    for (int r = 0; r < t->nrows; r++) {
+        char n[32], al[32], re[32], ns[32];
+        fmt_num(n, sizeof n, num(t, r, "n"), "%.0f");
+        fmt_num(al, sizeof al, num(t, r, "allocated_bytes"), "%.1f");
+        fmt_num(re, sizeof re, num(t, r, "resident_bytes"), "%.1f");
+        fmt_num(ns, sizeof ns, num(t, r, "ns_per_instance"), "%.1f");
+        const char *cells[] = {tsv_get(t, r, "scenario"),
+                               tsv_get(t, r, "variant"), n, al, re, ns};
+        doc_row(d, cells, 6, 0);
+    }
+    doc_table_end(d);
+}
+
+/* Allocated bytes per instance of each scenario/variant, one column per
+ * directory (Python version). */
+static void
+section_versions(doc *d, const plot_input *in, int nin)
+{
+    const tsv_table *m = &in[0].memory;
+    const char **cols = sb_xmalloc(sizeof *cols * (size_t)(nin + 2));
+    char (*vals)[32] = sb_xmalloc(sizeof *vals * (size_t)nin);
+    if (nin < 2) {
+        free(cols);
+        free(vals);
+        return;
+    }
+    doc_heading(d, 2, "Across Python versions (allocated bytes per "
+                      "instance)");
+    cols[0] = "scenario";
+    cols[1] = "variant";
+    for (int k = 0; k < nin; k++) {
+        cols[k + 2] = in[k].version;
+    }
+    doc_table_begin(d, cols, nin + 2);
+    for (int r = 0; r < m->nrows; r++) {
+        const char *sc = tsv_get(m, r, "scenario");
+        const char *var = tsv_get(m, r, "variant");
+        if (strcmp(tsv_get(m, r, "args"), "shared") != 0) {
+            continue;
+        }
+        for (int k = 0; k < nin; k++) {
+            int rk = memory_row(&in[k].memory, sc, var, "shared");
+            fmt_num(vals[k], sizeof vals[k],
+                    rk < 0 ? NAN : num(&in[k].memory, rk, "allocated_bytes"),
+                    "%.1f");
+            cols[k + 2] = vals[k];
+        }
+        cols[0] = sc;
+        cols[1] = var;
+        doc_row(d, cols, nin + 2, 0);
+    }
+    doc_table_end(d);
+    free(cols);
+    free(vals);
+}
+
+static void
+section_failures(doc *d, const plot_input *in)
+{
+    json_t *f = json_object_get(in->meta, "failures");
+    size_t i;
+    json_t *x;
+    if (json_array_size(f) == 0) {
+        return;
+    }
+    doc_heading(d, 2, "Failures");
+    doc_list_begin(d);
+    json_array_foreach(f, i, x) {
+        char head[256];
+        snprintf(head, sizeof head, "%s%s%s (%s)", jstr(x, "scenario"),
+                 *jstr(x, "variant") ? "/" : "", jstr(x, "variant"),
+                 jstr(x, "phase"));
+        doc_item(d, head, jstr(x, "reason"));
+    }
+    doc_list_end(d);
+}
+
+int
+report_write(const plot_input *in, int nin, const plot_chart *charts,
+             int ncharts, int no_gnuplot, char *err)
+{
+    doc d = {{0}, {0}};
+    char path[PATH_MAX], title[512], real[PATH_MAX];
+    int rc = -1;
+
+    /* results/latest is a link: name the run it points at. */
+    if (realpath(in[0].dir, real) == NULL) {
+        snprintf(real, sizeof real, "%s", in[0].dir);
+    }
+    const char *name = strrchr(real, '/');
+    name = name && name[1] ? name + 1 : real;
+    snprintf(title, sizeof title, "slotbench report: %s", name);
+    sb_buf_printf(&d.html,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<title>");
+    html_text(&d.html, title);
+    sb_buf_printf(&d.html,
+        "</title>\n<style>body{font-family:sans-serif;max-width:60em;"
+        "margin:2em auto;padding:0 1em;line-height:1.45;color:#222}"
+        "table{border-collapse:collapse;margin:1em 0}"
+        "th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left}"
+        "th{background:#f2f2f2}img{max-width:100%%;height:auto}"
+        "figure{margin:1.5em 0}figcaption{color:#555;font-size:.9em}"
+        "</style></head><body>\n");
+    sb_buf_printf(&d.md, "# ");
+    md_text(&d.md, title);
+    sb_buf_printf(&d.md, "\n\n");
+    sb_buf_printf(&d.html, "<h1>");
+    html_text(&d.html, title);
+    sb_buf_printf(&d.html, "</h1>\n");
+
+    section_meta(&d, &in[0]);
+    section_verdict(&d, &in[0]);
+    section_memory(&d, &in[0]);
+    section_timing(&d, &in[0]);
+    section_sweep(&d, &in[0]);
+    section_versions(&d, in, nin);
+    doc_heading(&d, 2, "Charts");
+    if (ncharts == 0) {
+        doc_para(&d, no_gnuplot
+                 ? "No charts: gnuplot is not installed (Debian package "
+                   "gnuplot-nox)."
+                 : "No charts were drawn (see the messages of slotbench "
+                   "plot).");
+    }
+    for (int i = 0; i < ncharts; i++) {
+        if (doc_image(&d, in[0].dir, &charts[i], err) < 0) {
+            goto done;
+        }
+    }
+    section_failures(&d, &in[0]);
+    sb_buf_printf(&d.html, "</body></html>\n");
+
+    snprintf(path, sizeof path, "%s/report.md", in[0].dir);
+    if (results_write_atomic(path, d.md.data, d.md.len, err) < 0) {
+        goto done;
+    }
+    snprintf(path, sizeof path, "%s/report.html", in[0].dir);
+    if (results_write_atomic(path, d.html.data, d.html.len, err) < 0) {
+        goto done;
+    }
+    rc = 0;
+done:
+    sb_buf_free(&d.md);
+    sb_buf_free(&d.html);
+    return rc;
+}

@@ -1,0 +1,51 @@
+# bars.gp - grouped bars: one group per scenario, op or Python version,
+# one bar per variant in the variant's colour, each bar labelled with its
+# value and (for bytes) its saving against the baseline variant; optional
+# error bars.  Draws the bytes, timing and versions charts.
+#
+# usage: gnuplot -c bars.gp DATA OUT TITLE XLABEL YLABEL
+#   DATA   chart data written by `slotbench plot` (charts/*.tsv), blocks
+#          separated by two blank lines:
+#          block 0: "x <tab> group label", one row per group (at its centre);
+#          blocks 1..: one per variant, rows of "x <tab> value <tab> colour
+#          <tab> error (NA: none) <tab> variant <tab> value label <tab> note
+#          <tab> top (value + error: where the labels go)"
+#   OUT    output path without extension (.png and .svg are written)
+_dn(s, i) = i < 1 ? "" : (s[i:i] eq "/" ? s[1:i] : _dn(s, i - 1))
+load _dn(ARG0, strlen(ARG0)) . "palette.gp"
+
+DATA = ARG1
+OUT = ARG2
+stats DATA using 1 nooutput
+NBLOCKS = STATS_blocks
+XMIN = STATS_min
+XMAX = STATS_max
+array NAME[NBLOCKS]
+array COL[NBLOCKS]
+ymax = 0
+do for [b = 1:NBLOCKS - 1] {
+    stats DATA index b using (NAME[b + 1] = strcol(5), COL[b + 1] = $3, $8) \
+        nooutput
+    ymax = STATS_max > ymax ? STATS_max : ymax
+}
+NVAR = NBLOCKS - 1
+
+H = 500
+set title ARG3
+set xlabel ARG4
+set ylabel ARG5
+set xrange [XMIN - 0.8:XMAX + 0.8]
+set yrange [0:ymax * 1.22]
+set style fill solid 0.9 border lc rgb "#333333"
+set boxwidth 0.85 absolute
+set key outside bottom center horizontal samplen 2
+set xtics scale 0 noenhanced
+set grid noxtics
+set style arrow 1 heads size screen 0.006,90 lc rgb "#222222" lw 1.2
+eval png_begin
+plot DATA index 0 using 1:(NaN):xtic(2) notitle, \
+     for [b = 1:NVAR] DATA index b using 1:2 with boxes lc rgb colour(COL[b + 1]) title NAME[b + 1], \
+     for [b = 1:NVAR] DATA index b using 1:($2 - $4):(0):(2 * $4) with vectors arrowstyle 1 notitle, \
+     for [b = 1:NVAR] DATA index b using 1:8:6 with labels offset 0,0.7 font ",10" notitle, \
+     for [b = 1:NVAR] DATA index b using 1:8:7 with labels offset 0,1.7 font ",10" tc rgb "#222222" notitle
+eval svg_again

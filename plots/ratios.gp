@@ -1,0 +1,45 @@
+# ratios.gp - forest plot of time ratios (variant / baseline, for example
+# slots / dict) with their 95% confidence intervals: one row per
+# scenario x op, a line at 1.0 (no difference) and a band of +-2% (below
+# which a difference is called "no measurable difference").
+#
+# usage: gnuplot -c ratios.gp DATA OUT TITLE
+#   DATA   chart data written by `slotbench plot` (charts/ratios.tsv): rows
+#          of "row <tab> ratio <tab> ci low <tab> ci high <tab> colour <tab>
+#          row label <tab> interval text <tab> above the noise (1 or 0)";
+#          row 1 is drawn at the top.  A filled point is a difference above
+#          the noise, an open one "no measurable difference".
+#   OUT    output path without extension (.png and .svg are written)
+_dn(s, i) = i < 1 ? "" : (s[i:i] eq "/" ? s[1:i] : _dn(s, i - 1))
+load _dn(ARG0, strlen(ARG0)) . "palette.gp"
+
+DATA = ARG1
+OUT = ARG2
+stats DATA using 3 nooutput
+NROWS = STATS_records
+lo = STATS_min
+stats DATA using 4 nooutput
+hi = STATS_max
+lo = lo < 0.97 ? lo : 0.97
+hi = hi > 1.03 ? hi : 1.03
+pad = (hi - lo) * 0.08
+
+H = 160 + 28 * NROWS
+set title ARG3
+set xlabel "time ratio, variant / baseline, 95% interval (below 1: faster; grey: within ±2%)"
+TX = hi + pad
+set xrange [lo - pad:hi + (hi - lo) * 0.6]
+set yrange [NROWS + 0.7:0.3]
+set ytics scale 0 noenhanced
+set grid xtics noytics
+set key off
+set object 1 rect from 0.98, graph 0 to 1.02, graph 1 behind \
+    fc rgb "#E8E8E8" fs solid 1.0 noborder
+set arrow 1 from 1, graph 0 to 1, graph 1 nohead lc rgb "#444444" lw 1.5 dt 2
+eval png_begin
+plot DATA using 2:1:3:4:(rgb($5)):ytic(6) with xerrorbars lc rgb variable \
+         pt 1 ps 0 lw 2, \
+     DATA using 2:1:($8 > 0 ? 7 : 6):(rgb($5)) with points pt variable \
+         lc rgb variable ps 1.4 lw 2, \
+     DATA using (TX):1:7 with labels left font ",9"
+eval svg_again
