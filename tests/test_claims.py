@@ -1,0 +1,175 @@
+"""claims.tsv (issue 5): a verdict per claim from what the run measured,
+checked on scenarios built so that each claim holds, fails, or holds only
+under a condition."""
+import os
+import re
+import unittest
+
+from helpers import TempDirTest, read_tsv, slotbench
+
+COLUMNS = ["claim", "scenario", "variant", "args", "evidence", "verdict"]
+CLAIMS = ["no_dict", "less_memory", "faster_read", "faster_write",
+          "rejects_undeclared", "pays_off"]
+
+# A slots class heavier than the dict class it replaces: twelve declared
+# slots, one attribute used.  Less memory must NOT hold here.
+WASTEFUL = '''\
+    """A slots class with many unused slots."""
+    class D:
+        def __init__(self, a):
+            self.a = a
+    class S:
+        __slots__ = tuple("s%d" % i for i in range(12)) + ("a",)
+        def __init__(self, a):
+            self.a = a
+    VARIANTS = {"dict": D, "slots": S}
+    ARGS = (1,)
+    ATTRS = ("a",)
+    '''
+
+# Each instance holds its own 2000-character string: with shared values
+# slots save a large share, with unique values a tiny one.
+BIG_VALUES = '''\
+    """Instances dominated by their unique values."""
+    class D:
+        def __init__(self, a, b):
+            self.a = a
+            self.b = b
+    class S:
+        __slots__ = ("a", "b")
+        def __init__(self, a, b):
+            self.a = a
+            self.b = b
+    VARIANTS = {"dict": D, "slots": S}
+    ARGS = ("x", 1)
+    def unique_args(i):
+        return ("%06d" % i * 334, i)
+    '''
+
+
+def by_key(rows):
+    return {(r["claim"], r["scenario"], r["variant"], r["args"]): r
+            for r in rows}
+
+
+class ClaimsTest(TempDirTest):
+    @classmethod
+    def setUpClass(cls):
+        import tempfile
+        cls._out = tempfile.TemporaryDirectory(prefix="slotbench-claims-")
+        out = cls._out.name
+        r = slotbench("run", "--no-timing", "--n", "20000", "--out", out,
+                      "inherit", "person")
+        cls.rc, cls.stdout, cls.stderr = r.returncode, r.stdout, r.stderr
+        run = os.path.join(out, "latest")
+        cls.path = os.path.join(run, "claims.tsv")
+        cls.rows = read_tsv(cls.path) if os.path.exists(cls.path) else []
+        cls.claims = by_key(cls.rows)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls._out.cleanup()
+
+    def claim(self, claim, scenario="all", variant="all", args="-"):
+        key = (claim, scenario, variant, args)
+        self.assertIn(key, self.claims, sorted(self.claims))
+        return self.claims[key]
+
+    def test_file_has_columns_and_one_summary_per_claim(self):
+        self.assertEqual(self.rc, 0, self.stderr)
+        with open(self.path) as f:
+            self.assertEqual(f.readline().rstrip("\n").split("\t"), COLUMNS)
+        summary = [r["claim"] for r in self.rows if r["scenario"] == "all"]
+        self.assertEqual(summary, CLAIMS)
+        for r in self.rows:
+            self.assertRegex(r["verdict"], r"^(holds|does not hold|not "
+                                           r"measured|holds only (when|in) .+)$")
+
+    def test_no_dict_checked_on_every_slots_variant(self):
+        for label in ("slots", "slots_sub", "plus_weakref"):
+            self.assertEqual(self.claim("no_dict", "inherit", label)
+                             ["verdict"], "holds")
+        leaky = self.claim("no_dict", "inherit", "leaky_sub")
+        self.assertEqual(leaky["verdict"], "does not hold")
+        self.assertIn("base class PointBase has no __slots__",
+                      leaky["evidence"])
+        plus = self.claim("no_dict", "inherit", "plus_dict")
+        self.assertEqual(plus["verdict"], "does not hold")
+        self.assertIn("'__dict__' is listed in __slots__", plus["evidence"])
+        self.assertNotIn(("no_dict", "inherit", "dict", "-"), self.claims)
+
+    def test_no_dict_summary_names_the_condition(self):
+        s = self.claim("no_dict")
+        self.assertEqual(s["verdict"], "holds only when every base class "
+                         "declares __slots__ and '__dict__' is not listed "
+                         "in __slots__")
+        self.assertIn("holds in 4 of 6 measured cases", s["evidence"])
+        self.assertIn("inherit/leaky_sub", s["evidence"])
+
+    def test_less_memory_carries_the_measured_bytes(self):
+        r = self.claim("less_memory", "person", "slots", "shared")
+        m = re.match(r"allocated ([\d.]+) B vs ([\d.]+) B for dict "
+                     r"\(-([\d.]+) B, -([\d.]+)%\); resident [\d.]+ vs "
+                     r"[\d.]+ B; N = 20000$", r["evidence"])
+        self.assertIsNotNone(m, r["evidence"])
+        slots, dct, saved, pct = map(float, m.groups())
+        self.assertEqual(r["verdict"], "holds")
+        self.assertTrue(32 <= slots < dct <= 200, (slots, dct))
+        self.assertAlmostEqual(saved, dct - slots, places=1)
+        self.assertAlmostEqual(pct, 100 * (dct - slots) / dct, places=1)
+
+    def test_timing_claims_not_measured_without_timing(self):
+        for claim in ("faster_read", "faster_write", "rejects_undeclared"):
+            r = self.claim(claim)
+            self.assertEqual(r["verdict"], "not measured")
+        self.assertIn("timing did not run",
+                      self.claim("faster_read")["evidence"])
+
+    def test_pays_off_scales_to_the_scenario_n(self):
+        r = self.claim("pays_off", "person", "slots")
+        self.assertRegex(r["evidence"], r"^at 1000000 instances: [\d.]+ MB "
+                                        r"saved of [\d.]+ MB \(\d+%\) with "
+                                        r"shared values")
+
+    def test_summary_printed_after_the_run(self):
+        self.assertIn("claims (measured on this interpreter; details in "
+                      "claims.tsv):", self.stdout)
+        self.assertRegex(self.stdout, r"(?m)^  no_dict +holds only when")
+
+
+class ClaimsThatFailTest(TempDirTest):
+    def run_claims(self, text):
+        path = self.write("case.py", text)
+        out = os.path.join(self.tmp, "out")
+        r = slotbench("run", "--no-timing", "--n", "20000", "--out", out,
+                      path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return by_key(read_tsv(os.path.join(self.run_dir(out),
+                                            "claims.tsv")))
+
+    def test_less_memory_does_not_hold_for_a_heavier_slots_class(self):
+        c = self.run_claims(WASTEFUL)
+        r = c[("less_memory", "case", "slots", "shared")]
+        self.assertEqual(r["verdict"], "does not hold", r["evidence"])
+        self.assertRegex(r["evidence"], r"\(\+[\d.]+ B, \+[\d.]+%\)")
+        self.assertEqual(c[("less_memory", "all", "all", "-")]["verdict"],
+                         "does not hold")
+        self.assertEqual(c[("pays_off", "case", "slots", "-")]["verdict"],
+                         "does not hold")
+
+    def test_pays_off_only_when_values_are_shared(self):
+        c = self.run_claims(BIG_VALUES)
+        r = c[("pays_off", "case", "slots", "-")]
+        self.assertEqual(r["verdict"], "holds only when values are shared",
+                         r["evidence"])
+        self.assertRegex(r["evidence"], r"with shared values; .* with unique "
+                                        r"values")
+        unique = c[("less_memory", "case", "slots", "unique")]
+        self.assertEqual(unique["verdict"], "holds")  # a little, still less
+        self.assertEqual(c[("pays_off", "all", "all", "-")]["verdict"],
+                         "holds only when attribute values are shared, not "
+                         "unique per instance")
+
+
+if __name__ == "__main__":
+    unittest.main()
