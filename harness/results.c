@@ -89,6 +89,7 @@ results_create(results_run *r, const char *root, const char *python_version,
     r->memory = json_array();
     r->failures = json_array();
     r->timing = json_object();
+    r->layout = json_array();
     return 0;
 }
 
@@ -100,7 +101,9 @@ results_free(results_run *r)
     json_decref(r->failures);
     json_decref(r->timing);
     json_decref(r->claims);
+    json_decref(r->layout);
     r->meta = r->memory = r->failures = r->timing = r->claims = NULL;
+    r->layout = NULL;
 }
 
 static int
@@ -380,6 +383,75 @@ write_claims_tsv(results_run *r, char *err)
     return rc;
 }
 
+void
+results_add_layout(results_run *r, json_t *row)
+{
+    json_array_append_new(r->layout, json_deep_copy(row));
+}
+
+/* A flag that does not exist in the interpreter (JSON null) is "NA". */
+static void
+tsv_flag(sb_buf *b, json_t *v)
+{
+    sb_buf_printf(b, "%s", json_is_boolean(v) ? (json_is_true(v) ? "yes"
+                                                                 : "no")
+                                              : "NA");
+}
+
+static int
+write_layout_tsv(results_run *r, char *err)
+{
+    static const char *ints[] = {"basicsize", "itemsize", "dictoffset",
+                                 "weaklistoffset", "gc_header", "preheader"};
+    static const char *flags[] = {"managed_dict", "managed_weakref",
+                                  "inline_values"};
+    static const char *bytes[] = {"getsizeof", "model_requested_bytes",
+                                  "model_allocated_bytes",
+                                  "measured_requested_bytes",
+                                  "measured_allocated_bytes",
+                                  "resident_bytes", "diff_pct"};
+    sb_buf b = {0};
+    size_t i, k;
+    json_t *row;
+    char path[PATH_MAX];
+    sb_buf_printf(&b, "scenario\tvariant\tkind\ttype\tbasicsize\titemsize\t"
+                      "dictoffset\tweaklistoffset\tgc_header\tpreheader\t"
+                      "managed_dict\tmanaged_weakref\tinline_values\t"
+                      "getsizeof\tmodel_requested_bytes\t"
+                      "model_allocated_bytes\tmeasured_requested_bytes\t"
+                      "measured_allocated_bytes\tresident_bytes\tdiff_pct\t"
+                      "agrees\tallocations\n");
+    json_array_foreach(r->layout, i, row) {
+        static const char *text[] = {"scenario", "variant", "kind", "type"};
+        for (k = 0; k < 4; k++) {
+            tsv_text(&b, json_string_value(json_object_get(row, text[k])));
+            sb_buf_append(&b, "\t", 1);
+        }
+        for (k = 0; k < 6; k++) {
+            tsv_number(&b, json_object_get(row, ints[k]), "%.0f");
+            sb_buf_append(&b, "\t", 1);
+        }
+        for (k = 0; k < 3; k++) {
+            tsv_flag(&b, json_object_get(row, flags[k]));
+            sb_buf_append(&b, "\t", 1);
+        }
+        for (k = 0; k < 7; k++) {
+            tsv_number(&b, json_object_get(row, bytes[k]), "%.2f");
+            sb_buf_append(&b, "\t", 1);
+        }
+        const char *agrees = json_string_value(json_object_get(row,
+                                                               "agrees"));
+        tsv_text(&b, agrees ? agrees : "NA");
+        sb_buf_append(&b, "\t", 1);
+        tsv_text(&b, json_string_value(json_object_get(row, "explain")));
+        sb_buf_append(&b, "\n", 1);
+    }
+    snprintf(path, sizeof path, "%s/layout.tsv", r->dir);
+    int rc = results_write_atomic(path, b.data, b.len, err);
+    sb_buf_free(&b);
+    return rc;
+}
+
 int
 results_flush(results_run *r, char *err)
 {
@@ -389,7 +461,8 @@ results_flush(results_run *r, char *err)
     if (results_write_json(path, r->meta, err) < 0 ||
         write_memory_tsv(r, err) < 0 || write_timeline_tsv(r, err) < 0 ||
         write_failures_tsv(r, err) < 0 ||
-        (r->claims && write_claims_tsv(r, err) < 0)) {
+        (r->claims && write_claims_tsv(r, err) < 0) ||
+        write_layout_tsv(r, err) < 0) {
         return -1;
     }
     return 0;

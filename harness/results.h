@@ -10,6 +10,12 @@
  *   failures.tsv  scenario variant phase outcome reason
  *   claims.tsv    claim scenario variant args evidence verdict (claims.h),
  *                 once the run has computed them
+ *   layout.tsv    scenario variant kind type basicsize itemsize dictoffset
+ *                 weaklistoffset gc_header preheader managed_dict
+ *                 managed_weakref inline_values getsizeof
+ *                 model_requested_bytes model_allocated_bytes
+ *                 measured_requested_bytes measured_allocated_bytes
+ *                 resident_bytes diff_pct agrees allocations (layout.h)
  * Every file is rewritten whole after each measurement, through a temporary
  * file and rename(2), so an interrupted run keeps each completed result and
  * never leaves half a file. */
@@ -29,6 +35,7 @@ typedef struct {
     json_t *failures;     /* array of failure objects */
     json_t *timing;       /* object: timing results, filled by timing runs */
     json_t *claims;       /* array of claim rows (claims.h), or NULL */
+    json_t *layout;       /* array of layout rows (layout.h) */
 } results_run;
 
 /* Create a new run directory under root (made if missing) named after the
@@ -48,6 +55,9 @@ void results_add_memory(results_run *r, json_t *measurement);
 void results_add_failure(results_run *r, const char *scenario,
                          const char *variant, const char *phase,
                          const char *outcome, const char *reason);
+
+/* Record one variant's layout row (layout.h; borrowed, copied). */
+void results_add_layout(results_run *r, json_t *row);
 
 /* Write every results file of the run atomically.  -1 with a message on the
  * first file that cannot be written; files already written stay intact. */

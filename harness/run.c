@@ -9,6 +9,8 @@
  *     per variant and args mode:
  *       memory child     resident + allocated bytes, RSS timeline
  *       requested child  tracemalloc
+ *     layout child     the model of each variant's bytes (layout.h),
+ *                      put next to the measured allocated bytes
  *     timing child     all variants interleaved (timing.h)
  *     flush            every results file rewritten atomically
  *   finish             meta.json "complete" / "partial", results/latest,
@@ -21,6 +23,7 @@
 #include "child.h"
 #include "claims.h"
 #include "interp.h"
+#include "layout.h"
 #include "memory.h"
 #include "meta.h"
 #include "results.h"
@@ -296,6 +299,66 @@ describe_phase(const child_result *res)
     return p ? p : "import";
 }
 
+/* The memory row measured for scenario/variant with shared args
+ * (borrowed), or NULL. */
+static json_t *
+shared_memory_row(run_state *s, const char *scenario, const char *variant)
+{
+    size_t i;
+    json_t *row;
+    json_array_foreach(s->results.memory, i, row) {
+        const char *sc = json_string_value(json_object_get(row, "scenario"));
+        const char *v = json_string_value(json_object_get(row, "variant"));
+        const char *a = json_string_value(json_object_get(row, "args"));
+        if (sc && v && a && strcmp(sc, scenario) == 0 &&
+            strcmp(v, variant) == 0 && strcmp(a, "shared") == 0) {
+            return row;
+        }
+    }
+    return NULL;
+}
+
+/* Layout child: the model of each variant's bytes, put next to what was
+ * measured; a disagreement over LAYOUT_TOLERANCE_PCT is worth a line. */
+static void
+explain_bytes(run_state *s, const char *path, const char *name)
+{
+    child_result res;
+    size_t i;
+    json_t *row;
+    if (child_stop_requested()) {
+        return;
+    }
+    spawn(s->o, "layout", path, NULL, 0, 120, &res);
+    if (res.outcome != CHILD_OK) {
+        if (res.outcome != CHILD_INTERRUPTED) {
+            record_failure(s, name, "", "layout", &res);
+            flush(s);
+        }
+        child_result_free(&res);
+        return;
+    }
+    json_array_foreach(json_object_get(res.json, "layout"), i, row) {
+        const char *v = json_string_value(json_object_get(row, "variant"));
+        layout_compare(row, shared_memory_row(s, name, v ? v : ""));
+        const char *agrees = json_string_value(json_object_get(row,
+                                                               "agrees"));
+        if (agrees && strcmp(agrees, "yes") != 0) {
+            sb_warn("warning: %s/%s: the layout model says %lld bytes per "
+                    "instance, measured %.1f (%+.1f%%): %s", name, v,
+                    (long long)json_integer_value(json_object_get(
+                        row, "model_allocated_bytes")),
+                    json_number_value(json_object_get(
+                        row, "measured_allocated_bytes")),
+                    json_number_value(json_object_get(row, "diff_pct")),
+                    json_string_value(json_object_get(row, "explain")));
+        }
+        results_add_layout(&s->results, row);
+    }
+    flush(s);
+    child_result_free(&res);
+}
+
 static void
 run_scenario(run_state *s, const char *path)
 {
@@ -339,6 +402,7 @@ run_scenario(run_state *s, const char *path)
             measure_variant(s, path, name, label, n, 1);
         }
     }
+    explain_bytes(s, path, name);
     json_decref(desc);
 }
 

@@ -3,6 +3,7 @@
  * measurement and send {"ok": true, ...} or {"ok": false, "phase": ...,
  * "error": ...} to the parent.  Nothing here writes a results file. */
 #include "interp.h"
+#include "layout.h"
 #include "memory.h"
 #include "scenario.h"
 #include "timing.h"
@@ -131,6 +132,11 @@ run_mode(worker_args *a)
         rc = send_ok("scenario", scenario_describe(&sc));
         scenario_clear(&sc);
         return rc;
+    }
+    if (strcmp(a->mode, "layout") == 0) {
+        json_t *l = layout_describe(&sc, err);
+        scenario_clear(&sc);
+        return l ? send_ok("layout", l) : send_error("layout", err);
     }
     if (a->variant) {
         vi = scenario_find_variant(&sc, a->variant);

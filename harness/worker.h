@@ -3,7 +3,8 @@
  * result as JSON on descriptor 3.
  *
  * Modes: info (the interpreter and its build), describe (load and validate
- * a scenario), memory and requested (memory.h), timing (timing.h). */
+ * a scenario), memory and requested (memory.h), timing (timing.h), layout
+ * (layout.h: the model of each variant's bytes). */
 #ifndef SB_WORKER_H
 #define SB_WORKER_H
 
