@@ -279,15 +279,23 @@ claim_rejects(claim_ctx *c, json_t *v)
                 UNMEASURED);
         return;
     }
-    if (json_is_true(json_object_get(r, "raised"))) {
-        int attr_error = strcmp(str(r, "exception"), "AttributeError") == 0;
-        snprintf(ev, sizeof ev, "raised %s: %s", str(r, "exception"),
+    const char *outcome = str(r, "outcome");
+    if (strcmp(outcome, "error") == 0 || *outcome == '\0') {
+        snprintf(ev, sizeof ev, "the check could not run: %s",
                  str(r, "message"));
         add_row(c->rows, "rejects_undeclared", c->scenario, label, "-", ev,
-                attr_error ? HOLDS : FAILS);
+                UNMEASURED);
         return;
     }
-    snprintf(ev, sizeof ev, "the assignment was accepted%s",
+    if (strcmp(outcome, "accepted") != 0) {
+        snprintf(ev, sizeof ev, "obj.%s = None raised %s: %s",
+                 str(r, "attribute"), outcome, str(r, "message"));
+        add_row(c->rows, "rejects_undeclared", c->scenario, label, "-", ev,
+                strcmp(outcome, "AttributeError") == 0 ? HOLDS : FAILS);
+        return;
+    }
+    snprintf(ev, sizeof ev, "obj.%s = None was accepted%s",
+             str(r, "attribute"),
              json_is_true(json_object_get(v, "has_dict"))
                  ? ": the attribute went into the instance's __dict__" : "");
     set_cond(add_row(c->rows, "rejects_undeclared", c->scenario, label, "-",

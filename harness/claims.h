@@ -36,7 +36,8 @@
  *              the ratios.tsv columns (scenario op variant baseline ratio
  *              ci_low ci_high verdict)
  *   add_attr   NULL when not checked, else an array of objects (scenario,
- *              variant, raised: bool, exception, message)
+ *              variant, attribute, outcome: "AttributeError", another
+ *              exception's name, "accepted" or "error", message)
  *   scale_n    instances a scenario without its own N is judged at
  * Returns a new array of objects (claim scenario variant args evidence
  * verdict); never NULL. */
