@@ -49,6 +49,9 @@ static const char usage_text[] =
 "      --full           run a scenario at its own N even above 1000000\n"
 "                       (event.py: 10000000); default: capped at 1000000\n"
 "      --no-timing      measure memory only\n"
+"      --sweep LO:HI[:K] also measure memory at K values of N, log-spaced\n"
+"                       from LO to HI (default K: one per decade), into\n"
+"                       sweep.tsv: bytes and ns per instance against N\n"
 "      --repetitions R  timing repetitions per benchmark (odd; default 9)\n"
 "      --min-time S     seconds per timing repetition\n"
 "      --timeout S      wall-time limit per measurement (default 600)\n"
@@ -103,7 +106,7 @@ find_paths(run_options *o)
 
 enum {
     OPT_NO_TIMING = 256, OPT_REPETITIONS, OPT_MIN_TIME, OPT_TIMEOUT,
-    OPT_MAX_RSS, OPT_BENCHMARK, OPT_FULL
+    OPT_MAX_RSS, OPT_BENCHMARK, OPT_FULL, OPT_SWEEP
 };
 
 /* Collect --benchmark_* flags before getopt sees them. */
@@ -140,6 +143,7 @@ parse_run_options(int argc, char **argv, run_options *o, int is_list)
         {"quick", no_argument, NULL, 'q'},
         {"no-timing", no_argument, NULL, OPT_NO_TIMING},
         {"full", no_argument, NULL, OPT_FULL},
+        {"sweep", required_argument, NULL, OPT_SWEEP},
         {"repetitions", required_argument, NULL, OPT_REPETITIONS},
         {"min-time", required_argument, NULL, OPT_MIN_TIME},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
@@ -167,6 +171,11 @@ parse_run_options(int argc, char **argv, run_options *o, int is_list)
         case 'q': o->quick = 1; o->timing.quick = 1; break;
         case OPT_NO_TIMING: o->no_timing = 1; break;
         case OPT_FULL: o->full = 1; break;
+        case OPT_SWEEP:
+            if (run_parse_sweep(optarg, o, err) < 0) {
+                return usage_error("%s", err);
+            }
+            break;
         case OPT_REPETITIONS:
             if (sb_parse_count(optarg, "--repetitions", 1, 999,
                                &o->timing.repetitions, err) < 0) {

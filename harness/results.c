@@ -102,6 +102,8 @@ results_free(results_run *r)
     json_decref(r->timing);
     json_decref(r->claims);
     json_decref(r->layout);
+    json_decref(r->sweep);
+    r->sweep = NULL;
     r->meta = r->memory = r->failures = r->timing = r->claims = NULL;
     r->layout = NULL;
 }
@@ -452,6 +454,54 @@ write_layout_tsv(results_run *r, char *err)
     return rc;
 }
 
+void
+results_add_sweep(results_run *r, json_t *m)
+{
+    if (r->sweep == NULL) {
+        r->sweep = json_array();
+    }
+    json_t *row = json_deep_copy(m);
+    json_object_del(row, "timeline");
+    json_array_append_new(r->sweep, row);
+}
+
+static int
+write_sweep_tsv(results_run *r, char *err)
+{
+    sb_buf b = {0};
+    size_t i;
+    json_t *row;
+    char path[PATH_MAX];
+    sb_buf_printf(&b, "scenario\tvariant\tn\tresident_bytes\t"
+                      "allocated_bytes\tns_per_instance\tseconds\n");
+    json_array_foreach(r->sweep, i, row) {
+        double n = json_number_value(json_object_get(row, "n"));
+        double sec = json_number_value(json_object_get(row, "seconds"));
+        tsv_text(&b, json_string_value(json_object_get(row, "scenario")));
+        sb_buf_append(&b, "\t", 1);
+        tsv_text(&b, json_string_value(json_object_get(row, "variant")));
+        sb_buf_append(&b, "\t", 1);
+        tsv_number(&b, json_object_get(row, "n"), "%.0f");
+        sb_buf_append(&b, "\t", 1);
+        tsv_number(&b, json_object_get(row, "resident_bytes"), "%.2f");
+        sb_buf_append(&b, "\t", 1);
+        tsv_number(&b, json_object_get(row, "allocated_bytes"), "%.2f");
+        if (n > 0 && json_object_get(row, "seconds")) {
+            sb_buf_printf(&b, "\t%.2f", 1e9 * sec / n);
+        }
+        else {
+            sb_buf_printf(&b, "\tNA");
+        }
+        sb_buf_append(&b, "\t", 1);
+        tsv_number(&b, json_object_get(row, "seconds"), "%.6f");
+        sb_buf_append(&b, "\n", 1);
+    }
+    snprintf(path, sizeof path, "%s/sweep.tsv", r->dir);
+    int rc = results_write_atomic(path, b.data, b.len, err);
+    sb_buf_free(&b);
+    return rc;
+}
+
 int
 results_flush(results_run *r, char *err)
 {
@@ -462,6 +512,7 @@ results_flush(results_run *r, char *err)
         write_memory_tsv(r, err) < 0 || write_timeline_tsv(r, err) < 0 ||
         write_failures_tsv(r, err) < 0 ||
         (r->claims && write_claims_tsv(r, err) < 0) ||
+        (r->sweep && write_sweep_tsv(r, err) < 0) ||
         write_layout_tsv(r, err) < 0) {
         return -1;
     }

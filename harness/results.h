@@ -8,6 +8,9 @@
  *                 kind args baseline_rss_bytes seconds
  *   timeline.tsv  scenario variant instances rss_bytes seconds args
  *   failures.tsv  scenario variant phase outcome reason
+ *   sweep.tsv     scenario variant n resident_bytes allocated_bytes
+ *                 ns_per_instance seconds (run --sweep: the memory
+ *                 measurement at several N; ns = creation time / N)
  *   claims.tsv    claim scenario variant args evidence verdict (claims.h),
  *                 once the run has computed them
  *   layout.tsv    scenario variant kind type basicsize itemsize dictoffset
@@ -35,6 +38,7 @@ typedef struct {
     json_t *failures;     /* array of failure objects */
     json_t *timing;       /* object: timing results, filled by timing runs */
     json_t *claims;       /* array of claim rows (claims.h), or NULL */
+    json_t *sweep;        /* array of --sweep memory rows, or NULL */
     json_t *layout;       /* array of layout rows (layout.h) */
 } results_run;
 
@@ -58,6 +62,9 @@ void results_add_failure(results_run *r, const char *scenario,
 
 /* Record one variant's layout row (layout.h; borrowed, copied). */
 void results_add_layout(results_run *r, json_t *row);
+
+/* Record a memory measurement made for --sweep (borrowed; copied). */
+void results_add_sweep(results_run *r, json_t *measurement);
 
 /* Write every results file of the run atomically.  -1 with a message on the
  * first file that cannot be written; files already written stay intact. */

@@ -31,6 +31,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,56 @@ run_options_default(run_options *o)
     long long total = sysmem_total();
     o->max_rss = total > 0 ? total / 10 * 8 : 0;
     timing_options_default(&o->timing);
+}
+
+int
+run_parse_sweep(const char *spec, run_options *o, char *err)
+{
+    char buf[128], *parts[4];
+    int nparts = 0;
+    long long lo, hi, points;
+    snprintf(buf, sizeof buf, "%s", spec);
+    for (char *p = buf, *colon; nparts < 4; p = colon + 1) {
+        parts[nparts++] = p;
+        if ((colon = strchr(p, ':')) == NULL) {
+            break;
+        }
+        *colon = '\0';
+    }
+    if (nparts < 2 || nparts > 3) {
+        return sb_seterr(err, "--sweep: '%s' is not LO:HI or LO:HI:POINTS "
+                              "(for example 1e3:1e7)", spec);
+    }
+    if (sb_parse_count(parts[0], "--sweep LO", 1, 1000000000LL, &lo,
+                       err) < 0 ||
+        sb_parse_count(parts[1], "--sweep HI", 1, 1000000000LL, &hi,
+                       err) < 0) {
+        return -1;
+    }
+    if (hi <= lo) {
+        return sb_seterr(err, "--sweep: HI (%lld) must be larger than LO "
+                              "(%lld)", hi, lo);
+    }
+    /* One point per decade by default: 1e3:1e7 gives 5. */
+    points = (long long)floor(log10((double)hi / (double)lo) + 1e-9) + 1;
+    points = points < 2 ? 2 : points;
+    if (nparts == 3 && sb_parse_count(parts[2], "--sweep POINTS", 2,
+                                      RUN_SWEEP_MAX, &points, err) < 0) {
+        return -1;
+    }
+    o->nsweep = 0;
+    for (long long i = 0; i < points; i++) {
+        double x = (double)lo * pow((double)hi / (double)lo,
+                                    (double)i / (double)(points - 1));
+        /* Two significant digits: 3162 -> 3200, a number people read. */
+        double mag = pow(10.0, floor(log10(x)) - 1);
+        long long n = i == 0 ? lo : i == points - 1 ? hi
+                                  : (long long)(round(x / mag) * mag);
+        if (o->nsweep == 0 || n > o->sweep[o->nsweep - 1]) {
+            o->sweep[o->nsweep++] = n;
+        }
+    }
+    return 0;
 }
 
 /* ---- finding scenarios ------------------------------------------------ */
@@ -280,6 +331,39 @@ measure_variant(run_state *s, const char *path, const char *scenario,
     }
 }
 
+/* --sweep: the memory measurement again at each N of the sweep (shared
+ * args), for sweep.tsv: how bytes and creation time per instance change
+ * with N. */
+static void
+sweep_variant(run_state *s, const char *path, const char *scenario,
+              const char *variant)
+{
+    for (int k = 0; k < s->o->nsweep && !child_stop_requested(); k++) {
+        child_result res;
+        char nbuf[32];
+        snprintf(nbuf, sizeof nbuf, "%lld", s->o->sweep[k]);
+        char *extra[] = {"--variant", (char *)variant, "--n", nbuf,
+                         "--args", "shared"};
+        spawn(s->o, "memory", path, extra, 6, s->o->timeout, &res);
+        if (res.outcome == CHILD_OK) {
+            json_t *m = json_object_get(res.json, "memory");
+            results_add_sweep(&s->results, m);
+            fprintf(stderr, "  %s/%s: sweep N = %s: allocated %.1f B, "
+                    "%.1f ns per instance\n", scenario, variant, nbuf,
+                    json_number_value(json_object_get(m, "allocated_bytes")),
+                    1e9 * json_number_value(json_object_get(m, "seconds")) /
+                        (double)s->o->sweep[k]);
+        }
+        else if (res.outcome != CHILD_INTERRUPTED) {
+            char phase[64];
+            snprintf(phase, sizeof phase, "sweep n=%s", nbuf);
+            record_failure(s, scenario, variant, phase, &res);
+        }
+        flush(s);
+        child_result_free(&res);
+    }
+}
+
 static void
 print_warnings(json_t *desc)
 {
@@ -398,6 +482,7 @@ run_scenario(run_state *s, const char *path)
             continue;
         }
         measure_variant(s, path, name, label, n, 0);
+        sweep_variant(s, path, name, label);
         if (json_is_true(json_object_get(desc, "unique_args"))) {
             measure_variant(s, path, name, label, n, 1);
         }

@@ -7,6 +7,8 @@
 
 #include <limits.h>
 
+#define RUN_SWEEP_MAX 32
+
 typedef struct {
     char **scenarios;       /* names or .py paths; none means all */
     int nscenarios;
@@ -14,6 +16,9 @@ typedef struct {
     int quick;              /* small N, short timings */
     int full;               /* honour a scenario's N above 1,000,000 */
     int no_timing;          /* memory only */
+    long long sweep[RUN_SWEEP_MAX]; /* --sweep: N of each extra memory
+                                       measurement (sweep.tsv), ascending */
+    int nsweep;
     double timeout;         /* per measurement, seconds */
     long long max_rss;      /* per measurement, bytes */
     char out[PATH_MAX];     /* where run directories go */
@@ -23,6 +28,11 @@ typedef struct {
     int argc;               /* the whole command line, for meta.json */
     char **argv;
 } run_options;
+
+/* Parse a --sweep value "LO:HI" or "LO:HI:POINTS" (counts such as 1e3:1e7)
+ * into o->sweep: POINTS values of N, log-spaced from LO to HI (default one
+ * per decade, at least 2).  Returns -1 with a message on a bad value. */
+int run_parse_sweep(const char *spec, run_options *o, char *err);
 
 /* Default limits and paths. */
 void run_options_default(run_options *o);

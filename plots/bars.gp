@@ -31,14 +31,15 @@ do for [b = 1:NBLOCKS - 1] {
 NVAR = NBLOCKS - 1
 
 H = 500
-set title ARG3
+set title ARG3 offset 0,1.4
 set xlabel ARG4
 set ylabel ARG5
 set xrange [XMIN - 0.8:XMAX + 0.8]
 set yrange [0:ymax * 1.22]
 set style fill solid 0.9 border lc rgb "#333333"
 set boxwidth 0.85 absolute
-set key outside bottom center horizontal samplen 2
+set tmargin 5
+set key at graph 0.5, graph 1.02 center bottom horizontal samplen 2 noautotitle
 set xtics scale 0 noenhanced
 set grid noxtics
 set style arrow 1 heads size screen 0.006,90 lc rgb "#222222" lw 1.2

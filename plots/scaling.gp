@@ -26,7 +26,7 @@ do for [b = 0:NBLOCKS - 1] {
 # drawing is a macro run once per terminal.
 H = 440
 draw = 'set multiplot layout 1,2 title TITLE font ",13"; \
-  set logscale x 10; set format x "%.0s%c"; set xlabel "instances (N, log scale)"; \
+  set logscale x 10; set format x "%.0s%c"; set autoscale xfix; set offsets graph 0.05, graph 0.05, 0, 0; set xlabel "instances (N, log scale)"; \
   set grid xtics ytics; set key bottom right; set yrange [0:*]; \
   set ylabel "bytes per instance (B)"; set title "memory: allocated (solid), resident (dashed)" font ",11"; \
   plot for [b = 1:NBLOCKS] DATA index b - 1 using 1:2 with linespoints lw 2.5 pt 7 lc rgb colour(COL[b]) title NAME[b], \
