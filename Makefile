@@ -7,11 +7,13 @@
 #   SANITIZE  1 to build with AddressSanitizer + UBSan (see check-sanitize)
 #   V         1 to show full compiler command lines
 #   ARGS      extra arguments for `make bench`, e.g. ARGS="--n 2000000"
+#   RESULTS   results directories for `make plots` (default: results/latest)
 #
 # Targets:
 #   all (default)   build the harness (installs missing packages first)
 #   bench           run the default suite and print the table  (~5 min)
 #   bench-full      the suite at every scenario's own N (event.py: 10M)
+#   plots           charts and report of results/latest or RESULTS (~10 s)
 #   test            build and run every test                    (~2 min)
 #   clean           remove build directories
 
@@ -61,7 +63,7 @@ else
   Q = @
 endif
 
-.PHONY: all deps binary bench bench-full test clean
+.PHONY: all deps binary bench bench-full plots test clean
 
 all: deps
 	@$(MAKE) --no-print-directory binary
@@ -97,6 +99,12 @@ bench: all
 # the memory.  `make bench` caps such N at 1,000,000 and says so.
 bench-full: all
 	$(BIN) run --full $(ARGS)
+
+# Charts (PNG and SVG, drawn by gnuplot from plots/*.gp) and report.md /
+# report.html of the newest run, or of RESULTS="dir1 dir2 ..." (several
+# Python versions add the cross-version charts).  Seconds per run.
+plots: all
+	$(BIN) plot $(RESULTS)
 
 # Unit tests of the C modules that need no interpreter (tests/test_units.c).
 UNIT_OBJS = $(BUILD)/util.o $(BUILD)/results.o $(BUILD)/sysmem.o
