@@ -172,7 +172,7 @@ plot_colour(const char *variant)
     for (const unsigned char *p = (const unsigned char *)variant; *p; p++) {
         h = (h ^ *p) * 16777619u;
     }
-    return 3 + (int)(h % 6);
+    return 3 + (int)(h % 18);
 }
 
 const char *

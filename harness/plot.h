@@ -36,9 +36,9 @@ int plot_load(const char *dir, plot_input *in, char *err);
 
 void plot_input_free(plot_input *in);
 
-/* The colour number (1-8, see plots/palette.gp) of a variant: 1 for
- * "dict", 2 for "slots", and for any other label a fixed function of the
- * label, so a variant has the same colour on every chart. */
+/* The style number (colour and fill, 1-20, see plots/palette.gp) of a
+ * variant: 1 for "dict", 2 for "slots", and for any other label a fixed
+ * function of the label, so a variant looks the same on every chart. */
 int plot_colour(const char *variant);
 
 /* The baseline variant of a scenario (meta.json's, else "dict"), borrowed

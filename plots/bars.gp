@@ -45,7 +45,7 @@ set grid noxtics
 set style arrow 1 heads size screen 0.006,90 lc rgb "#222222" lw 1.2
 eval png_begin
 plot DATA index 0 using 1:(NaN):xtic(2) notitle, \
-     for [b = 1:NVAR] DATA index b using 1:2 with boxes lc rgb colour(COL[b + 1]) title NAME[b + 1], \
+     for [b = 1:NVAR] DATA index b using 1:2 with boxes fs pattern fill(COL[b + 1]) border lc rgb "#333333" lc rgb colour(COL[b + 1]) title NAME[b + 1], \
      for [b = 1:NVAR] DATA index b using 1:($2 - $4):(0):(2 * $4) with vectors arrowstyle 1 notitle, \
      for [b = 1:NVAR] DATA index b using 1:8:6 with labels offset 0,0.7 font ",10" notitle, \
      for [b = 1:NVAR] DATA index b using 1:8:7 with labels offset 0,1.7 font ",10" tc rgb "#222222" notitle

@@ -29,10 +29,10 @@ draw = 'set multiplot layout 1,2 title TITLE font ",13"; \
   set logscale x 10; set format x "%.0s%c"; set autoscale xfix; set offsets graph 0.05, graph 0.05, 0, 0; set xlabel "instances (N, log scale)"; \
   set grid xtics ytics; set key bottom right; set yrange [0:*]; \
   set ylabel "bytes per instance (B)"; set title "memory: allocated (solid), resident (dashed)" font ",11"; \
-  plot for [b = 1:NBLOCKS] DATA index b - 1 using 1:2 with linespoints lw 2.5 pt 7 lc rgb colour(COL[b]) title NAME[b], \
+  plot for [b = 1:NBLOCKS] DATA index b - 1 using 1:2 with linespoints lw 2.5 pt 7 dt dash(COL[b]) lc rgb colour(COL[b]) title NAME[b], \
        for [b = 1:NBLOCKS] DATA index b - 1 using 1:6 with lines lw 1.5 dt 2 lc rgb colour(COL[b]) notitle; \
   set ylabel "creation time per instance (ns)"; set title "time to create N instances, per instance" font ",11"; \
-  plot for [b = 1:NBLOCKS] DATA index b - 1 using 1:3 with linespoints lw 2.5 pt 7 lc rgb colour(COL[b]) title NAME[b]; \
+  plot for [b = 1:NBLOCKS] DATA index b - 1 using 1:3 with linespoints lw 2.5 pt 7 dt dash(COL[b]) lc rgb colour(COL[b]) title NAME[b]; \
   unset multiplot'
 set terminal pngcairo size W,H font FONT noenhanced
 set output OUT.".png"

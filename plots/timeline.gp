@@ -21,6 +21,9 @@ do for [b = 0:NBLOCKS - 1] {
     stats DATA index b using (NAME[b + 1] = strcol(5), COL[b + 1] = $3, DASH[b + 1] = $4, $1) nooutput
 }
 
+# unique args draw dashed (2) whatever the variant's own dash
+linedash(d, c) = d > 1 ? d : dash(c)
+
 H = 480
 set title ARG3
 set xlabel "instances created"
@@ -31,5 +34,5 @@ set key top left
 set yrange [0:*]
 eval png_begin
 plot for [b = 1:NBLOCKS] DATA index b - 1 using 1:2 with lines lw 2.5 \
-         dt DASH[b] lc rgb colour(COL[b]) title NAME[b]
+         dt linedash(DASH[b], COL[b]) lc rgb colour(COL[b]) title NAME[b]
 eval svg_again
