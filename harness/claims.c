@@ -477,6 +477,13 @@ claims_compute(json_t *scenarios, json_t *memory, json_t *ratios,
     size_t i, k;
     claim_ctx c;
 
+    /* An empty list is no measurement either (a memory-only run). */
+    if (json_array_size(ratios) == 0) {
+        ratios = NULL;
+    }
+    if (json_array_size(add_attr) == 0) {
+        add_attr = NULL;
+    }
     memset(&c, 0, sizeof c);
     c.rows = rows;
     c.memory = memory;
@@ -526,13 +533,15 @@ claims_compute(json_t *scenarios, json_t *memory, json_t *ratios,
     summarize(rows, "less_memory", "no memory results");
     summarize(rows, "faster_read", ratios
         ? "no read ratios in this run"
-        : "timing did not run (no ratios.tsv): run without --no-timing");
+        : "no timing ratios in this run (--no-timing, or timing failed: "
+          "see failures.tsv)");
     summarize(rows, "faster_write", ratios
         ? "no write ratios in this run"
-        : "timing did not run (no ratios.tsv): run without --no-timing");
+        : "no timing ratios in this run (--no-timing, or timing failed: "
+          "see failures.tsv)");
     summarize(rows, "rejects_undeclared", add_attr
         ? "no add_attr results in this run"
-        : "the add_attr check did not run (it is part of timing)");
+        : "no add_attr check in this run (it runs with timing)");
     summarize(rows, "pays_off", "no memory results");
 
     /* Summary rows first in claim order, then the detail rows. */

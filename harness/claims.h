@@ -32,10 +32,10 @@
  *              warnings)
  *   memory     the memory rows (scenario, variant, args, n, resident_bytes,
  *              allocated_bytes ...)
- *   ratios     NULL when timing did not run, else an array of objects with
+ *   ratios     NULL or empty when timing did not run, else an array with
  *              the ratios.tsv columns (scenario op variant baseline ratio
  *              ci_low ci_high verdict)
- *   add_attr   NULL when not checked, else an array of objects (scenario,
+ *   add_attr   NULL or empty when not checked, else an array (scenario,
  *              variant, attribute, outcome: "AttributeError", another
  *              exception's name, "accepted" or "error", message)
  *   scale_n    instances a scenario without its own N is judged at
