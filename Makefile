@@ -8,11 +8,15 @@
 #   V         1 to show full compiler command lines
 #   ARGS      extra arguments for `make bench`, e.g. ARGS="--n 2000000"
 #   RESULTS   results directories for `make plots` (default: results/latest)
+#   PYTHONS   interpreters for `make bench-versions`: paths, or pyenv
+#             versions such as "3.8.18 3.13.0" (default: all found)
 #
 # Targets:
 #   all (default)   build the harness (installs missing packages first)
 #   bench           run the default suite and print the table  (~5 min)
 #   bench-full      the suite at every scenario's own N (event.py: 10M)
+#   bench-versions  person and player on every CPython found, one table
+#                   and chart across versions     (~1 min per version)
 #   plots           charts and report of results/latest or RESULTS (~10 s)
 #   test            build and run every test                    (~2 min)
 #   clean           remove build directories
@@ -63,7 +67,7 @@ else
   Q = @
 endif
 
-.PHONY: all deps binary bench bench-full plots test clean
+.PHONY: all deps binary bench bench-full bench-versions plots test clean
 
 all: deps
 	@$(MAKE) --no-print-directory binary
@@ -99,6 +103,15 @@ bench: all
 # the memory.  `make bench` caps such N at 1,000,000 and says so.
 bench-full: all
 	$(BIN) run --full $(ARGS)
+
+# Find the embeddable interpreters (Debian's python3, ~/.pyenv/versions/*;
+# each unusable one skipped with the reason), build build/py<version>/
+# for each, run ARGS (default below) on each into results/versions-<time>/,
+# then versions.tsv, versions.md and the charts across versions.
+VERSIONS_ARGS = --quick --n 1000000 person player
+bench-versions: deps
+	@PYTHONS="$(PYTHONS)" ARGS="$(if $(ARGS),$(ARGS),$(VERSIONS_ARGS))" \
+	    MAKE="$(MAKE)" sh harness/pythons.sh bench
 
 # Charts (PNG and SVG, drawn by gnuplot from plots/*.gp) and report.md /
 # report.html of the newest run, or of RESULTS="dir1 dir2 ..." (several

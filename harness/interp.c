@@ -243,14 +243,28 @@ interp_describe(char *err)
     add_config_var(d, sysconfig, "libdir", "LIBDIR");
     add_config_var(d, sysconfig, "py_debug", "Py_DEBUG");
     add_config_var(d, sysconfig, "with_pymalloc", "WITH_PYMALLOC");
+    add_config_var(d, sysconfig, "cc", "CC");
+    add_config_var(d, sysconfig, "opt", "OPT");
+    add_config_var(d, sysconfig, "cflags_nodist", "PY_CFLAGS_NODIST");
+    add_config_var(d, sysconfig, "ldflags_nodist", "LDFLAGS_NODIST");
 
     /* Derived flags users ask about: PGO, LTO, debug. */
     json_t *args = json_object_get(d, "config_args");
     const char *a = args ? json_string_value(args) : "";
     json_object_set_new(d, "pgo", json_boolean(strstr(a, "--enable-optimizations") != NULL));
-    json_object_set_new(d, "lto", json_boolean(strstr(a, "--with-lto") != NULL));
+    /* --with-lto leaves -flto in the "nodist" flags; a distribution that
+     * drives LTO or PGO from its own rules may leave no trace at all, so
+     * false means "not among the recorded build flags". */
+    json_t *nd = json_object_get(d, "cflags_nodist");
+    json_t *ldn = json_object_get(d, "ldflags_nodist");
+    int lto = strstr(a, "--with-lto") != NULL ||
+              (nd && strstr(json_string_value(nd), "-flto")) ||
+              (ldn && strstr(json_string_value(ldn), "-flto"));
+    json_object_set_new(d, "lto", json_boolean(lto));
     json_t *dbg = json_object_get(d, "py_debug");
-    json_object_set_new(d, "debug", json_boolean(dbg && strcmp(json_string_value(dbg), "1") == 0));
+    int debug = dbg && strcmp(json_string_value(dbg), "1") == 0;
+    json_object_set_new(d, "debug", json_boolean(debug));
+    json_object_set_new(d, "build", json_string(debug ? "debug" : "release"));
     Py_DECREF(sysconfig);
     return d;
 }

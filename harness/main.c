@@ -8,6 +8,7 @@
 #include "meta.h"
 #include "plot.h"
 #include "run.h"
+#include "versions.h"
 #include "worker.h"
 
 #include <getopt.h>
@@ -38,6 +39,10 @@ static const char usage_text[] =
 "                       results directories (default: results/latest);\n"
 "                       several directories of different Python versions\n"
 "                       add charts across versions.  See 'plot --help'\n"
+"  versions RESULTS_DIR ...\n"
+"                       one table (versions.tsv, versions.md) across the\n"
+"                       runs of several Python versions; see\n"
+"                       'make bench-versions'\n"
 "\n"
 "run options:\n"
 "  -n, --n N            instances per measurement (default: the scenario's\n"
@@ -274,6 +279,11 @@ main(int argc, char **argv)
         free(all_argv);
         return rc;
     }
-    return usage_error("unknown command '%s' (commands: run, list, plot)",
-                       cmd);
+    if (strcmp(cmd, "versions") == 0) {
+        int rc = versions_main(argc - 1, argv + 1);
+        free(all_argv);
+        return rc;
+    }
+    return usage_error("unknown command '%s' (commands: run, list, plot, "
+                       "versions)", cmd);
 }
