@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- a document in two formats ---------------------------------------- */
 
@@ -579,6 +580,101 @@ section_versions(doc *d, const plot_input *in, int nin)
     free(vals);
 }
 
+/* "Why a number is what it is": layout.tsv (layout.h), when the run has
+ * one.  A malformed file is said, not skipped. */
+static void
+section_layout(doc *d, const plot_input *in)
+{
+    static const char *const cols[] = {"scenario", "variant", "layout",
+                                       "allocations (model)", "model",
+                                       "measured", "agrees"};
+    static const char *const need[] = {"scenario", "variant", "basicsize",
+                                       "gc_header", "preheader",
+                                       "managed_dict", "inline_values",
+                                       "model_allocated_bytes",
+                                       "measured_allocated_bytes", "agrees",
+                                       "allocations", NULL};
+    char path[PATH_MAX], err[SB_ERRLEN], layout[200], model[32], meas[32];
+    tsv_table t;
+    snprintf(path, sizeof path, "%s/layout.tsv", in->dir);
+    if (access(path, F_OK) != 0) {
+        return;
+    }
+    doc_heading(d, 2, "Why a number is what it is (layout model)");
+    if (tsv_load(path, need, &t, err) < 0) {
+        doc_para(d, err);
+        return;
+    }
+    doc_para(d, "Each variant's bytes per instance, rebuilt from the "
+                "interpreter's own type layout without touching a measured "
+                "instance: the object (basic size, GC header, the pre-header "
+                "that holds a managed dict and weakref pointer on 3.11+, "
+                "values inline on 3.13) and every separate allocation (the "
+                "values array, the dict), each rounded up to the allocator's "
+                "16-byte size class; unrounded sizes in parentheses.  "
+                "\"agrees\": the model is within 2% of the measured "
+                "allocated bytes.");
+    doc_table_begin(d, cols, 7);
+    for (int r = 0; r < t.nrows; r++) {
+        snprintf(layout, sizeof layout, "basicsize %s, GC header %s, "
+                 "pre-header %s%s%s", tsv_get(&t, r, "basicsize"),
+                 tsv_get(&t, r, "gc_header"), tsv_get(&t, r, "preheader"),
+                 strcmp(tsv_get(&t, r, "managed_dict"), "yes") == 0
+                     ? ", managed dict" : "",
+                 strcmp(tsv_get(&t, r, "inline_values"), "yes") == 0
+                     ? ", inline values" : "");
+        fmt_num(model, sizeof model, num(&t, r, "model_allocated_bytes"),
+                "%.0f B");
+        fmt_num(meas, sizeof meas, num(&t, r, "measured_allocated_bytes"),
+                "%.1f B");
+        const char *cells[] = {tsv_get(&t, r, "scenario"),
+                               tsv_get(&t, r, "variant"), layout,
+                               tsv_get(&t, r, "allocations"), model, meas,
+                               tsv_get(&t, r, "agrees")};
+        doc_row(d, cells, 7, 0);
+    }
+    doc_table_end(d);
+    tsv_free(&t);
+}
+
+/* How each interpreter was built: with several versions, their timings
+ * compare builds (compiler, -O level, PGO, LTO) as much as versions. */
+static void
+section_builds(doc *d, const plot_input *in, int nin)
+{
+    static const char *const cols[] = {"Python", "compiler", "optimization",
+                                       "PGO", "LTO", "build"};
+    if (nin < 2) {
+        return;
+    }
+    doc_heading(d, 2, "How each interpreter was built");
+    doc_para(d, "Warning: timings across differently built interpreters "
+                "compare builds as much as versions.  A distribution's "
+                "python3 and a pyenv build differ in compiler flags, "
+                "profile-guided optimization (PGO) and link-time "
+                "optimization (LTO); the bytes per instance do not depend "
+                "on them.  PGO and LTO are read from the recorded configure "
+                "flags: \"no\" means not recorded there.");
+    doc_table_begin(d, cols, 6);
+    for (int k = 0; k < nin; k++) {
+        json_t *py = json_object_get(in[k].meta, "python");
+        char cc[128];
+        snprintf(cc, sizeof cc, "%s", jstr(py, "compiler"));
+        for (char *p = cc; *p; p++) {
+            if (*p == '\n') {
+                *p = ' ';
+            }
+        }
+        const char *cells[] = {
+            in[k].version, cc, jstr(py, "opt"),
+            json_is_true(json_object_get(py, "pgo")) ? "yes" : "no",
+            json_is_true(json_object_get(py, "lto")) ? "yes" : "no",
+            json_is_true(json_object_get(py, "debug")) ? "debug" : "release"};
+        doc_row(d, cells, 6, 0);
+    }
+    doc_table_end(d);
+}
+
 static void
 section_failures(doc *d, const plot_input *in)
 {
@@ -637,9 +733,11 @@ report_write(const plot_input *in, int nin, const plot_chart *charts,
     section_meta(&d, &in[0]);
     section_verdict(&d, &in[0]);
     section_memory(&d, &in[0]);
+    section_layout(&d, &in[0]);
     section_timing(&d, &in[0]);
     section_sweep(&d, &in[0]);
     section_versions(&d, in, nin);
+    section_builds(&d, in, nin);
     doc_heading(&d, 2, "Charts");
     if (ncharts == 0) {
         doc_para(&d, no_gnuplot
