@@ -807,11 +807,10 @@ version_cmp(const char *a, const char *b)
 
 /* 5. Bytes per instance across interpreters: one chart per scenario,
  * groups are Python versions (in version order). */
-static void
-chart_versions(plotter *p, const plot_input *in, int nin)
+void
+plot_version_order(const plot_input *in, int n, int *order)
 {
-    int *order = sb_xmalloc(sizeof *order * (size_t)nin);
-    for (int i = 0; i < nin; i++) {
+    for (int i = 0; i < n; i++) {
         int j = i;
         while (j > 0 && version_cmp(in[order[j - 1]].version,
                                     in[i].version) > 0) {
@@ -820,6 +819,13 @@ chart_versions(plotter *p, const plot_input *in, int nin)
         }
         order[j] = i;
     }
+}
+
+static void
+chart_versions(plotter *p, const plot_input *in, int nin)
+{
+    int *order = sb_xmalloc(sizeof *order * (size_t)nin);
+    plot_version_order(in, nin, order);
     const char **scen;
     int ns = distinct(&in[0].memory, "scenario", NULL, NULL, &scen);
     for (int s = 0; s < ns; s++) {

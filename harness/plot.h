@@ -45,6 +45,10 @@ int plot_colour(const char *variant);
  * from in->meta or static. */
 const char *plot_baseline(const plot_input *in, const char *scenario);
 
+/* Fill order[0..n) with the indexes of in[] by Python version (3.9 before
+ * 3.10; equal versions keep their order). */
+void plot_version_order(const plot_input *in, int n, int *order);
+
 /* `slotbench plot [DIR ...]`: argv[0] is "plot".  root is the checkout
  * holding plots/ and results/.  Returns the exit status: 0 charts and
  * report written, 1 something failed (said on stderr), 2 usage error. */

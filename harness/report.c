@@ -545,17 +545,20 @@ section_versions(doc *d, const plot_input *in, int nin)
     const tsv_table *m = &in[0].memory;
     const char **cols = sb_xmalloc(sizeof *cols * (size_t)(nin + 2));
     char (*vals)[32] = sb_xmalloc(sizeof *vals * (size_t)nin);
+    int *order = sb_xmalloc(sizeof *order * (size_t)nin);
     if (nin < 2) {
         free(cols);
         free(vals);
+        free(order);
         return;
     }
+    plot_version_order(in, nin, order);
     doc_heading(d, 2, "Across Python versions (allocated bytes per "
                       "instance)");
     cols[0] = "scenario";
     cols[1] = "variant";
     for (int k = 0; k < nin; k++) {
-        cols[k + 2] = in[k].version;
+        cols[k + 2] = in[order[k]].version;
     }
     doc_table_begin(d, cols, nin + 2);
     for (int r = 0; r < m->nrows; r++) {
@@ -565,10 +568,10 @@ section_versions(doc *d, const plot_input *in, int nin)
             continue;
         }
         for (int k = 0; k < nin; k++) {
-            int rk = memory_row(&in[k].memory, sc, var, "shared");
+            const tsv_table *mk = &in[order[k]].memory;
+            int rk = memory_row(mk, sc, var, "shared");
             fmt_num(vals[k], sizeof vals[k],
-                    rk < 0 ? NAN : num(&in[k].memory, rk, "allocated_bytes"),
-                    "%.1f");
+                    rk < 0 ? NAN : num(mk, rk, "allocated_bytes"), "%.1f");
             cols[k + 2] = vals[k];
         }
         cols[0] = sc;
@@ -578,6 +581,7 @@ section_versions(doc *d, const plot_input *in, int nin)
     doc_table_end(d);
     free(cols);
     free(vals);
+    free(order);
 }
 
 /* "Why a number is what it is": layout.tsv (layout.h), when the run has

@@ -50,6 +50,11 @@ def tearDownModule():
     shutil.rmtree(_RUN.get("out", "/nonexistent"), ignore_errors=True)
 
 
+def read_text(path):
+    with open(path) as f:
+        return f.read()
+
+
 def png_size(path):
     with open(path, "rb") as f:
         head = f.read(24)
@@ -110,7 +115,7 @@ class PlotTest(PlotBase):
         # Nothing is written into the other directories.
         self.assertFalse(os.path.exists(os.path.join(other, "charts")))
         # The cross-version chart orders versions: 3.11 before 3.99.
-        rows = open(os.path.join(d, "charts", "versions-person.tsv")).read()
+        rows = read_text(os.path.join(d, "charts", "versions-person.tsv"))
         block0 = rows.split("\n\n\n")[0].splitlines()
         self.assertEqual([l.split("\t")[1] for l in block0][-1], "3.99.0")
 
@@ -120,8 +125,8 @@ class PlotTest(PlotBase):
 
         def colours(path, vcol, ccol):
             out = {}
-            for line in open(path):
-                cells = line.rstrip("\n").split("\t")
+            for line in read_text(path).splitlines():
+                cells = line.split("\t")
                 if len(cells) > max(vcol, ccol):
                     out.setdefault(cells[vcol], set()).add(cells[ccol])
             return out
@@ -141,7 +146,7 @@ class PlotTest(PlotBase):
                for r in read_tsv(os.path.join(d, "memory.tsv"))}
         saving = 100 * (mem["person", "slots"] - mem["person", "dict"]) \
             / mem["person", "dict"]
-        text = open(os.path.join(d, "charts", "bytes.tsv")).read()
+        text = read_text(os.path.join(d, "charts", "bytes.tsv"))
         self.assertIn("%+.1f%%" % saving, text)
         self.assertIn("baseline", text)
 
@@ -149,8 +154,8 @@ class PlotTest(PlotBase):
         d = self.copy_run()
         r = self.plot(d)
         self.assertEqual(r.returncode, 0, r.stderr)
-        md = open(os.path.join(d, "report.md")).read()
-        html = open(os.path.join(d, "report.html")).read()
+        md = read_text(os.path.join(d, "report.md"))
+        html = read_text(os.path.join(d, "report.html"))
         mem = read_tsv(os.path.join(d, "memory.tsv"))
         for row in mem:
             a = "%.1f" % float(row["allocated_bytes"])
@@ -187,7 +192,7 @@ class PlotTest(PlotBase):
         d = self.copy_run(timing=False)
         r = self.plot(d)
         self.assertEqual(r.returncode, 0, r.stderr)
-        md = open(os.path.join(d, "report.md")).read()
+        md = read_text(os.path.join(d, "report.md"))
         self.assertIn("No timing results", md)
         self.assertFalse(os.path.exists(
             os.path.join(d, "charts", "ratios.png")))
@@ -207,7 +212,7 @@ class PlotTest(PlotBase):
         d = self.copy_run(evil)
         # A scenario name that would be gnuplot code if ever parsed.
         mem = os.path.join(d, "memory.tsv")
-        text = open(mem).read().replace(
+        text = read_text(mem).replace(
             "player", "p'.system(\"touch PWNED3\").'")
         with open(mem, "w") as f:
             f.write(text)
@@ -226,7 +231,7 @@ class PlotTest(PlotBase):
         self.assertIn("gnuplot-nox", r.stderr)
         self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
         # The report is still written, and says why it has no charts.
-        md = open(os.path.join(d, "report.md")).read()
+        md = read_text(os.path.join(d, "report.md"))
         self.assertIn("gnuplot is not installed", md)
 
 
@@ -265,7 +270,7 @@ class BadResultsTest(PlotBase):
     def test_not_a_number(self):
         d = self.copy_run()
         path = os.path.join(d, "memory.tsv")
-        lines = open(path).read().splitlines()
+        lines = read_text(path).splitlines()
         cells = lines[2].split("\t")
         cells[4] = "lots"
         lines[2] = "\t".join(cells)
@@ -277,7 +282,7 @@ class BadResultsTest(PlotBase):
     def test_missing_column(self):
         d = self.copy_run()
         path = os.path.join(d, "timeline.tsv")
-        text = open(path).read().replace("rss_bytes", "rss", 1)
+        text = read_text(path).replace("rss_bytes", "rss", 1)
         with open(path, "w") as f:
             f.write(text)
         self.assert_error(d, path + ": no column 'rss_bytes'")
