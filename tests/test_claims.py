@@ -137,6 +137,43 @@ class ClaimsTest(TempDirTest):
         self.assertRegex(self.stdout, r"(?m)^  no_dict +holds only when")
 
 
+class TimingClaimsTest(TempDirTest):
+    """The claims that rest on timing: ratios and the add_attr check."""
+
+    def test_ratios_and_add_attr_become_verdicts(self):
+        r = slotbench("run", "--quick", "--out", self.tmp, "inherit")
+        self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+        run = self.run_dir(self.tmp)
+        if not os.path.exists(os.path.join(run, "ratios.tsv")):
+            self.skipTest("this build has no timing (no ratios.tsv)")
+        c = by_key(read_tsv(os.path.join(run, "claims.tsv")))
+        for claim in ("faster_read", "faster_write"):
+            row = c[(claim, "inherit", "slots", "-")]
+            m = re.match(r"^(read|write) time slots/dict = ([\d.]+), 95% CI "
+                         r"\[([\d.]+), ([\d.]+)\]: (faster, above the noise|"
+                         r"slower, above the noise|no measurable "
+                         r"difference)$", row["evidence"])
+            self.assertIsNotNone(m, row["evidence"])
+            ratio, lo, hi = map(float, m.group(2, 3, 4))
+            self.assertTrue(lo <= ratio <= hi, row["evidence"])
+            faster = m.group(5).startswith("faster")
+            self.assertEqual(row["verdict"],
+                             "holds" if faster else "does not hold")
+        ok = c[("rejects_undeclared", "inherit", "slots", "-")]
+        self.assertEqual(ok["verdict"], "holds")
+        self.assertRegex(ok["evidence"], r"^obj\.\w+ = None raised "
+                                         r"AttributeError: 'Point3Slots' "
+                                         r"object has no attribute")
+        for label in ("leaky_sub", "plus_dict"):
+            bad = c[("rejects_undeclared", "inherit", label, "-")]
+            self.assertEqual(bad["verdict"], "does not hold")
+            self.assertIn("was accepted: the attribute went into the "
+                          "instance's __dict__", bad["evidence"])
+        self.assertEqual(c[("rejects_undeclared", "all", "all", "-")]
+                         ["verdict"], "holds only when instances have no "
+                                      "__dict__")
+
+
 class ClaimsThatFailTest(TempDirTest):
     def run_claims(self, text):
         path = self.write("case.py", text)
