@@ -5,6 +5,7 @@
  * PNG and stands alone.  Written through results_write_atomic. */
 #define _GNU_SOURCE
 #include "report.h"
+#include "claims.h"
 #include "results.h"
 
 #include <math.h>
@@ -641,6 +642,58 @@ section_layout(doc *d, const plot_input *in)
     tsv_free(&t);
 }
 
+/* The articles' claims put to the test: claims.tsv (claims.h), when the
+ * run has one.  The summary rows first, then every measured case. */
+static void
+section_claims(doc *d, const plot_input *in)
+{
+    static const char *const summary_cols[] = {"claim", "verdict",
+                                               "evidence"};
+    static const char *const detail_cols[] = {"claim", "scenario", "variant",
+                                              "verdict", "evidence"};
+    static const char *const need[] = {"claim", "scenario", "variant",
+                                       "args", "evidence", "verdict", NULL};
+    char path[PATH_MAX], err[SB_ERRLEN];
+    tsv_table t;
+    snprintf(path, sizeof path, "%s/claims.tsv", in->dir);
+    if (access(path, F_OK) != 0) {
+        return;
+    }
+    doc_heading(d, 2, "The claims, measured");
+    if (tsv_load(path, need, &t, err) < 0) {
+        doc_para(d, err);
+        return;
+    }
+    doc_para(d, "What the articles say about __slots__, checked on this "
+                "interpreter with the figures of this run (claims.tsv).");
+    doc_table_begin(d, summary_cols, 3);
+    for (int r = 0; r < t.nrows; r++) {
+        if (strcmp(tsv_get(&t, r, "scenario"), "all") != 0) {
+            continue;
+        }
+        const char *cells[] = {claims_statement(tsv_get(&t, r, "claim")),
+                               tsv_get(&t, r, "verdict"),
+                               tsv_get(&t, r, "evidence")};
+        doc_row(d, cells, 3, 0);
+    }
+    doc_table_end(d);
+    doc_heading(d, 3, "Every case");
+    doc_table_begin(d, detail_cols, 5);
+    for (int r = 0; r < t.nrows; r++) {
+        if (strcmp(tsv_get(&t, r, "scenario"), "all") == 0) {
+            continue;
+        }
+        const char *cells[] = {tsv_get(&t, r, "claim"),
+                               tsv_get(&t, r, "scenario"),
+                               tsv_get(&t, r, "variant"),
+                               tsv_get(&t, r, "verdict"),
+                               tsv_get(&t, r, "evidence")};
+        doc_row(d, cells, 5, 0);
+    }
+    doc_table_end(d);
+    tsv_free(&t);
+}
+
 /* How each interpreter was built: with several versions, their timings
  * compare builds (compiler, -O level, PGO, LTO) as much as versions. */
 static void
@@ -738,6 +791,7 @@ report_write(const plot_input *in, int nin, const plot_chart *charts,
     section_verdict(&d, &in[0]);
     section_memory(&d, &in[0]);
     section_layout(&d, &in[0]);
+    section_claims(&d, &in[0]);
     section_timing(&d, &in[0]);
     section_sweep(&d, &in[0]);
     section_versions(&d, in, nin);

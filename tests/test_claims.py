@@ -136,6 +136,18 @@ class ClaimsTest(TempDirTest):
                       "claims.tsv):", self.stdout)
         self.assertRegex(self.stdout, r"(?m)^  no_dict +holds only when")
 
+    def test_report_has_the_claims_section(self):
+        run = os.path.dirname(self.path)
+        r = slotbench("plot", run)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(run, "report.md")) as f:
+            report = f.read()
+        self.assertIn("## The claims, measured", report)
+        no_dict = self.claim("no_dict")
+        self.assertIn("| instances of a slots class have no \\_\\_dict\\_\\_ "
+                      "| holds only when", report)
+        self.assertIn(no_dict["evidence"].replace("_", "\\_"), report)
+
 
 class TimingClaimsTest(TempDirTest):
     """The claims that rest on timing: ratios and the add_attr check."""
