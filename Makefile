@@ -125,9 +125,15 @@ $(BUILD)/test_units: tests/test_units.c $(UNIT_OBJS) harness/*.h
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CWARNS) $(CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) -o $@ $< $(UNIT_OBJS) $(DEP_LIBS)
 
+# The Google Benchmark shim's own test program (tests/test_gbench.c).
+$(BUILD)/test_gbench: tests/test_gbench.c $(BUILD)/gbench.o harness/gbench.h
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CWARNS) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@.o
+	$(Q)$(CXX) $(SAN_FLAGS) -o $@ $@.o $(BUILD)/gbench.o $(DEP_LIBS)
+
 # Build and run every test; ends with "N passed, N failed".  About 2 minutes.
 test: all
-	@$(MAKE) --no-print-directory $(BUILD)/test_units
+	@$(MAKE) --no-print-directory $(BUILD)/test_units $(BUILD)/test_gbench
 	@/usr/bin/python3 tests/run.py --bin $(BIN)
 
 clean:

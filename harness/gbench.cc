@@ -1,15 +1,277 @@
 // gbench.cc - the C-callable shim over Google Benchmark; the only C++ in
-// slotbench.  Everything C++ stays behind the functions in gbench.h.
+// slotbench.  Everything C++ stays behind the functions in gbench.h, and no
+// C++ exception crosses back into C.
 #include "gbench.h"
 
 #include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #ifndef SB_BENCHMARK_VERSION
 #define SB_BENCHMARK_VERSION "unknown"
 #endif
 
+namespace {
+
+benchmark::State *
+S(gbench_state *st)
+{
+    return reinterpret_cast<benchmark::State *>(st);
+}
+
+benchmark::internal::Benchmark *
+B(gbench_bench *b)
+{
+    return reinterpret_cast<benchmark::internal::Benchmark *>(b);
+}
+
+// Sends every report to the JSON reporter that fills the result string,
+// and to the display reporter when there is one.
+class TeeReporter : public benchmark::BenchmarkReporter {
+public:
+    TeeReporter(benchmark::BenchmarkReporter *json,
+                benchmark::BenchmarkReporter *display)
+        : json_(json), display_(display), nrun_(0) {}
+
+    bool ReportContext(const Context &context) override
+    {
+        bool ok = json_->ReportContext(context);
+        if (display_) {
+            ok = display_->ReportContext(context) && ok;
+        }
+        return ok;
+    }
+
+    void ReportRuns(const std::vector<Run> &reports) override
+    {
+        nrun_++;
+        json_->ReportRuns(reports);
+        if (display_) {
+            display_->ReportRuns(reports);
+        }
+    }
+
+    void Finalize() override
+    {
+        json_->Finalize();
+        if (display_) {
+            display_->Finalize();
+        }
+    }
+
+    size_t nrun() const { return nrun_; }
+
+private:
+    benchmark::BenchmarkReporter *json_;
+    benchmark::BenchmarkReporter *display_;
+    size_t nrun_;
+};
+
+void
+set_error(char *err, size_t errlen, const char *msg)
+{
+    if (err && errlen) {
+        std::snprintf(err, errlen, "%s", msg);
+    }
+}
+
+} // namespace
+
 extern "C" const char *
 gbench_version(void)
 {
     return SB_BENCHMARK_VERSION;
+}
+
+extern "C" int
+gbench_init(int argc, char **argv, char *err, size_t errlen)
+{
+    // Initialize keeps argv[0] as the executable name: give it storage
+    // that lives as long as the process.
+    static std::vector<char *> args;
+    static std::string program;
+    try {
+        program = argc > 0 && argv[0] ? argv[0] : "slotbench";
+        args.assign(argv, argv + argc);
+        if (args.empty()) {
+            args.push_back(nullptr);
+        }
+        args[0] = &program[0];
+        args.push_back(nullptr);
+        int n = argc > 0 ? argc : 1;
+        benchmark::Initialize(&n, args.data());
+        if (n > 1) {
+            std::string msg = "Google Benchmark does not know the flag '";
+            msg += args[1];
+            msg += "' (see --benchmark_* in libbenchmark's documentation)";
+            set_error(err, errlen, msg.c_str());
+            return -1;
+        }
+    }
+    catch (const std::exception &e) {
+        set_error(err, errlen, e.what());
+        return -1;
+    }
+    return 0;
+}
+
+extern "C" gbench_bench *
+gbench_register(const char *name, gbench_fn fn, void *user)
+{
+    try {
+        auto *b = benchmark::RegisterBenchmark(
+            name, [fn, user](benchmark::State &st) {
+                fn(reinterpret_cast<gbench_state *>(&st), user);
+            });
+        return reinterpret_cast<gbench_bench *>(b);
+    }
+    catch (const std::exception &) {
+        return nullptr;
+    }
+}
+
+extern "C" void
+gbench_bench_arg(gbench_bench *b, long long arg)
+{
+    B(b)->Arg(static_cast<int64_t>(arg));
+}
+
+extern "C" void
+gbench_bench_manual_time(gbench_bench *b)
+{
+    B(b)->UseManualTime();
+}
+
+extern "C" void
+gbench_bench_min_time(gbench_bench *b, double seconds)
+{
+    B(b)->MinTime(seconds);
+}
+
+extern "C" void
+gbench_bench_repetitions(gbench_bench *b, int n)
+{
+    B(b)->Repetitions(n);
+}
+
+extern "C" void
+gbench_bench_iterations(gbench_bench *b, long long n)
+{
+    B(b)->Iterations(static_cast<benchmark::IterationCount>(n));
+}
+
+extern "C" void
+gbench_clear(void)
+{
+    benchmark::ClearRegisteredBenchmarks();
+}
+
+extern "C" char *
+gbench_run(const char *display, size_t *nrun, char *err, size_t errlen)
+{
+    try {
+        std::ostringstream out;
+        benchmark::JSONReporter json;
+        json.SetOutputStream(&out);
+        std::unique_ptr<benchmark::BenchmarkReporter> shown;
+        if (display && std::strcmp(display, "json") == 0) {
+            shown.reset(new benchmark::JSONReporter());
+        }
+        else if (display) {
+            shown.reset(new benchmark::ConsoleReporter(
+                benchmark::ConsoleReporter::OO_Tabular));
+        }
+        TeeReporter tee(&json, shown.get());
+        // No file reporter: 1.7.1 exits when one is given without
+        // --benchmark_out; with --benchmark_out the library adds its own.
+        benchmark::RunSpecifiedBenchmarks(&tee);
+        if (nrun) {
+            *nrun = tee.nrun();
+        }
+        std::string s = out.str();
+        char *text = static_cast<char *>(std::malloc(s.size() + 1));
+        if (text == nullptr) {
+            set_error(err, errlen, "out of memory for the benchmark report");
+            return nullptr;
+        }
+        std::memcpy(text, s.c_str(), s.size() + 1);
+        return text;
+    }
+    catch (const std::exception &e) {
+        set_error(err, errlen, e.what());
+        return nullptr;
+    }
+}
+
+extern "C" int
+gbench_keep_running(gbench_state *st)
+{
+    return S(st)->KeepRunning();
+}
+
+extern "C" int
+gbench_keep_running_batch(gbench_state *st, long long n)
+{
+    return S(st)->KeepRunningBatch(static_cast<benchmark::IterationCount>(n));
+}
+
+extern "C" long long
+gbench_range(gbench_state *st, int i)
+{
+    return S(st)->range(static_cast<std::size_t>(i));
+}
+
+extern "C" void
+gbench_set_iteration_time(gbench_state *st, double seconds)
+{
+    S(st)->SetIterationTime(seconds);
+}
+
+extern "C" void
+gbench_pause_timing(gbench_state *st)
+{
+    S(st)->PauseTiming();
+}
+
+extern "C" void
+gbench_resume_timing(gbench_state *st)
+{
+    S(st)->ResumeTiming();
+}
+
+extern "C" void
+gbench_counter(gbench_state *st, const char *name, double value, int flags)
+{
+    benchmark::Counter::Flags f = benchmark::Counter::kDefaults;
+    if (flags & GBENCH_COUNTER_AVG_ITERS) {
+        f = benchmark::Counter::kAvgIterations;
+    }
+    else if (flags & GBENCH_COUNTER_RATE) {
+        f = benchmark::Counter::kIsRate;
+    }
+    try {
+        S(st)->counters[name] = benchmark::Counter(value, f);
+    }
+    catch (const std::exception &) {
+        // Out of memory for a counter name: the run goes on without it.
+    }
+}
+
+extern "C" void
+gbench_skip_with_error(gbench_state *st, const char *msg)
+{
+    S(st)->SkipWithError(msg);
+}
+
+extern "C" long long
+gbench_max_iterations(gbench_state *st)
+{
+    return static_cast<long long>(S(st)->max_iterations);
 }

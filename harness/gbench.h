@@ -1,14 +1,93 @@
-/* gbench.h - a plain C interface to Google Benchmark (libbenchmark), whose
- * API is C++.  gbench.cc is the project's only C++ file. */
+/* gbench.h - a plain C interface to Google Benchmark (libbenchmark 1.7.1),
+ * whose API is C++.  gbench.cc is the project's only C++ file; nothing
+ * else in slotbench sees a C++ type.
+ *
+ * Use: gbench_init once with the --benchmark_* flags, gbench_register each
+ * benchmark (a C callback and a user pointer), gbench_run to run them and
+ * get Google Benchmark's own JSON report, gbench_clear before registering
+ * the next set.  Inside a callback, loop on gbench_keep_running(_batch).
+ *
+ * Two traps of 1.7.1 this interface avoids: a file reporter without
+ * --benchmark_out ends the process (gbench_run reports JSON through its
+ * display reporter into memory instead), and the median of an even number
+ * of repetitions is wrong (callers keep repetitions odd). */
 #ifndef SB_GBENCH_H
 #define SB_GBENCH_H
+
+#include <stddef.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+typedef struct gbench_state gbench_state; /* a benchmark::State */
+typedef struct gbench_bench gbench_bench; /* a registered benchmark */
+
+/* The body of a benchmark: loop while gbench_keep_running(st). */
+typedef void (*gbench_fn)(gbench_state *st, void *user);
+
 /* Version of libbenchmark this binary was built against, e.g. "1.7.1". */
 const char *gbench_version(void);
+
+/* Parse the --benchmark_* flags in argv[1..argc-1] (argv[0] is a program
+ * name); later flags override earlier ones.  Call once per process, before
+ * gbench_run.  Returns -1 with a message naming the first argument Google
+ * Benchmark does not know. */
+int gbench_init(int argc, char **argv, char *err, size_t errlen);
+
+/* Register a benchmark named name calling fn(st, user).  The pointer stays
+ * the caller's and must outlive gbench_run.  Returns a handle for the
+ * gbench_bench_* setters, or NULL when out of memory. */
+gbench_bench *gbench_register(const char *name, gbench_fn fn, void *user);
+
+/* Per-benchmark settings (they override the --benchmark_* flags). */
+void gbench_bench_arg(gbench_bench *b, long long arg);
+void gbench_bench_manual_time(gbench_bench *b);   /* time from set_iteration_time */
+void gbench_bench_min_time(gbench_bench *b, double seconds);
+void gbench_bench_repetitions(gbench_bench *b, int n);
+void gbench_bench_iterations(gbench_bench *b, long long n);
+
+/* Forget every registered benchmark. */
+void gbench_clear(void);
+
+/* Run the registered benchmarks that --benchmark_filter selects.  display:
+ * NULL for no output, else "json" or "console" (any other value) printed on
+ * stdout as they run (CSV is deprecated in 1.7.1).  Returns Google Benchmark's JSON report (context and
+ * benchmarks) as a malloc'd string the caller frees, or NULL with a
+ * message; *nrun gets the number of benchmarks run. */
+char *gbench_run(const char *display, size_t *nrun, char *err, size_t errlen);
+
+/* Inside a benchmark: true while more iterations are wanted.  _batch counts
+ * n iterations per true (it may overshoot by up to n). */
+int gbench_keep_running(gbench_state *st);
+int gbench_keep_running_batch(gbench_state *st, long long n);
+
+/* The i-th argument given with gbench_bench_arg. */
+long long gbench_range(gbench_state *st, int i);
+
+/* Manual time: the seconds the last batch of iterations took. */
+void gbench_set_iteration_time(gbench_state *st, double seconds);
+
+/* Stop and resume the automatic timer (costly: use around setup only). */
+void gbench_pause_timing(gbench_state *st);
+void gbench_resume_timing(gbench_state *st);
+
+/* User counters, reported with every run (JSON: a key of its own). */
+enum {
+    GBENCH_COUNTER_DEFAULT = 0,    /* the value as set */
+    GBENCH_COUNTER_AVG_ITERS = 1,  /* divided by the iteration count */
+    GBENCH_COUNTER_RATE = 2        /* divided by the elapsed seconds */
+};
+void gbench_counter(gbench_state *st, const char *name, double value,
+                    int flags);
+
+/* Mark the run as failed with msg; the caller must leave the loop (the next
+ * gbench_keep_running returns false).  The report carries
+ * "error_occurred": true and "error_message": msg. */
+void gbench_skip_with_error(gbench_state *st, const char *msg);
+
+/* Iterations this run will perform (the count Google Benchmark chose). */
+long long gbench_max_iterations(gbench_state *st);
 
 #ifdef __cplusplus
 }

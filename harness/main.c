@@ -73,6 +73,9 @@ static const char usage_text[] =
 "environment: SLOTBENCH_ROOT  the checkout holding scenarios/ (default: the\n"
 "one this binary was built in)\n";
 
+/* A smaller --max-rss would stop every child before it measured anything. */
+#define MIN_MAX_RSS (32 << 20)
+
 static int
 usage_error(const char *fmt, const char *arg)
 {
@@ -125,6 +128,15 @@ take_benchmark_flags(int *argc, char **argv, run_options *o)
     }
     int j = 0;
     for (int i = 0; i < *argc; i++) {
+        if (i > 0 && strncmp(argv[i], "--benchmark_out", 15) == 0) {
+            /* Each timing child runs Google Benchmark once per op: a file
+             * of its own would keep only the last one. */
+            free(pass);
+            fprintf(stderr, "slotbench: %s: Google Benchmark's JSON report "
+                    "of every benchmark is timing.json in the run "
+                    "directory\n", argv[i]);
+            return -2;
+        }
         if (i > 0 && strncmp(argv[i], "--benchmark_", 12) == 0) {
             pass[k++] = argv[i];
         }
@@ -186,6 +198,12 @@ parse_run_options(int argc, char **argv, run_options *o, int is_list)
                                &o->timing.repetitions, err) < 0) {
                 return usage_error("%s", err);
             }
+            if (o->timing.repetitions % 2 == 0) {
+                /* libbenchmark 1.7.1 computes the median of an even count
+                 * wrong. */
+                return usage_error("--repetitions must be odd, got %s",
+                                   optarg);
+            }
             break;
         case OPT_MIN_TIME:
             if (sb_parse_seconds(optarg, "--min-time", &o->timing.min_time,
@@ -200,6 +218,12 @@ parse_run_options(int argc, char **argv, run_options *o, int is_list)
             break;
         case OPT_MAX_RSS:
             if (sb_parse_size(optarg, "--max-rss", &o->max_rss, err) < 0) {
+                return usage_error("%s", err);
+            }
+            if (o->max_rss < MIN_MAX_RSS) {
+                snprintf(err, sizeof err, "--max-rss: '%s' is too small (at "
+                         "least %dM: the interpreter alone takes about 10M)",
+                         optarg, MIN_MAX_RSS >> 20);
                 return usage_error("%s", err);
             }
             break;
@@ -260,8 +284,9 @@ main(int argc, char **argv)
         int is_list = cmd[0] == 'l', rc;
         int sub_argc = argc - 1;
         char **sub_argv = argv + 1;
-        if (take_benchmark_flags(&sub_argc, sub_argv, &o) < 0) {
-            return 1;
+        int taken = take_benchmark_flags(&sub_argc, sub_argv, &o);
+        if (taken < 0) {
+            return taken == -2 ? 2 : 1; /* -2: a usage error */
         }
         rc = parse_run_options(sub_argc, sub_argv, &o, is_list);
         if (rc == 0) {

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "results.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -106,6 +107,30 @@ results_free(results_run *r)
     r->sweep = NULL;
     r->meta = r->memory = r->failures = r->timing = r->claims = NULL;
     r->layout = NULL;
+}
+
+int
+results_discard(results_run *r, char *err)
+{
+    DIR *d = opendir(r->dir);
+    struct dirent *e;
+    if (d == NULL) {
+        return sb_seterr(err, "cannot read %s: %s", r->dir, strerror(errno));
+    }
+    while ((e = readdir(d)) != NULL) {
+        char path[PATH_MAX];
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) {
+            continue;
+        }
+        snprintf(path, sizeof path, "%s/%s", r->dir, e->d_name);
+        unlink(path);
+    }
+    closedir(d);
+    if (rmdir(r->dir) < 0) {
+        return sb_seterr(err, "cannot remove %s: %s", r->dir,
+                         strerror(errno));
+    }
+    return 0;
 }
 
 static int
@@ -502,6 +527,123 @@ write_sweep_tsv(results_run *r, char *err)
     return rc;
 }
 
+/* Append the items of array src (borrowed) to r->timing[key]. */
+static void
+timing_extend(results_run *r, const char *key, json_t *src)
+{
+    json_t *dst = json_object_get(r->timing, key);
+    if (dst == NULL) {
+        dst = json_array();
+        json_object_set_new(r->timing, key, dst);
+    }
+    json_array_extend(dst, src);
+}
+
+void
+results_add_timing(results_run *r, json_t *t)
+{
+    json_t *gb = json_object_get(t, "gbench");
+    json_t *copy = json_deep_copy(t);
+    static const char *lists[] = {"rows", "ratios", "add_attr", "skipped"};
+    if (json_object_get(r->timing, "context") == NULL &&
+        json_object_get(gb, "context")) {
+        json_object_set(r->timing, "context", json_object_get(gb, "context"));
+    }
+    timing_extend(r, "benchmarks", json_object_get(gb, "benchmarks"));
+    for (size_t i = 0; i < 4; i++) {
+        timing_extend(r, lists[i], json_object_get(t, lists[i]));
+    }
+    /* Per scenario: its settings, shim overhead and wall time per op. */
+    json_object_del(copy, "gbench");
+    for (size_t i = 0; i < 4; i++) {
+        json_object_del(copy, lists[i]);
+    }
+    json_t *one = json_array();
+    json_array_append_new(one, copy);
+    timing_extend(r, "scenarios", one);
+    json_decref(one);
+}
+
+static int
+write_timing_json(results_run *r, char *err)
+{
+    char path[PATH_MAX];
+    json_t *doc = json_object(), *extra = json_object();
+    static const char *keys[] = {"add_attr", "skipped", "scenarios"};
+    json_object_set(doc, "context", json_object_get(r->timing, "context"));
+    json_object_set(doc, "benchmarks", json_object_get(r->timing,
+                                                       "benchmarks"));
+    for (size_t i = 0; i < 3; i++) {
+        json_t *v = json_object_get(r->timing, keys[i]);
+        json_object_set_new(extra, keys[i], v ? json_incref(v) : json_array());
+    }
+    json_object_set_new(doc, "slotbench", extra);
+    snprintf(path, sizeof path, "%s/timing.json", r->dir);
+    int rc = results_write_json(path, doc, err);
+    json_decref(doc);
+    return rc;
+}
+
+/* Columns: text keys, then numbers with their format. */
+static int
+write_rows_tsv(results_run *r, const char *file, const char *key,
+               const char *const *cols, const char *const *fmts, size_t n,
+               char *err)
+{
+    sb_buf b = {0};
+    size_t i;
+    json_t *row;
+    char path[PATH_MAX];
+    for (size_t k = 0; k < n; k++) {
+        sb_buf_printf(&b, "%s%s", k ? "\t" : "", cols[k]);
+    }
+    sb_buf_append(&b, "\n", 1);
+    json_array_foreach(json_object_get(r->timing, key), i, row) {
+        for (size_t k = 0; k < n; k++) {
+            json_t *v = json_object_get(row, cols[k]);
+            if (k) {
+                sb_buf_append(&b, "\t", 1);
+            }
+            if (fmts[k] == NULL) {
+                tsv_text(&b, json_string_value(v));
+            }
+            else {
+                tsv_number(&b, v, fmts[k]);
+            }
+        }
+        sb_buf_append(&b, "\n", 1);
+    }
+    snprintf(path, sizeof path, "%s/%s", r->dir, file);
+    int rc = results_write_atomic(path, b.data, b.len, err);
+    sb_buf_free(&b);
+    return rc;
+}
+
+static int
+write_timing(results_run *r, char *err)
+{
+    static const char *const tcols[] = {
+        "scenario", "variant", "op", "median_ns", "stddev_ns", "cv",
+        "repetitions", "mean_ns", "seconds"};
+    static const char *const tfmts[] = {
+        NULL, NULL, NULL, "%.4f", "%.4f", "%.5f", "%.0f", "%.4f", "%.3f"};
+    static const char *const rcols[] = {
+        "scenario", "op", "variant", "baseline", "ratio", "ci_low",
+        "ci_high", "verdict", "confidence", "pairs", "seconds"};
+    static const char *const rfmts[] = {
+        NULL, NULL, NULL, NULL, "%.5f", "%.5f", "%.5f", NULL, "%.4f", "%.0f",
+        "%.3f"};
+    if (json_object_get(r->timing, "benchmarks") == NULL) {
+        return 0; /* timing did not run: no files that say otherwise */
+    }
+    return write_timing_json(r, err) < 0 ||
+                   write_rows_tsv(r, "timing.tsv", "rows", tcols, tfmts, 9,
+                                  err) < 0 ||
+                   write_rows_tsv(r, "ratios.tsv", "ratios", rcols, rfmts,
+                                  11, err) < 0
+               ? -1 : 0;
+}
+
 int
 results_flush(results_run *r, char *err)
 {
@@ -513,7 +655,7 @@ results_flush(results_run *r, char *err)
         write_failures_tsv(r, err) < 0 ||
         (r->claims && write_claims_tsv(r, err) < 0) ||
         (r->sweep && write_sweep_tsv(r, err) < 0) ||
-        write_layout_tsv(r, err) < 0) {
+        write_layout_tsv(r, err) < 0 || write_timing(r, err) < 0) {
         return -1;
     }
     return 0;

@@ -19,6 +19,15 @@
  *                 model_requested_bytes model_allocated_bytes
  *                 measured_requested_bytes measured_allocated_bytes
  *                 resident_bytes diff_pct agrees allocations (layout.h)
+ *   timing.json   Google Benchmark's own JSON report (context, benchmarks)
+ *                 of every timing benchmark, readable by its compare.py,
+ *                 plus "slotbench": settings, the shim's overhead, add_attr
+ *                 checks, ops skipped, wall seconds per op
+ *   timing.tsv    scenario variant op median_ns stddev_ns cv repetitions
+ *                 mean_ns seconds (per benchmark, over its repetitions)
+ *   ratios.tsv    scenario op variant baseline ratio ci_low ci_high verdict
+ *                 confidence pairs seconds (variant/baseline time, 95%
+ *                 interval; seconds: wall time of the pair)
  * Every file is rewritten whole after each measurement, through a temporary
  * file and rename(2), so an interrupted run keeps each completed result and
  * never leaves half a file. */
@@ -63,6 +72,11 @@ void results_add_failure(results_run *r, const char *scenario,
 /* Record one variant's layout row (layout.h; borrowed, copied). */
 void results_add_layout(results_run *r, json_t *row);
 
+/* Record a scenario's timing results, as timing_run returns them
+ * (borrowed; copied): benchmarks join timing.json, rows timing.tsv, ratios
+ * ratios.tsv. */
+void results_add_timing(results_run *r, json_t *timing);
+
 /* Record a memory measurement made for --sweep (borrowed; copied). */
 void results_add_sweep(results_run *r, json_t *measurement);
 
@@ -83,6 +97,11 @@ int results_write_atomic(const char *path, const char *data, size_t len,
 int results_write_json(const char *path, json_t *json, char *err);
 
 void results_free(results_run *r);
+
+/* Remove the run directory and the files this writer put in it: for a run
+ * that could not write even its first files (full disk), so that no
+ * skeleton of a run is left behind.  -1 with a message on failure. */
+int results_discard(results_run *r, char *err);
 
 /* A JSON string for arbitrary bytes: invalid UTF-8 is replaced, never
  * dropped, so a file name or message always reaches the results. */

@@ -208,13 +208,35 @@ free_paths(char **paths, int n)
 
 /* ---- children ---------------------------------------------------------- */
 
-/* Run `self __child MODE --scenario PATH extra...`. */
+/* What a child of this mode was doing, for a reason that says where. */
+static const char *
+mode_activity(const char *mode)
+{
+    static const char *const names[][2] = {
+        {"describe", "importing and validating the scenario"},
+        {"memory", "measuring memory"},
+        {"requested", "measuring requested bytes (tracemalloc)"},
+        {"timing", "timing"},
+        {"layout", "explaining the bytes per instance"},
+        {"info", "describing the interpreter"}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(names[i][0], mode) == 0) {
+            return names[i][1];
+        }
+    }
+    return mode;
+}
+
+/* Run `self __child MODE --scenario PATH extra...`.  A child that could not
+ * say what went wrong itself (crash, timeout, memory ceiling) gets a reason
+ * naming the file, the activity and the variant. */
 static int
 spawn(const run_options *o, const char *mode, const char *scenario_path,
       char **extra, int nextra, double timeout, child_result *res)
 {
     char *argv[64];
-    int k = 0;
+    int k = 0, rc;
+    const char *variant = NULL;
     child_limits lim = {timeout, o->max_rss};
     argv[k++] = (char *)o->self;
     argv[k++] = "__child";
@@ -225,9 +247,29 @@ spawn(const run_options *o, const char *mode, const char *scenario_path,
     }
     for (int i = 0; i < nextra && k < 63; i++) {
         argv[k++] = extra[i];
+        if (i + 1 < nextra && strcmp(extra[i], "--variant") == 0) {
+            variant = extra[i + 1];
+        }
     }
     argv[k] = NULL;
-    return child_run(argv, &lim, res);
+    rc = child_run(argv, &lim, res);
+    if (scenario_path && res->outcome != CHILD_OK &&
+        res->outcome != CHILD_FAILED && res->outcome != CHILD_INTERRUPTED) {
+        char what[SB_ERRLEN];
+        snprintf(what, sizeof what, "%s", res->reason);
+        snprintf(res->reason, sizeof res->reason, "%s: while %s%s%s: %s",
+                 scenario_path, mode_activity(mode),
+                 variant ? " of variant " : "", variant ? variant : "", what);
+    }
+    return rc;
+}
+
+/* Importing and validating is quick: a child still at it after two minutes
+ * is stuck, unless --timeout asks for less. */
+static double
+describe_timeout(const run_options *o)
+{
+    return o->timeout > 0 && o->timeout < 120 ? o->timeout : 120;
 }
 
 /* ---- the run ----------------------------------------------------------- */
@@ -250,6 +292,9 @@ record_failure(run_state *s, const char *scenario, const char *variant,
             variant, phase, res->reason);
 }
 
+/* Write every results file.  The first failure (full disk, directory
+ * gone) stops the run: measuring on with nowhere to keep the results would
+ * only waste time.  Files already written stay whole (results_flush). */
 static void
 flush(run_state *s)
 {
@@ -257,9 +302,17 @@ flush(run_state *s)
     if (results_flush(&s->results, err) < 0) {
         if (!s->flush_failed) {
             sb_warn("%s", err);
+            sb_warn("stopping: results can no longer be saved");
         }
         s->flush_failed = 1;
     }
+}
+
+/* Should the run stop: a signal, or results that cannot be saved. */
+static int
+stopping(const run_state *s)
+{
+    return child_stop_requested() || s->flush_failed;
 }
 
 static long long
@@ -413,7 +466,7 @@ explain_bytes(run_state *s, const char *path, const char *name)
     if (child_stop_requested()) {
         return;
     }
-    spawn(s->o, "layout", path, NULL, 0, 120, &res);
+    spawn(s->o, "layout", path, NULL, 0, describe_timeout(s->o), &res);
     if (res.outcome != CHILD_OK) {
         if (res.outcome != CHILD_INTERRUPTED) {
             record_failure(s, name, "", "layout", &res);
@@ -443,6 +496,171 @@ explain_bytes(run_state *s, const char *path, const char *name)
     child_result_free(&res);
 }
 
+/* Timing child: every variant and op of the scenario (timing.h).  Wall
+ * limit: the run's --timeout, as for a memory measurement. */
+static void
+time_scenario(run_state *s, const char *path, const char *name)
+{
+    child_result res;
+    char rbuf[32], mbuf[32];
+    char *extra[64];
+    int k = 0;
+    size_t i;
+    json_t *e;
+    if (s->o->no_timing || child_stop_requested()) {
+        return;
+    }
+    if (s->o->timing.repetitions > 0) {
+        snprintf(rbuf, sizeof rbuf, "%lld", s->o->timing.repetitions);
+        extra[k++] = "--repetitions";
+        extra[k++] = rbuf;
+    }
+    if (s->o->timing.min_time > 0) {
+        snprintf(mbuf, sizeof mbuf, "%g", s->o->timing.min_time);
+        extra[k++] = "--min-time";
+        extra[k++] = mbuf;
+    }
+    if (s->o->timing.quick) {
+        extra[k++] = "--quick";
+    }
+    extra[k++] = "--"; /* the rest is Google Benchmark's */
+    for (int j = 0; j < s->o->timing.npassthrough && k < 58; j++) {
+        extra[k++] = s->o->timing.passthrough[j];
+    }
+    spawn(s->o, "timing", path, extra, k, s->o->timeout, &res);
+    if (res.outcome != CHILD_OK) {
+        if (res.outcome != CHILD_INTERRUPTED) {
+            record_failure(s, name, "", "timing", &res);
+            flush(s);
+        }
+        child_result_free(&res);
+        return;
+    }
+    json_t *t = json_object_get(res.json, "timing");
+    results_add_timing(&s->results, t);
+    json_array_foreach(json_object_get(t, "errors"), i, e) {
+        child_result one = {0};
+        one.outcome = CHILD_FAILED;
+        snprintf(one.reason, sizeof one.reason, "%s: %s",
+                 json_string_value(json_object_get(e, "op")),
+                 json_string_value(json_object_get(e, "error")));
+        record_failure(s, name,
+                       json_string_value(json_object_get(e, "variant")),
+                       "timing", &one);
+    }
+    flush(s);
+    child_result_free(&res);
+}
+
+/* ---- the pilot: will the run fit in memory? ---------------------------
+ *
+ * One small memory child per scenario (PILOT_N instances of its baseline
+ * variant, unique args when it has them: the larger footprint) gives bytes
+ * per instance.  A requested child holds tracemalloc's trace of every block
+ * too, about three times the instances' own bytes (measured 2.9-3.1x on
+ * 3.11 for dict and slots classes), hence PILOT_FACTOR.  A scenario whose
+ * estimate for N does not fit in MemAvailable (or under --max-rss) is
+ * refused before it runs, with the N that would fit. */
+#define PILOT_N 20000LL
+#define PILOT_FACTOR 4.0
+
+/* The largest N that fits, rounded down to two significant digits. */
+static long long
+fitting_n(double room, double per_instance)
+{
+    double n = room > 0 ? room / per_instance : 1;
+    if (n < 100) {
+        return n < 1 ? 1 : (long long)n;
+    }
+    double mag = pow(10.0, floor(log10(n)) - 1);
+    return (long long)(floor(n / mag) * mag);
+}
+
+/* 0 when the scenario may run (it fits, or no estimate could be made), -1
+ * when it is refused (failure recorded) or the run is stopping. */
+static int
+pilot(run_state *s, const char *path, const char *name, json_t *desc,
+      long long n)
+{
+    child_result res;
+    char nbuf[32];
+    const char *variant = json_string_value(json_object_get(desc,
+                                                            "baseline"));
+    int unique = json_is_true(json_object_get(desc, "unique_args"));
+    json_t *v;
+    size_t i;
+
+    if (n <= PILOT_N) {
+        return 0;  /* the measurement itself is no larger than a pilot */
+    }
+    if (variant == NULL ||
+        json_object_get(json_object_get(desc, "skipped"), variant)) {
+        variant = NULL;
+        json_array_foreach(json_object_get(desc, "variants"), i, v) {
+            const char *l = json_string_value(json_object_get(v, "label"));
+            if (!json_object_get(json_object_get(desc, "skipped"), l)) {
+                variant = l;
+                break;
+            }
+        }
+    }
+    if (variant == NULL) {
+        return 0;
+    }
+    snprintf(nbuf, sizeof nbuf, "%lld", PILOT_N);
+    char *extra[] = {"--variant", (char *)variant, "--n", nbuf, "--args",
+                     unique ? "unique" : "shared"};
+    spawn(s->o, "memory", path, extra, 6, s->o->timeout, &res);
+    if (res.outcome != CHILD_OK) {
+        /* The measurement proper will meet the same problem and record it
+         * with its own phase; here it only means no estimate. */
+        if (res.outcome != CHILD_INTERRUPTED) {
+            sb_warn("warning: %s: no memory estimate, the pilot failed: %s",
+                    name, res.reason);
+        }
+        child_result_free(&res);
+        return stopping(s) ? -1 : 0;
+    }
+    json_t *m = json_object_get(res.json, "memory");
+    double resident = json_number_value(json_object_get(m,
+                                                        "resident_bytes"));
+    double allocated = json_number_value(json_object_get(m,
+                                                         "allocated_bytes"));
+    double base = json_number_value(json_object_get(m,
+                                                    "baseline_rss_bytes"));
+    double per = resident > allocated ? resident : allocated;
+    child_result_free(&res);
+    if (per <= 0) {
+        return 0;
+    }
+    double need = base + per * (double)n * PILOT_FACTOR;
+    double limit = (double)sysmem_available();
+    const char *which = "available memory (MemAvailable)";
+    if (s->o->max_rss > 0 && (limit <= 0 || (double)s->o->max_rss < limit)) {
+        limit = (double)s->o->max_rss;
+        which = "memory ceiling (--max-rss)";
+    }
+    json_object_set_new(desc, "pilot", json_pack(
+        "{s:s,s:I,s:f,s:f,s:f}", "variant", variant, "n", PILOT_N,
+        "bytes_per_instance", per, "factor", PILOT_FACTOR,
+        "estimate_bytes", need));
+    if (limit <= 0 || need <= limit) {
+        return 0;
+    }
+    memset(&res, 0, sizeof res);
+    res.outcome = CHILD_MEMORY;
+    snprintf(res.reason, sizeof res.reason,
+             "%s: N = %lld would need about %.1f GiB (pilot: %.0f B per "
+             "instance of %s over %lld instances, x%.0f for tracemalloc's "
+             "bookkeeping), more than the %.1f GiB %s; use --n %lld or less",
+             path, n, need / (1 << 30), per, variant, PILOT_N, PILOT_FACTOR,
+             limit / (1 << 30), which,
+             fitting_n(limit - base, per * PILOT_FACTOR));
+    record_failure(s, name, "", "pilot", &res);
+    flush(s);
+    return -1;
+}
+
 static void
 run_scenario(run_state *s, const char *path)
 {
@@ -453,7 +671,7 @@ run_scenario(run_state *s, const char *path)
 
     scenario_name_from_path(path, name, sizeof name);
     fprintf(stderr, "slotbench: %s (%s)\n", name, path);
-    spawn(s->o, "describe", path, NULL, 0, 120, &res);
+    spawn(s->o, "describe", path, NULL, 0, describe_timeout(s->o), &res);
     if (res.outcome != CHILD_OK) {
         if (res.outcome != CHILD_INTERRUPTED) {
             record_failure(s, name, "", describe_phase(&res), &res);
@@ -475,9 +693,16 @@ run_scenario(run_state *s, const char *path)
                 "trust 'allocated' and 'requested', or use --n 100000 or "
                 "more", name, n);
     }
+    if (pilot(s, path, name, desc, n) < 0) {
+        json_decref(desc);
+        return;
+    }
     json_t *skipped = json_object_get(desc, "skipped");
     json_array_foreach(json_object_get(desc, "variants"), i, v) {
         const char *label = json_string_value(json_object_get(v, "label"));
+        if (stopping(s)) {
+            break;
+        }
         if (json_object_get(skipped, label)) {
             continue;
         }
@@ -488,6 +713,7 @@ run_scenario(run_state *s, const char *path)
         }
     }
     explain_bytes(s, path, name);
+    time_scenario(s, path, name);
     json_decref(desc);
 }
 
@@ -504,6 +730,63 @@ interpreter_info(run_state *s)
         record_failure(s, "", "", "interpreter", &res);
     }
     child_result_free(&res);
+}
+
+/* Per scenario and op: the ratio, its interval (and half-width), the
+ * verdict and the wall time of the pair; then the add_attr checks and the
+ * shim's own cost. */
+static void
+print_timing_summary(run_state *s)
+{
+    size_t i;
+    json_t *r;
+    json_t *ratios = json_object_get(s->results.timing, "ratios");
+    if (json_array_size(ratios) == 0) {
+        return;
+    }
+    printf("\n%-14s %-12s %-22s %7s  %-17s %6s %7s  %s\n", "scenario", "op",
+           "variant/baseline", "ratio", "95% interval", "+/-", "wall s",
+           "verdict");
+    json_array_foreach(ratios, i, r) {
+        char pair[64], ci[40];
+        double ratio = json_number_value(json_object_get(r, "ratio"));
+        double lo = json_number_value(json_object_get(r, "ci_low"));
+        double hi = json_number_value(json_object_get(r, "ci_high"));
+        double conf = json_number_value(json_object_get(r, "confidence"));
+        snprintf(pair, sizeof pair, "%s/%s",
+                 json_string_value(json_object_get(r, "variant")),
+                 json_string_value(json_object_get(r, "baseline")));
+        snprintf(ci, sizeof ci, "[%.3f, %.3f]", lo, hi);
+        printf("%-14s %-12s %-22s %7.3f  %-17s %5.1f%% %7.1f  %s%s\n",
+               json_string_value(json_object_get(r, "scenario")),
+               json_string_value(json_object_get(r, "op")), pair, ratio, ci,
+               50 * (hi - lo) / ratio,
+               json_number_value(json_object_get(r, "seconds")),
+               json_string_value(json_object_get(r, "verdict")),
+               conf < 0.95 ? " (interval below 95%: too few repetitions)"
+                           : "");
+    }
+    json_array_foreach(json_object_get(s->results.timing, "add_attr"), i, r) {
+        const char *msg = json_string_value(json_object_get(r, "message"));
+        printf("add_attr %s/%s: %s%s%s (expected %s): %s\n",
+               json_string_value(json_object_get(r, "scenario")),
+               json_string_value(json_object_get(r, "variant")),
+               json_string_value(json_object_get(r, "outcome")),
+               msg && *msg ? ": " : "", msg ? msg : "",
+               json_string_value(json_object_get(r, "expected")),
+               json_string_value(json_object_get(r, "verdict")));
+    }
+    json_array_foreach(json_object_get(s->results.timing, "scenarios"), i,
+                       r) {
+        json_t *shim = json_object_get(r, "shim");
+        if (!json_is_number(json_object_get(shim, "cpu_ns"))) {
+            continue;
+        }
+        printf("shim overhead (%s): %.2f ns per empty iteration (CPU)\n",
+               json_string_value(json_object_get(shim, "benchmark")),
+               json_number_value(json_object_get(shim, "cpu_ns")));
+        break; /* one line is enough: the same shim every time */
+    }
 }
 
 static void
@@ -592,9 +875,18 @@ run_main(const run_options *o)
         "baseline and after freeing"));
     json_object_set_new(s.results.meta, "quick", json_boolean(o->quick));
     flush(&s);
+    if (s.flush_failed) {
+        /* Not even the empty files fit: leave nothing behind. */
+        if (results_discard(&s.results, err) < 0) {
+            sb_warn("%s", err);
+        }
+        results_free(&s.results);
+        free_paths(paths, npaths);
+        return 1;
+    }
     interpreter_info(&s);
 
-    for (int i = 0; i < npaths && !child_stop_requested(); i++) {
+    for (int i = 0; i < npaths && !stopping(&s); i++) {
         run_scenario(&s, paths[i]);
     }
 
@@ -609,12 +901,14 @@ run_main(const run_options *o)
     }
     s.results.claims = claims_compute(
         json_object_get(s.results.meta, "scenarios"), s.results.memory,
-        NULL, NULL, DEFAULT_N);
+        json_object_get(s.results.timing, "ratios"),
+        json_object_get(s.results.timing, "add_attr"), DEFAULT_N);
     flush(&s);
     if (!s.flush_failed && results_link_latest(&s.results, err) < 0) {
         sb_warn("%s", err);
     }
     print_summary(&s);
+    print_timing_summary(&s);
     claims_print(s.results.claims, stdout);
     fprintf(stderr, "slotbench: results in %s (%.0f s)\n", s.results.dir,
             sb_now() - t0);
@@ -665,7 +959,7 @@ run_list(const run_options *o)
         size_t k;
         json_t *v, *w;
         scenario_name_from_path(paths[i], name, sizeof name);
-        spawn(o, "describe", paths[i], NULL, 0, 120, &res);
+        spawn(o, "describe", paths[i], NULL, 0, describe_timeout(o), &res);
         if (res.outcome != CHILD_OK) {
             printf("%-14s INVALID  %s\n", name, res.reason);
             bad++;

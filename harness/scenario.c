@@ -7,6 +7,7 @@
  * never in a measuring one) and inspects only its type: reading an
  * instance's __dict__ would materialize one and change what it costs. */
 #include "scenario.h"
+#include "timing.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -347,6 +348,49 @@ check_options(scenario *sc, char *err)
     return 0;
 }
 
+/* OPS: the timing ops to run, a tuple of names from timing.h or "all". */
+static int
+check_ops(scenario *sc, char *err)
+{
+    PyObject *ops = optional_attr(sc->module, "OPS");
+    int rc = 0;
+    if (ops == NULL || ops == Py_None) {
+        Py_XDECREF(ops);
+        return 0;
+    }
+    if (PyUnicode_Check(ops) &&
+        PyUnicode_CompareWithASCIIString(ops, "all") == 0) {
+        sc->ops = TIMING_ALL_OPS;
+    }
+    else if (!PyTuple_Check(ops) || PyTuple_GET_SIZE(ops) == 0) {
+        rc = sb_seterr(err, "%s: OPS must be \"all\" or a non-empty tuple "
+                            "of timing ops such as (\"create\", \"read\"), "
+                            "not %s", sc->path, interp_type_name(ops));
+    }
+    for (Py_ssize_t i = 0; rc == 0 && PyTuple_Check(ops) &&
+                           i < PyTuple_GET_SIZE(ops); i++) {
+        PyObject *o = PyTuple_GET_ITEM(ops, i);
+        const char *name = PyUnicode_Check(o) ? PyUnicode_AsUTF8(o) : NULL;
+        int k = name ? timing_op_index(name) : -1;
+        PyErr_Clear();
+        if (k < 0) {
+            sb_buf known = {0};
+            for (int j = 0; timing_op_name(j); j++) {
+                sb_buf_printf(&known, "%s%s", j ? ", " : "",
+                              timing_op_name(j));
+            }
+            rc = sb_seterr(err, "%s: OPS item %zd is not a timing op (known: "
+                                "%s)", sc->path, i, known.data);
+            sb_buf_free(&known);
+        }
+        else {
+            sc->ops |= 1u << k;
+        }
+    }
+    Py_DECREF(ops);
+    return rc;
+}
+
 /* Build one instance of variant v and classify it by its type. */
 static int
 check_variant(scenario *sc, scenario_variant *v, char *err)
@@ -583,7 +627,8 @@ scenario_load(const char *path, scenario *sc, char *err)
     }
     first_doc_line(sc->module, sc->doc, sizeof sc->doc);
     if (check_variants(sc, err) < 0 || check_args(sc, err) < 0 ||
-        check_options(sc, err) < 0 || check_attrs(sc, err) < 0) {
+        check_options(sc, err) < 0 || check_attrs(sc, err) < 0 ||
+        check_ops(sc, err) < 0) {
         goto invalid;
     }
     for (size_t i = 0; i < sc->nvariants; i++) {
@@ -662,5 +707,12 @@ scenario_describe(const scenario *sc)
     json_object_set_new(d, "attrs", attrs);
     json_object_set_new(d, "warnings", warns);
     json_object_set_new(d, "skipped", skipped);
+    json_t *ops = json_array();
+    for (int i = 0; timing_op_name(i); i++) {
+        if ((sc->ops ? sc->ops : TIMING_DEFAULT_OPS) & (1u << i)) {
+            json_array_append_new(ops, json_string(timing_op_name(i)));
+        }
+    }
+    json_object_set_new(d, "ops", ops);
     return d;
 }

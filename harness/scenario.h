@@ -38,6 +38,8 @@ typedef struct {
     PyObject *unique_args;  /* owned callable i -> tuple, or NULL */
     PyObject *attrs;        /* owned tuple of str: attributes to read/write */
     PyObject *skipped;      /* owned dict label -> reason, or NULL */
+    unsigned ops;           /* timing ops from OPS (bit i: timing_op_name(i)),
+                             * 0 when not declared: the default set */
     size_t nvariants;
     scenario_variant *variants;
     sb_buf warnings;        /* one warning per line */

@@ -63,3 +63,8 @@ ARGS = ("x", 1)
 # OPTIONAL. Variants left out on this interpreter, label -> reason, shown in
 # the results (e.g. dataclass(slots=True) before Python 3.10).
 # SKIPPED = {"dataclass_slots": "needs Python 3.10+"}
+
+# OPTIONAL. Timing ops to run: a tuple from create, create_keep, read, write,
+# read_capi, write_capi, delete, add_attr, or "all".  Default: create, read,
+# write and the add_attr check (cheap enough for every scenario).
+# OPS = ("create", "read", "write", "add_attr")

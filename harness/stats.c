@@ -1,0 +1,121 @@
+/* stats.c - summaries of repeated timings, and the Hodges-Lehmann ratio
+ * with its signed-rank confidence interval (see stats.h).
+ *
+ * Why this estimator: timings on a shared machine have outliers (a build
+ * starts, a page fault storm) that drag a mean, and their distribution is
+ * not normal.  Pairing repetition i of one variant with repetition i of the
+ * other (they ran interleaved, close in time) cancels slow drift; the
+ * Hodges-Lehmann estimate and the Wilcoxon interval only assume the paired
+ * log ratios are symmetric about their centre, and a few outliers move
+ * them little. */
+#include "stats.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int
+cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+void
+stats_summarize(const double *x, size_t n, stats_summary *s)
+{
+    double sum = 0, ss = 0;
+    double *sorted;
+    memset(s, 0, sizeof *s);
+    if (n == 0) {
+        return;
+    }
+    sorted = sb_xmalloc(sizeof *sorted * n);
+    memcpy(sorted, x, sizeof *sorted * n);
+    qsort(sorted, n, sizeof *sorted, cmp_double);
+    for (size_t i = 0; i < n; i++) {
+        sum += x[i];
+    }
+    s->n = n;
+    s->mean = sum / (double)n;
+    s->median = n % 2 ? sorted[n / 2]
+                      : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    for (size_t i = 0; i < n; i++) {
+        ss += (x[i] - s->mean) * (x[i] - s->mean);
+    }
+    s->stddev = n > 1 ? sqrt(ss / (double)(n - 1)) : 0;
+    s->cv = s->mean != 0 ? s->stddev / s->mean : 0;
+    free(sorted);
+}
+
+/* P(T <= k) for k = 0..M of the signed-rank statistic T with n pairs, into
+ * cdf[0..M] (M = n(n+1)/2): counts of subsets of {1..n} by sum, over 2^n. */
+static void
+signed_rank_cdf(size_t n, double *cdf)
+{
+    size_t m = n * (n + 1) / 2;
+    double *c = calloc(m + 1, sizeof *c);
+    if (c == NULL) {
+        sb_xmalloc((size_t)-1); /* reports and exits */
+    }
+    c[0] = 1;
+    for (size_t j = 1; j <= n; j++) {
+        size_t top = j * (j + 1) / 2;
+        for (size_t k = top; k >= j; k--) {
+            c[k] += c[k - j];
+        }
+    }
+    double total = ldexp(1.0, (int)n), run = 0;
+    for (size_t k = 0; k <= m; k++) {
+        run += c[k];
+        cdf[k] = run / total;
+    }
+    free(c);
+}
+
+int
+stats_paired_ratio(const double *num, const double *den, size_t n,
+                   double level, stats_ratio *r)
+{
+    size_t k = 0, m, c;
+    double *d, *w, *cdf, alpha2 = (1 - level) / 2;
+    memset(r, 0, sizeof *r);
+    d = sb_xmalloc(sizeof *d * (n ? n : 1));
+    for (size_t i = 0; i < n; i++) {
+        if (num[i] > 0 && den[i] > 0 && isfinite(num[i]) &&
+            isfinite(den[i])) {
+            d[k++] = log(num[i] / den[i]);
+        }
+    }
+    if (k < 2 || k > 1000) {
+        free(d);
+        return -1;
+    }
+    m = k * (k + 1) / 2;
+    w = sb_xmalloc(sizeof *w * m);
+    for (size_t i = 0, t = 0; i < k; i++) {
+        for (size_t j = i; j < k; j++) {
+            w[t++] = (d[i] + d[j]) / 2;
+        }
+    }
+    qsort(w, m, sizeof *w, cmp_double);
+    cdf = sb_xmalloc(sizeof *cdf * (m + 1));
+    signed_rank_cdf(k, cdf);
+    /* c: the largest count with P(T <= c - 1) <= alpha/2; the interval is
+     * [W(c), W(m + 1 - c)] in 1-based order of the Walsh averages. */
+    for (c = 1; c < m && cdf[c] <= alpha2; c++) {
+    }
+    if (c > (m + 1) / 2) {
+        c = (m + 1) / 2;
+    }
+    r->pairs = k;
+    r->ratio = exp(m % 2 ? w[m / 2] : (w[m / 2 - 1] + w[m / 2]) / 2);
+    r->low = exp(w[c - 1]);
+    r->high = exp(w[m - c]);
+    r->confidence = 1 - 2 * cdf[c - 1];
+    free(cdf);
+    free(w);
+    free(d);
+    return 0;
+}

@@ -1,0 +1,95 @@
+"""The Google Benchmark shim (harness/gbench.h) driven from plain C by
+tests/test_gbench.c (built as test_gbench next to the slotbench binary):
+registration with a user pointer and an argument, counters, manual time,
+skip-with-error."""
+import json
+import os
+import subprocess
+import unittest
+
+from helpers import BIN
+
+GBENCH = os.path.join(os.path.dirname(BIN), "test_gbench")
+
+
+def run_case(case, *flags):
+    if not os.access(GBENCH, os.X_OK):
+        raise AssertionError(f"{GBENCH} is not built: run make "
+                             f"{os.path.relpath(GBENCH)}")
+    r = subprocess.run([GBENCH, case, *flags], capture_output=True,
+                       text=True, timeout=60)
+    return r
+
+
+def report(case, *flags):
+    r = run_case(case, *flags)
+    if r.returncode != 0:
+        raise AssertionError(f"test_gbench {case}: {r.returncode} "
+                             f"{r.stderr}")
+    return json.loads(r.stdout), r.stderr
+
+
+def runs(doc, name):
+    return [b for b in doc["benchmarks"] if b["run_name"] == name
+            and b["run_type"] == "iteration"]
+
+
+class ShimTest(unittest.TestCase):
+
+    def test_register_passes_user_pointer_and_argument(self):
+        doc, err = report("register")
+        a, = runs(doc, "probe/a/7")
+        b, = runs(doc, "probe/b/11")
+        # Each callback saw its own pointer (its counter) and argument.
+        self.assertEqual(a["seen_a"], 7)
+        self.assertNotIn("seen_b", a)
+        self.assertEqual(b["seen_b"], 11)
+        self.assertIn("2 benchmarks run", err)
+        self.assertIn("context", doc)
+
+    def test_filter_flag_is_honoured(self):
+        doc, _ = report("register", "--benchmark_filter=probe/b")
+        self.assertEqual([b["run_name"] for b in doc["benchmarks"]],
+                         ["probe/b/11"])
+
+    def test_repetitions_flag_gives_aggregates(self):
+        doc, _ = report("register", "--benchmark_repetitions=3",
+                        "--benchmark_filter=probe/a")
+        self.assertEqual(len(runs(doc, "probe/a/7")), 3)
+        aggs = {b["aggregate_name"] for b in doc["benchmarks"]
+                if b["run_type"] == "aggregate"}
+        self.assertEqual(aggs, {"mean", "median", "stddev", "cv"})
+
+    def test_counters(self):
+        doc, _ = report("counters")
+        run, = runs(doc, "counters")
+        # Batches of 10: the plain counter is the iteration count, the
+        # averaged one 3 per iteration.
+        self.assertEqual(run["items"], run["iterations"])
+        self.assertEqual(run["iterations"] % 10, 0)
+        self.assertAlmostEqual(run["per_iter"], 3.0, places=9)
+
+    def test_manual_time(self):
+        doc, _ = report("manual")
+        run, = runs(doc, "manual/manual_time")
+        self.assertAlmostEqual(run["real_time"], 2000.0, places=3)
+        self.assertEqual(run["time_unit"], "ns")
+
+    def test_skip_with_error(self):
+        doc, _ = report("skip")
+        failed, = runs(doc, "skip/fails")
+        ok, = runs(doc, "skip/runs")
+        self.assertTrue(failed["error_occurred"])
+        self.assertEqual(failed["error_message"],
+                         "AttributeError: no such thing")
+        self.assertNotIn("error_occurred", ok)
+        self.assertGreater(ok["iterations"], 1)
+
+    def test_unknown_flag_is_an_error(self):
+        r = run_case("empty", "--benchmark_bogus=1")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--benchmark_bogus=1", r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
