@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -57,6 +58,23 @@ child_result_free(child_result *res)
     res->json = NULL;
 }
 
+static void
+on_parent_death(int signo)
+{
+    (void)signo;
+    kill(0, SIGKILL); /* this process group: the child and all it started */
+}
+
+void
+child_watch_parent(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_parent_death;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
 int
 child_send(json_t *doc)
 {
@@ -71,9 +89,22 @@ child_send(json_t *doc)
 
 /* In the forked child: wire descriptor 3, set limits, exec. */
 static void
-exec_child(char *const argv[], int wfd, const child_limits *lim)
+exec_child(char *const argv[], int wfd, const child_limits *lim,
+           pid_t parent)
 {
     setpgid(0, 0);
+    /* A harness killed outright (SIGKILL, OOM killer) cannot stop its
+     * child: the kernel signals it instead (child_watch_parent). */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) {
+        _exit(127);
+    }
+    /* A scenario that reads stdin (input()) gets EOF, never a hang. */
+    int devnull = open("/dev/null", O_RDONLY);
+    if (devnull >= 0 && devnull != STDIN_FILENO) {
+        dup2(devnull, STDIN_FILENO);
+        close(devnull);
+    }
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
@@ -111,7 +142,7 @@ kill_group(pid_t pid)
 }
 
 static void
-describe_exit(int status, child_result *res)
+describe_exit(int status, const child_limits *lim, child_result *res)
 {
     if (WIFSIGNALED(status)) {
         int sig = WTERMSIG(status);
@@ -133,6 +164,15 @@ describe_exit(int status, child_result *res)
             res->outcome = CHILD_FAILED;
             snprintf(res->reason, sizeof res->reason, "%s",
                      json_string_value(e));
+            if (lim->max_rss > 0 && strstr(res->reason, "MemoryError")) {
+                /* RLIMIT_DATA makes the allocation fail inside Python. */
+                res->outcome = CHILD_MEMORY;
+                snprintf(res->reason + strlen(res->reason),
+                         sizeof res->reason - strlen(res->reason),
+                         " (the memory ceiling of %lld MiB was reached; "
+                         "raise it with --max-rss or use a smaller --n)",
+                         lim->max_rss >> 20);
+            }
             return;
         }
     }
@@ -147,7 +187,7 @@ child_run(char *const argv[], const child_limits *lim, child_result *res)
 {
     int fds[2];
     sb_buf out = {0};
-    pid_t pid;
+    pid_t pid, parent;
     int status = 0, exited = 0, open_fd;
     double start = sb_now();
 
@@ -165,6 +205,7 @@ child_run(char *const argv[], const child_limits *lim, child_result *res)
         return -1;
     }
     fflush(NULL);
+    parent = getpid();
     pid = fork();
     if (pid < 0) {
         res->outcome = CHILD_SPAWN_FAILED;
@@ -176,7 +217,7 @@ child_run(char *const argv[], const child_limits *lim, child_result *res)
     }
     if (pid == 0) {
         close(fds[0]);
-        exec_child(argv, fds[1], lim);
+        exec_child(argv, fds[1], lim, parent);
     }
     setpgid(pid, pid); /* also from here, so kill(-pid) works at once */
     close(fds[1]);
@@ -250,7 +291,7 @@ child_run(char *const argv[], const child_limits *lim, child_result *res)
         res->json = json_loadb(out.data, out.len, 0, &jerr);
     }
     sb_buf_free(&out);
-    describe_exit(status, res);
+    describe_exit(status, lim, res);
     if (res->outcome == CHILD_CRASHED && lim->max_rss > 0 &&
         res->peak_rss > lim->max_rss * 9 / 10) {
         snprintf(res->reason + strlen(res->reason),

@@ -56,6 +56,11 @@ int child_stop_requested(void);
  * "timeout", "memory", "interrupted", "spawn". */
 const char *child_outcome_name(child_outcome o);
 
+/* In the child, first thing: when the harness dies without stopping it
+ * (SIGKILL), the kernel sends SIGTERM (PR_SET_PDEATHSIG), and the child
+ * then kills its whole process group, a scenario's subprocesses too. */
+void child_watch_parent(void);
+
 /* In the child: write the result document to CHILD_RESULT_FD; -1 when the
  * descriptor is missing (the program was not started by child_run). */
 int child_send(json_t *doc);

@@ -52,6 +52,22 @@ strip_separators(const char *s, char *buf, size_t buflen)
     return 0;
 }
 
+/* Plain decimal notation only: strtod would also take "nan", "inf" and
+ * hexadecimal, which no one means as a count or a duration. */
+static int
+is_decimal(const char *s)
+{
+    if (*s == '\0') {
+        return 0;
+    }
+    for (; *s; s++) {
+        if (!isdigit((unsigned char)*s) && strchr("+-.eE", *s) == NULL) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 int
 sb_parse_count(const char *s, const char *what, long long min, long long max,
                long long *out, char *err)
@@ -60,7 +76,7 @@ sb_parse_count(const char *s, const char *what, long long min, long long max,
     if (s == NULL || *s == '\0') {
         return sb_seterr(err, "%s needs a value", what);
     }
-    if (strip_separators(s, buf, sizeof buf) < 0 || buf[0] == '\0') {
+    if (strip_separators(s, buf, sizeof buf) < 0 || !is_decimal(buf)) {
         return sb_seterr(err, "%s: '%s' is not a number", what, s);
     }
     errno = 0;
@@ -92,7 +108,7 @@ sb_parse_seconds(const char *s, const char *what, double *out, char *err)
     }
     errno = 0;
     double d = strtod(s, &end);
-    if (*end != '\0' || end == s || isspace((unsigned char)s[0])) {
+    if (*end != '\0' || end == s || !is_decimal(s)) {
         return sb_seterr(err, "%s: '%s' is not a number of seconds", what, s);
     }
     if (errno == ERANGE || !isfinite(d) || d > 1e7) {
