@@ -961,7 +961,7 @@ run_list(const run_options *o)
         scenario_name_from_path(paths[i], name, sizeof name);
         spawn(o, "describe", paths[i], NULL, 0, describe_timeout(o), &res);
         if (res.outcome != CHILD_OK) {
-            printf("%-14s INVALID  %s\n", name, res.reason);
+            printf("%-14s INVALID  %s\n", name, sb_printable(res.reason));
             bad++;
             child_result_free(&res);
             continue;

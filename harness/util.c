@@ -23,15 +23,26 @@ sb_seterr(char *err, const char *fmt, ...)
     return -1;
 }
 
+char *
+sb_printable(char *s)
+{
+    for (unsigned char *p = (unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f) {
+            *p = '?';
+        }
+    }
+    return s;
+}
+
 void
 sb_warn(const char *fmt, ...)
 {
+    char line[2 * SB_ERRLEN];
     va_list ap;
-    fputs("slotbench: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    fprintf(stderr, "slotbench: %s\n", sb_printable(line));
 }
 
 /* Strip '_' digit separators (as Python allows) into buf. */

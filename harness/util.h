@@ -20,6 +20,11 @@ int sb_seterr(char *err, const char *fmt, ...)
 /* Print "slotbench: <message>" to stderr. */
 void sb_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Replace control characters in s (in place) with '?': file names and
+ * exception messages printed to a terminal must not move its cursor or
+ * break a line.  Returns s. */
+char *sb_printable(char *s);
+
 /* Parse a count such as "1000000", "1e6" or "1_000_000" into *out.
  * Accepts integers in [min, max]; returns -1 with a message naming `what`
  * for anything else (non-numeric, negative, fractional, overflowing). */

@@ -1,0 +1,266 @@
+"""Generated malformed scenarios (issue 7): 520+ mutations of
+scenarios/_template.py (truncated, lines dropped or doubled, wrong types,
+huge and negative values, odd encodings, deep nesting and recursion, names
+with ../ and control characters, scenarios that sabotage the child).  The
+harness never crashes, never hangs, and prints for every file a line naming
+it; a measuring child may die only where the mutation kills it on purpose.
+
+Files are checked in a few `slotbench list` runs over a temporary
+SLOTBENCH_ROOT (one child per file, about 0.1 s each), and a sample of the
+files that pass validation is run through the memory measurement."""
+import os
+import random
+import re
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+from helpers import ROOT, read_tsv, slotbench
+
+SEED = 20240607
+COUNT = 520
+
+with open(os.path.join(ROOT, "scenarios", "_template.py"), "rb") as _f:
+    TEMPLATE = _f.read()
+
+# Values of the wrong type, or of the right type and absurd.
+VALUES = [
+    "None", "0", "-1", "10**100", "-10**100", "2**63", "-2**63", "1e308",
+    "float('nan')", "float('inf')", "''", "'x' * 100000", "b'bytes'", "[]",
+    "{}", "()", "set()", "object()", "lambda *a: None", "type", "...",
+    "'../../etc/passwd'", "'\\x00'", "'a/b'", "'\\n\\t'", "'\\x1b[2J'",
+    "'\\ud800'", "print", "iter([1, 2])", "range(10**12)",
+    "(1,) * 100000", "{1: 2}", "{'dict': None}", "True", "1j",
+    "bytearray(10)", "memoryview(b'x')", "NotImplemented",
+]
+
+# Labels for VARIANTS that must never reach a file path.
+LABELS = [
+    "'../escape'", "'a/b'", "'/abs'", "'\\x1b[31mred'", "'\\t'", "''",
+    "'x' * 1000", "'\\u00e9t\\u00e9'", "'\\ud800'", "1", "None", "b'dict'",
+    "'..'", "'.'", "'nul\\x00byte'", "'new\\nline'", "('tuple',)",
+    "type('S', (str,), {'__hash__': lambda s: 1 // 0})('evil')",
+    "type('R', (str,), {'__repr__': lambda s: 1 // 0})('rep')",
+]
+
+NAMES = ["VARIANTS", "ARGS", "KWARGS", "unique_args", "ATTRS", "N",
+         "BASELINE", "SKIPPED", "OPS"]
+
+# Whole-file sabotage.  Those tagged "crash" may kill the measuring child
+# (that is the point); every other file must leave it a clean answer.
+SABOTAGE = [
+    ("ok", "import sys\nsys.exit(0)\n"),
+    ("ok", "import sys\nsys.exit('bye')\n"),
+    ("ok", "raise SystemExit(2)\n"),
+    ("ok", "raise KeyboardInterrupt\n"),
+    ("ok", "raise BaseException('base')\n"),
+    ("ok", "def f():\n    return f()\nf()\n"),
+    ("ok", "import sys\nsys.stdout = None\nsys.stderr = None\n"),
+    ("ok", "import builtins\ndel builtins.len\n"),
+    ("ok", "import sys\nsys.modules.clear()\n"),
+    ("ok", "import gc\ngc.enable()\ngc.freeze()\n"),
+    ("ok", "x = []\nfor _ in range(100000):\n    x = [x]\nARGS = (x, x)\n"),
+    ("ok", "ARGS = (" + "(" * 5000 + ")" * 5000 + ",)\n"),
+    ("ok", "ARGS = " + "[" * 300 + "]" * 300 + "\n"),
+    ("ok", "import os\nos.write(3, b'{\"ok\": true}')\n"),
+    ("ok", "import os\nos.write(3, b'garbage{[')\n"),
+    ("ok", "import os\nos.close(3)\n"),
+    ("ok", "import os\nos.dup2(1, 3)\n"),
+    ("ok", "import os\nos.write(3, b' ' * (1 << 20))\n"),
+    ("ok", "import os\nos._exit(0)\n"),
+    ("ok", "import os\nos._exit(255)\n"),
+    ("ok", "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"),
+    ("ok", "class M(type):\n    def __call__(cls, *a):\n        return None\n"
+           "class X(metaclass=M):\n    pass\n"
+           "VARIANTS = {'dict': X, 'slots': ThingSlots}\n"),
+    ("ok", "class D(dict):\n    def __getitem__(self, k):\n"
+           "        raise RuntimeError('no')\n"
+           "    def items(self):\n        raise RuntimeError('no items')\n"
+           "VARIANTS = D(VARIANTS)\n"),
+    ("ok", "VARIANTS = {k: v for k, v in VARIANTS.items()}\n"
+           "ThingSlots.__init__ = lambda self, *a: 1\n"),
+    ("ok", "def unique_args(i):\n    return unique_args(i)\n"),
+    ("ok", "def unique_args(i):\n    raise StopIteration\n"),
+    ("ok", "def unique_args(i):\n    return ('x',) * (i % 3)\n"),
+    ("ok", "class A:\n    def __getattr__(self, n):\n"
+           "        raise RuntimeError(n)\n"
+           "import sys\nsys.modules[__name__].__class__ = type(sys)\n"),
+    ("ok", "ThingDict.__init__ = None\n"),
+    ("ok", "ThingSlots.__slots__ = 5\n"),
+    ("ok", "del ThingDict.__init__\n"),
+    ("crash", "import os\nos.abort()\n"),
+    ("crash", "import ctypes\nctypes.string_at(0)\n"),
+    ("crash", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n"),
+    # C recursion past the real stack (Python-to-Python calls would only
+    # grow the heap on 3.11+).
+    ("crash", "import sys\nsys.setrecursionlimit(10**8)\nx = []\n"
+              "for _ in range(10**6):\n    x = [x]\nrepr(x)\n"),
+]
+
+ENCODINGS = [
+    lambda t: b"\xef\xbb\xbf" + t,                       # UTF-8 BOM
+    lambda t: b"\xff\xfe" + t.decode().encode("utf-16-le"),
+    lambda t: b"# -*- coding: latin-1 -*-\n" + t + b"\nX = '\xe9'\n",
+    lambda t: b"# coding: klingon\n" + t,
+    lambda t: t + b"\nX = '\xff\xfe\xc3'\n",            # invalid UTF-8
+    lambda t: t.replace(b"\n", b"\r\n"),
+    lambda t: t.replace(b"\n", b"\r"),
+    lambda t: t[:len(t) // 2] + b"\x00" + t[len(t) // 2:],
+    lambda t: t.replace(b"    ", b"\t", 3),
+    lambda t: b"",
+    lambda t: b"\n" * 10000,
+]
+
+# Hostile parts of file names (the index prefix keeps each file findable).
+FILE_NAMES = ["", "..", "..evil", "\x1b[31mred", "tab\tname", "new\nline",
+              "\x01\x02", "sp ace", "\u00e9t\u00e9", "dots...", "a" * 200,
+              "semi;colon", "$(id)", "'quote\"", "back\\slash", "-dash"]
+
+
+def mutate(rng, i):
+    """One mutated scenario: (tag, bytes).  tag is "crash" when the file
+    is meant to kill the measuring child."""
+    t = TEMPLATE
+    kind = i % 9
+    if kind == 0:
+        return "ok", t[:rng.randrange(len(t))]
+    if kind == 1:
+        lines = t.split(b"\n")
+        for _ in range(rng.randrange(1, 6)):
+            k = rng.randrange(len(lines))
+            if rng.random() < 0.5:
+                del lines[k]
+            else:
+                lines.insert(k, lines[k])
+        return "ok", b"\n".join(lines)
+    if kind in (2, 3):
+        name = rng.choice(NAMES)
+        return "ok", t + f"\n{name} = {rng.choice(VALUES)}\n".encode(
+            "utf-8", "surrogatepass")
+    if kind == 4:
+        label = rng.choice(LABELS)
+        text = (f"\nVARIANTS = {{{label}: ThingDict, 'slots': ThingSlots}}\n"
+                f"BASELINE = {label}\n" if rng.random() < 0.3 else
+                f"\nVARIANTS = {{'dict': ThingDict, {label}: ThingSlots}}\n")
+        return "ok", t + text.encode("utf-8", "surrogatepass")
+    if kind == 5:
+        tag, code = rng.choice(SABOTAGE)
+        return tag, t + b"\n" + code.encode()
+    if kind == 6:
+        return "ok", rng.choice(ENCODINGS)(t)
+    if kind == 7:
+        # Several wrong values at once.
+        extra = "".join(f"\n{rng.choice(NAMES)} = {rng.choice(VALUES)}"
+                        for _ in range(rng.randrange(2, 5)))
+        return "ok", t + extra.encode("utf-8", "surrogatepass") + b"\n"
+    # Random byte flips.
+    b = bytearray(t)
+    for _ in range(rng.randrange(1, 20)):
+        b[rng.randrange(len(b))] = rng.randrange(256)
+    return "ok", bytes(b)
+
+
+class FuzzScenariosTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="slotbench-fuzz-")
+        cls.files = {}  # prefix -> (tag, path)
+        rng = random.Random(SEED)
+        dirs = []
+        for b in range(4):
+            d = os.path.join(cls.tmp, f"root{b}", "scenarios")
+            os.makedirs(d)
+            dirs.append(d)
+        for i in range(COUNT):
+            tag, text = mutate(rng, i)
+            prefix = f"f{i:04d}"
+            hostile = rng.choice(FILE_NAMES)
+            name = (prefix + hostile)[:240] + ".py"
+            path = os.path.join(dirs[i % len(dirs)], name)
+            with open(path, "wb") as f:
+                f.write(text)
+            cls.files[prefix] = (tag, path)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_list_names_every_file_and_never_crashes(self):
+        entries = {}
+        # Two batches at a time: this machine has two cores.
+        procs = []
+        for b in range(4):
+            root = os.path.join(self.tmp, f"root{b}")
+            env = dict(os.environ, SLOTBENCH_ROOT=root)
+            procs.append(subprocess.Popen(
+                [os.environ.get("SLOTBENCH_BIN"), "list", "--timeout", "20"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env))
+            if len(procs) == 2 or b == 3:
+                for p in procs:
+                    out, err = p.communicate(timeout=600)
+                    # 1: some files are invalid; never a signal or status 2+.
+                    self.assertIn(p.returncode, (0, 1), err[-2000:])
+                    self.parse_list(out.decode("utf-8", "replace"), entries)
+                procs = []
+        self.assertEqual(sorted(entries), sorted(self.files))
+        invalid = crashed = 0
+        for prefix, (status, detail) in sorted(entries.items()):
+            tag, path = self.files[prefix]
+            with self.subTest(file=path, status=status, detail=detail):
+                # No raw control character reaches the terminal.
+                self.assertNotRegex(detail, r"[\x00-\x08\x0b-\x1f\x7f]")
+                if status == "INVALID":
+                    invalid += 1
+                    self.assertIn(prefix, detail)  # the error names the file
+                    died = re.search(r"crashed with signal|without a "
+                                     r"result|killed after", detail)
+                    if died:
+                        crashed += 1
+                    if tag != "crash" and died:
+                        # A bad value must get a message, not kill the child
+                        # (the validation code is the harness's own).
+                        self.assertNotRegex(detail, r"crashed with signal")
+        # The generator really produced bad scenarios, and good ones.
+        self.assertGreater(invalid, COUNT // 2)
+        self.assertLess(invalid, COUNT)
+        self.__class__.valid = [p for p, (s, _) in entries.items()
+                                if s == "ok"]
+
+    def parse_list(self, out, entries):
+        """`slotbench list` output: one line per file starting with its
+        sanitized name, then indented variant lines."""
+        for line in out.split("\n"):
+            m = re.match(r"(f\d{4})\S*\s+(INVALID\s+)?(.*)$", line)
+            if m:
+                self.assertNotIn(m.group(1), entries, line)
+                entries[m.group(1)] = ("INVALID" if m.group(2) else "ok",
+                                       m.group(3))
+
+    def test_run_a_sample_of_valid_mutations(self):
+        """Files that validate go through the memory children too."""
+        rng = random.Random(SEED)
+        candidates = []
+        for prefix, (tag, path) in sorted(self.files.items()):
+            if tag == "ok" and int(prefix[1:]) % 9 in (2, 3, 4, 7):
+                candidates.append(path)
+        sample = rng.sample(candidates, 24)
+        out = os.path.join(self.tmp, "out")
+        r = slotbench("run", *sample, "--n", "2000", "--no-timing",
+                      "--timeout", "20", "--out", out, timeout=600)
+        self.assertIn(r.returncode, (0, 1), r.stderr[-3000:])
+        runs = [d for d in os.listdir(out) if d != "latest"]
+        self.assertEqual(len(runs), 1)
+        run = os.path.join(out, runs[0])
+        fails = read_tsv(os.path.join(run, "failures.tsv"))
+        for f in fails:
+            with self.subTest(failure=f):
+                self.assertNotEqual(f["outcome"], "crash", f)
+                self.assertNotEqual(f["outcome"], "timeout", f)
+                self.assertRegex(f["reason"], r"f\d{4}")
+        read_tsv(os.path.join(run, "memory.tsv"))
+        self.assertEqual([n for n in os.listdir(run) if ".tmp" in n], [])
+
+
+if __name__ == "__main__":
+    unittest.main()
