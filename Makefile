@@ -19,6 +19,7 @@
 #                   and chart across versions     (~1 min per version)
 #   plots           charts and report of results/latest or RESULTS (~10 s)
 #   test            build and run every test                    (~2 min)
+#   check-sanitize  the tests against an ASan + UBSan build     (~5 min)
 #   clean           remove build directories
 
 PYTHON ?= /usr/bin/python3
@@ -67,7 +68,8 @@ else
   Q = @
 endif
 
-.PHONY: all deps binary bench bench-full bench-versions plots test clean
+.PHONY: all deps binary bench bench-full bench-versions plots test \
+	check-sanitize clean
 
 all: deps
 	@$(MAKE) --no-print-directory binary
@@ -135,6 +137,22 @@ $(BUILD)/test_gbench: tests/test_gbench.c $(BUILD)/gbench.o harness/gbench.h
 test: all
 	@$(MAKE) --no-print-directory $(BUILD)/test_units $(BUILD)/test_gbench
 	@/usr/bin/python3 tests/run.py --bin $(BIN)
+
+# Build with AddressSanitizer + UBSan into build-sanitize/ and run the test
+# suite against it; any sanitizer report fails the test that caused it.
+# CPython's own allocations that live until exit are suppressed
+# (tests/sanitize/README.md).  About 5 minutes.
+SAN_ENV = ASAN_OPTIONS=allocator_may_return_null=1:detect_leaks=1 \
+	LSAN_OPTIONS=suppressions=$(ROOT)/tests/sanitize/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+check-sanitize: deps
+	@$(MAKE) --no-print-directory SANITIZE=1 build-sanitize/slotbench \
+	    build-sanitize/test_units build-sanitize/test_gbench
+	@$(SAN_ENV) /usr/bin/python3 tests/run.py --bin build-sanitize/slotbench \
+	    $(SAN_EXCLUDE)
+# Tests of measured figures that ASan's own malloc changes (see the README).
+SAN_EXCLUDE = -x test_every_scenario_runs_with_small_n \
+	-x test_pays_off_only_when_values_are_shared
 
 clean:
 	rm -rf build build-sanitize

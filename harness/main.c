@@ -249,12 +249,7 @@ main(int argc, char **argv)
 {
     run_options o;
     int all_argc = argc;
-    /* A copy for meta.json: option parsing reorders argv. */
-    char **all_argv = calloc((size_t)argc + 1, sizeof *all_argv);
-    if (all_argv == NULL) {
-        return 1;
-    }
-    memcpy(all_argv, argv, sizeof *argv * (size_t)argc);
+    char **all_argv;
 
     if (argc > 1 && strcmp(argv[1], "__child") == 0) {
         return worker_main(argc, argv);
@@ -273,6 +268,13 @@ main(int argc, char **argv)
                SLOTBENCH_VERSION, interp_version(), gbench_version());
         return 0;
     }
+    /* A copy for meta.json: option parsing reorders argv.  Freed on every
+     * path below (the sanitizer build checks for leaks). */
+    all_argv = calloc((size_t)argc + 1, sizeof *all_argv);
+    if (all_argv == NULL) {
+        return 1;
+    }
+    memcpy(all_argv, argv, sizeof *argv * (size_t)argc);
     run_options_default(&o);
     find_paths(&o);
     o.argc = all_argc;
@@ -286,6 +288,7 @@ main(int argc, char **argv)
         char **sub_argv = argv + 1;
         int taken = take_benchmark_flags(&sub_argc, sub_argv, &o);
         if (taken < 0) {
+            free(all_argv);
             return taken == -2 ? 2 : 1; /* -2: a usage error */
         }
         rc = parse_run_options(sub_argc, sub_argv, &o, is_list);
@@ -297,6 +300,7 @@ main(int argc, char **argv)
         return rc;
     }
     if (cmd[0] == '-') {
+        free(all_argv);
         return usage_error("unknown option '%s'", cmd);
     }
     if (strcmp(cmd, "plot") == 0) {
@@ -309,6 +313,7 @@ main(int argc, char **argv)
         free(all_argv);
         return rc;
     }
+    free(all_argv);
     return usage_error("unknown command '%s' (commands: run, list, plot, "
                        "versions)", cmd);
 }

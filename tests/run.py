@@ -2,7 +2,7 @@
 """Run every test of slotbench and end with the summary line
 "N passed, N failed, N skipped".
 
-Usage: tests/run.py --bin build/slotbench [-k PATTERN] [-v]
+Usage: tests/run.py --bin build/slotbench [-k PATTERN] [-x PATTERN] [-v]
 Tests are the tests/test_*.py files (stdlib unittest); they find the binary
 under test through the SLOTBENCH_BIN environment variable set here.
 """
@@ -30,6 +30,9 @@ def main():
     p.add_argument("--bin", default=os.path.join(HERE, "..", "build", "slotbench"))
     p.add_argument("-k", dest="pattern", action="append",
                    help="only tests whose id contains PATTERN")
+    p.add_argument("-x", dest="exclude", action="append", default=[],
+                   help="leave out tests whose id contains PATTERN (listed "
+                        "at the end)")
     p.add_argument("-v", "--verbose", action="store_true")
     args = p.parse_args()
     binary = os.path.abspath(args.bin)
@@ -42,13 +45,17 @@ def main():
 
     suite = unittest.defaultTestLoader.discover(HERE, pattern="test_*.py",
                                                 top_level_dir=HERE)
-    if args.pattern:
+    excluded = []
+    if args.pattern or args.exclude:
         def keep(s):
             out = unittest.TestSuite()
             for t in s:
                 if isinstance(t, unittest.TestSuite):
                     out.addTests(keep(t))
-                elif any(k in t.id() for k in args.pattern):
+                elif any(x in t.id() for x in args.exclude):
+                    excluded.append(t.id())
+                elif not args.pattern or any(k in t.id()
+                                             for k in args.pattern):
                     out.addTest(t)
             return out
         suite = keep(suite)
@@ -60,6 +67,8 @@ def main():
     failed = len(result.failures) + len(result.errors) + len(
         result.unexpectedSuccesses)
     skipped = len(result.skipped)
+    for t in excluded:
+        print(f"# excluded: {t}")
     print(f"# {result.testsRun} tests in {time.time() - t0:.0f} s")
     print(f"{result.passed} passed, {failed} failed, {skipped} skipped")
     return 0 if failed == 0 and result.testsRun > 0 else 1
