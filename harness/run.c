@@ -253,8 +253,11 @@ spawn(const run_options *o, const char *mode, const char *scenario_path,
     }
     argv[k] = NULL;
     rc = child_run(argv, &lim, res);
+    const char *base = scenario_path ? strrchr(scenario_path, '/') : NULL;
+    base = base ? base + 1 : scenario_path;
     if (scenario_path && res->outcome != CHILD_OK &&
-        res->outcome != CHILD_FAILED && res->outcome != CHILD_INTERRUPTED) {
+        res->outcome != CHILD_FAILED && res->outcome != CHILD_INTERRUPTED &&
+        strstr(res->reason, base) == NULL) {
         char what[SB_ERRLEN];
         snprintf(what, sizeof what, "%s", res->reason);
         snprintf(res->reason, sizeof res->reason, "%s: while %s%s%s: %s",
