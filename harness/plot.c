@@ -178,16 +178,7 @@ plot_colour(const char *variant)
 const char *
 plot_baseline(const plot_input *in, const char *scenario)
 {
-    size_t i;
-    json_t *d;
-    json_array_foreach(json_object_get(in->meta, "scenarios"), i, d) {
-        const char *s = json_string_value(json_object_get(d, "scenario"));
-        const char *b = json_string_value(json_object_get(d, "baseline"));
-        if (s && b && strcmp(s, scenario) == 0) {
-            return b;
-        }
-    }
-    return "dict";
+    return results_baseline(in->meta, scenario);
 }
 
 /* ---- small helpers ------------------------------------------------------ */

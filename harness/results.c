@@ -33,6 +33,21 @@ results_text(const char *s)
     return j;
 }
 
+const char *
+results_baseline(json_t *meta, const char *scenario)
+{
+    size_t i;
+    json_t *d;
+    json_array_foreach(json_object_get(meta, "scenarios"), i, d) {
+        const char *s = json_string_value(json_object_get(d, "scenario"));
+        const char *b = json_string_value(json_object_get(d, "baseline"));
+        if (s && b && strcmp(s, scenario) == 0) {
+            return b;
+        }
+    }
+    return "dict";
+}
+
 static int
 mkdir_p(const char *path, char *err)
 {

@@ -107,4 +107,8 @@ int results_discard(results_run *r, char *err);
  * dropped, so a file name or message always reaches the results. */
 json_t *results_text(const char *s);
 
+/* The baseline variant of a scenario as meta.json's "scenarios" records it
+ * (borrowed from meta), or "dict" when the scenario is not listed. */
+const char *results_baseline(json_t *meta, const char *scenario);
+
 #endif

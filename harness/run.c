@@ -808,13 +808,8 @@ print_summary(run_state *s)
         char saving[64] = "";
         /* Baseline: the scenario's declared baseline, same args mode. */
         size_t k;
-        json_t *d, *other;
-        const char *base = NULL;
-        json_array_foreach(json_object_get(s->results.meta, "scenarios"), k, d) {
-            if (strcmp(json_string_value(json_object_get(d, "scenario")), sc) == 0) {
-                base = json_string_value(json_object_get(d, "baseline"));
-            }
-        }
+        json_t *other;
+        const char *base = results_baseline(s->results.meta, sc);
         json_array_foreach(s->results.memory, k, other) {
             if (base && k != i &&
                 strcmp(json_string_value(json_object_get(other, "scenario")), sc) == 0 &&

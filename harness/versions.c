@@ -158,16 +158,7 @@ number(const tsv_table *t, int r, const char *col)
 static const char *
 baseline_of(const version_run *v, const char *sc)
 {
-    size_t i;
-    json_t *d;
-    json_array_foreach(json_object_get(v->meta, "scenarios"), i, d) {
-        const char *name = json_string_value(json_object_get(d, "scenario"));
-        const char *b = json_string_value(json_object_get(d, "baseline"));
-        if (name && b && strcmp(name, sc) == 0) {
-            return b;
-        }
-    }
-    return "dict";
+    return results_baseline(v->meta, sc);
 }
 
 static void
