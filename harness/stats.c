@@ -7,7 +7,8 @@
  * other (they ran interleaved, close in time) cancels slow drift; the
  * Hodges-Lehmann estimate and the Wilcoxon interval only assume the paired
  * log ratios are symmetric about their centre, and a few outliers move
- * them little. */
+ * them little.  The verdict on a ratio is decided here too (stats_verdict),
+ * once for every reader. */
 #include "stats.h"
 #include "util.h"
 
@@ -118,4 +119,25 @@ stats_paired_ratio(const double *num, const double *den, size_t n,
     free(w);
     free(d);
     return 0;
+}
+
+verdict_category
+stats_verdict(double ratio, double lo, double hi)
+{
+    if ((lo <= 1 && hi >= 1) ||
+        fabs(ratio - 1) < STATS_VERDICT_MIN_DIFFERENCE) {
+        return VERDICT_NO_DIFFERENCE;
+    }
+    return ratio < 1 ? VERDICT_FASTER : VERDICT_SLOWER;
+}
+
+const char *
+stats_verdict_name(verdict_category v)
+{
+    switch (v) {
+    case VERDICT_NO_DIFFERENCE: return "no_difference";
+    case VERDICT_FASTER: return "faster";
+    case VERDICT_SLOWER: return "slower";
+    }
+    return NULL;
 }

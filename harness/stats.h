@@ -32,4 +32,25 @@ typedef struct {
 int stats_paired_ratio(const double *num, const double *den, size_t n,
                        double level, stats_ratio *r);
 
+/* What a ratio (variant time / baseline time) with its interval [lo, hi]
+ * says: the one rule every reader of timing results uses (timing.c writes
+ * it into each ratio row as "category"; claims, charts and report read
+ * that instead of deriving it again). */
+typedef enum {
+    VERDICT_NO_DIFFERENCE, /* the interval holds 1, or |ratio - 1| < 2% */
+    VERDICT_FASTER,        /* otherwise, ratio < 1 */
+    VERDICT_SLOWER         /* otherwise, ratio > 1 */
+} verdict_category;
+
+/* Differences under this share are reported as none, however narrow the
+ * interval: below it, a chart or a claim would be reading noise of the
+ * machine (frequency steps, cache placement) rather than the variant. */
+#define STATS_VERDICT_MIN_DIFFERENCE 0.02
+
+verdict_category stats_verdict(double ratio, double lo, double hi);
+
+/* "faster", "slower" or "no_difference" (static storage); NULL for a value
+ * outside the enum. */
+const char *stats_verdict_name(verdict_category v);
+
 #endif

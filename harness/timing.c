@@ -679,14 +679,16 @@ summary_row(bench *b, const double *vals, size_t n)
                      "repetitions", (json_int_t)k, "seconds", b->seconds);
 }
 
+/* The English verdict of a ratio row (timing.tsv's readers see it), from
+ * the one rule in stats.c: "no measurable difference" or "3.1% faster". */
 static const char *
-verdict(const stats_ratio *r, char *buf, size_t len)
+verdict_text(verdict_category v, const stats_ratio *r, char *buf, size_t len)
 {
-    if ((r->low <= 1 && r->high >= 1) || fabs(r->ratio - 1) < 0.02) {
+    if (v == VERDICT_NO_DIFFERENCE) {
         return "no measurable difference";
     }
     snprintf(buf, len, "%.1f%% %s", fabs(1 - r->ratio) * 100,
-             r->ratio < 1 ? "faster" : "slower");
+             v == VERDICT_FASTER ? "faster" : "slower");
     return buf;
 }
 
@@ -726,8 +728,12 @@ op_ratios(bench *benches, int nb, int base, size_t cap, json_t *benchmarks,
             r.ratio, "ci_low", r.low, "ci_high", r.high, "confidence",
             r.confidence, "pairs", (json_int_t)r.pairs, "seconds",
             b->seconds + benches[base].seconds);
+        verdict_category v = stats_verdict(r.ratio, r.low, r.high);
         json_object_set_new(j, "verdict",
-                            json_string(verdict(&r, vbuf, sizeof vbuf)));
+                            json_string(verdict_text(v, &r, vbuf,
+                                                     sizeof vbuf)));
+        json_object_set_new(j, "category",
+                            json_string(stats_verdict_name(v)));
         json_array_append_new(out, j);
     }
     free(x);
