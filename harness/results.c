@@ -1,12 +1,16 @@
 /* results.c - creates run directories and writes every results file
- * (meta.json and the TSV tables) atomically; see results.h for the layout.
- * No other module opens a file for writing. */
+ * atomically: meta.json and timing.json as JSON, every TSV table through
+ * one writer driven by the column tables of schema.c.  See results.h for
+ * the layout.  No other module opens a file for writing. */
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "results.h"
+#include "schema.h"
+#include "tsv.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,218 +284,10 @@ results_write_json(const char *path, json_t *json, char *err)
     return rc;
 }
 
-/* A TSV cell: text without tabs or line breaks. */
-static void
-tsv_text(sb_buf *b, const char *s)
-{
-    for (; s && *s; s++) {
-        char c = *s;
-        sb_buf_append(b, (c == '\t' || c == '\n' || c == '\r') ? " " : &c, 1);
-    }
-}
-
-static void
-tsv_number(sb_buf *b, json_t *v, const char *fmt)
-{
-    if (json_is_integer(v)) {
-        sb_buf_printf(b, "%lld", (long long)json_integer_value(v));
-    }
-    else if (json_is_real(v)) {
-        sb_buf_printf(b, fmt, json_real_value(v));
-    }
-    else {
-        sb_buf_append(b, "NA", 2); /* gnuplot's missing value */
-    }
-}
-
-static int
-write_memory_tsv(results_run *r, char *err)
-{
-    sb_buf b = {0};
-    size_t i;
-    json_t *row;
-    char path[PATH_MAX];
-    sb_buf_printf(&b, "scenario\tvariant\tn\tresident_bytes\tallocated_bytes\t"
-                      "requested_bytes\tpeak_rss_bytes\trss_after_free_bytes\t"
-                      "kind\targs\tbaseline_rss_bytes\tseconds\n");
-    json_array_foreach(r->memory, i, row) {
-        tsv_text(&b, json_string_value(json_object_get(row, "scenario")));
-        sb_buf_append(&b, "\t", 1);
-        tsv_text(&b, json_string_value(json_object_get(row, "variant")));
-        sb_buf_append(&b, "\t", 1);
-        tsv_number(&b, json_object_get(row, "n"), "%.0f");
-        static const char *per[] = {"resident_bytes", "allocated_bytes",
-                                    "requested_bytes"};
-        for (size_t k = 0; k < 3; k++) {
-            sb_buf_append(&b, "\t", 1);
-            tsv_number(&b, json_object_get(row, per[k]), "%.2f");
-        }
-        sb_buf_append(&b, "\t", 1);
-        tsv_number(&b, json_object_get(row, "peak_rss_bytes"), "%.0f");
-        sb_buf_append(&b, "\t", 1);
-        tsv_number(&b, json_object_get(row, "rss_after_free_bytes"), "%.0f");
-        sb_buf_append(&b, "\t", 1);
-        tsv_text(&b, json_string_value(json_object_get(row, "kind")));
-        sb_buf_append(&b, "\t", 1);
-        tsv_text(&b, json_string_value(json_object_get(row, "args")));
-        sb_buf_append(&b, "\t", 1);
-        tsv_number(&b, json_object_get(row, "baseline_rss_bytes"), "%.0f");
-        sb_buf_append(&b, "\t", 1);
-        tsv_number(&b, json_object_get(row, "seconds"), "%.3f");
-        sb_buf_append(&b, "\n", 1);
-    }
-    snprintf(path, sizeof path, "%s/memory.tsv", r->dir);
-    int rc = results_write_atomic(path, b.data, b.len, err);
-    sb_buf_free(&b);
-    return rc;
-}
-
-static int
-write_timeline_tsv(results_run *r, char *err)
-{
-    sb_buf b = {0};
-    size_t i, k;
-    json_t *row, *s;
-    char path[PATH_MAX];
-    sb_buf_printf(&b, "scenario\tvariant\tinstances\trss_bytes\tseconds\t"
-                      "args\n");
-    json_array_foreach(r->memory, i, row) {
-        json_t *tl = json_object_get(row, "timeline");
-        json_array_foreach(tl, k, s) {
-            tsv_text(&b, json_string_value(json_object_get(row, "scenario")));
-            sb_buf_append(&b, "\t", 1);
-            tsv_text(&b, json_string_value(json_object_get(row, "variant")));
-            sb_buf_printf(&b, "\t%lld\t%lld\t%.6f\t",
-                (long long)json_integer_value(json_array_get(s, 0)),
-                (long long)json_integer_value(json_array_get(s, 1)),
-                json_real_value(json_array_get(s, 2)));
-            tsv_text(&b, json_string_value(json_object_get(row, "args")));
-            sb_buf_append(&b, "\n", 1);
-        }
-    }
-    snprintf(path, sizeof path, "%s/timeline.tsv", r->dir);
-    int rc = results_write_atomic(path, b.data, b.len, err);
-    sb_buf_free(&b);
-    return rc;
-}
-
-static int
-write_failures_tsv(results_run *r, char *err)
-{
-    sb_buf b = {0};
-    size_t i;
-    json_t *f;
-    char path[PATH_MAX];
-    static const char *cols[] = {"scenario", "variant", "phase", "outcome",
-                                 "reason"};
-    sb_buf_printf(&b, "scenario\tvariant\tphase\toutcome\treason\n");
-    json_array_foreach(r->failures, i, f) {
-        for (size_t k = 0; k < 5; k++) {
-            if (k) {
-                sb_buf_append(&b, "\t", 1);
-            }
-            tsv_text(&b, json_string_value(json_object_get(f, cols[k])));
-        }
-        sb_buf_append(&b, "\n", 1);
-    }
-    snprintf(path, sizeof path, "%s/failures.tsv", r->dir);
-    int rc = results_write_atomic(path, b.data, b.len, err);
-    sb_buf_free(&b);
-    return rc;
-}
-
-static int
-write_claims_tsv(results_run *r, char *err)
-{
-    static const char *cols[] = {"claim", "scenario", "variant", "args",
-                                 "evidence", "verdict"};
-    sb_buf b = {0};
-    size_t i;
-    json_t *row;
-    char path[PATH_MAX];
-    sb_buf_printf(&b, "claim\tscenario\tvariant\targs\tevidence\tverdict\n");
-    json_array_foreach(r->claims, i, row) {
-        for (size_t k = 0; k < 6; k++) {
-            if (k) {
-                sb_buf_append(&b, "\t", 1);
-            }
-            tsv_text(&b, json_string_value(json_object_get(row, cols[k])));
-        }
-        sb_buf_append(&b, "\n", 1);
-    }
-    snprintf(path, sizeof path, "%s/claims.tsv", r->dir);
-    int rc = results_write_atomic(path, b.data, b.len, err);
-    sb_buf_free(&b);
-    return rc;
-}
-
 void
 results_add_layout(results_run *r, json_t *row)
 {
     json_array_append_new(r->layout, json_deep_copy(row));
-}
-
-/* A flag that does not exist in the interpreter (JSON null) is "NA". */
-static void
-tsv_flag(sb_buf *b, json_t *v)
-{
-    sb_buf_printf(b, "%s", json_is_boolean(v) ? (json_is_true(v) ? "yes"
-                                                                 : "no")
-                                              : "NA");
-}
-
-static int
-write_layout_tsv(results_run *r, char *err)
-{
-    static const char *ints[] = {"basicsize", "itemsize", "dictoffset",
-                                 "weaklistoffset", "gc_header", "preheader"};
-    static const char *flags[] = {"managed_dict", "managed_weakref",
-                                  "inline_values"};
-    static const char *bytes[] = {"getsizeof", "model_requested_bytes",
-                                  "model_allocated_bytes",
-                                  "measured_requested_bytes",
-                                  "measured_allocated_bytes",
-                                  "resident_bytes", "diff_pct"};
-    sb_buf b = {0};
-    size_t i, k;
-    json_t *row;
-    char path[PATH_MAX];
-    sb_buf_printf(&b, "scenario\tvariant\tkind\ttype\tbasicsize\titemsize\t"
-                      "dictoffset\tweaklistoffset\tgc_header\tpreheader\t"
-                      "managed_dict\tmanaged_weakref\tinline_values\t"
-                      "getsizeof\tmodel_requested_bytes\t"
-                      "model_allocated_bytes\tmeasured_requested_bytes\t"
-                      "measured_allocated_bytes\tresident_bytes\tdiff_pct\t"
-                      "agrees\tallocations\n");
-    json_array_foreach(r->layout, i, row) {
-        static const char *text[] = {"scenario", "variant", "kind", "type"};
-        for (k = 0; k < 4; k++) {
-            tsv_text(&b, json_string_value(json_object_get(row, text[k])));
-            sb_buf_append(&b, "\t", 1);
-        }
-        for (k = 0; k < 6; k++) {
-            tsv_number(&b, json_object_get(row, ints[k]), "%.0f");
-            sb_buf_append(&b, "\t", 1);
-        }
-        for (k = 0; k < 3; k++) {
-            tsv_flag(&b, json_object_get(row, flags[k]));
-            sb_buf_append(&b, "\t", 1);
-        }
-        for (k = 0; k < 7; k++) {
-            tsv_number(&b, json_object_get(row, bytes[k]), "%.2f");
-            sb_buf_append(&b, "\t", 1);
-        }
-        const char *agrees = json_string_value(json_object_get(row,
-                                                               "agrees"));
-        tsv_text(&b, agrees ? agrees : "NA");
-        sb_buf_append(&b, "\t", 1);
-        tsv_text(&b, json_string_value(json_object_get(row, "explain")));
-        sb_buf_append(&b, "\n", 1);
-    }
-    snprintf(path, sizeof path, "%s/layout.tsv", r->dir);
-    int rc = results_write_atomic(path, b.data, b.len, err);
-    sb_buf_free(&b);
-    return rc;
 }
 
 void
@@ -503,43 +299,6 @@ results_add_sweep(results_run *r, json_t *m)
     json_t *row = json_deep_copy(m);
     json_object_del(row, "timeline");
     json_array_append_new(r->sweep, row);
-}
-
-static int
-write_sweep_tsv(results_run *r, char *err)
-{
-    sb_buf b = {0};
-    size_t i;
-    json_t *row;
-    char path[PATH_MAX];
-    sb_buf_printf(&b, "scenario\tvariant\tn\tresident_bytes\t"
-                      "allocated_bytes\tns_per_instance\tseconds\n");
-    json_array_foreach(r->sweep, i, row) {
-        double n = json_number_value(json_object_get(row, "n"));
-        double sec = json_number_value(json_object_get(row, "seconds"));
-        tsv_text(&b, json_string_value(json_object_get(row, "scenario")));
-        sb_buf_append(&b, "\t", 1);
-        tsv_text(&b, json_string_value(json_object_get(row, "variant")));
-        sb_buf_append(&b, "\t", 1);
-        tsv_number(&b, json_object_get(row, "n"), "%.0f");
-        sb_buf_append(&b, "\t", 1);
-        tsv_number(&b, json_object_get(row, "resident_bytes"), "%.2f");
-        sb_buf_append(&b, "\t", 1);
-        tsv_number(&b, json_object_get(row, "allocated_bytes"), "%.2f");
-        if (n > 0 && json_object_get(row, "seconds")) {
-            sb_buf_printf(&b, "\t%.2f", 1e9 * sec / n);
-        }
-        else {
-            sb_buf_printf(&b, "\tNA");
-        }
-        sb_buf_append(&b, "\t", 1);
-        tsv_number(&b, json_object_get(row, "seconds"), "%.6f");
-        sb_buf_append(&b, "\n", 1);
-    }
-    snprintf(path, sizeof path, "%s/sweep.tsv", r->dir);
-    int rc = results_write_atomic(path, b.data, b.len, err);
-    sb_buf_free(&b);
-    return rc;
 }
 
 /* Append the items of array src (borrowed) to r->timing[key]. */
@@ -599,81 +358,151 @@ write_timing_json(results_run *r, char *err)
     return rc;
 }
 
-/* Columns: text keys, then numbers with their format. */
-static int
-write_rows_tsv(results_run *r, const char *file, const char *key,
-               const char *const *cols, const char *const *fmts, size_t n,
-               char *err)
+/* One cell of column c from row (borrowed): see schema.h for the types. */
+static void
+put_cell(sb_buf *b, const schema_column *c, json_t *row)
 {
+    json_t *v = json_object_get(row, c->key ? c->key : c->name);
+    switch (c->type) {
+    case SCHEMA_TEXT: {
+        const char *s = json_string_value(v);
+        tsv_put_text(b, s ? s : c->format);
+        break;
+    }
+    case SCHEMA_NUMBER:
+        if (json_is_integer(v)) {
+            sb_buf_printf(b, "%lld", (long long)json_integer_value(v));
+        }
+        else {
+            tsv_put_number(b, json_is_real(v) ? json_real_value(v) : NAN,
+                           c->format);
+        }
+        break;
+    case SCHEMA_FLAG:
+        sb_buf_printf(b, "%s", json_is_boolean(v)
+                                   ? (json_is_true(v) ? "yes" : "no")
+                                   : "NA");
+        break;
+    }
+}
+
+/* The one TSV writer: r->dir/<file> from the rows of array rows (borrowed;
+ * NULL: no rows), every column as the schema says. */
+static int
+write_tsv(results_run *r, int file, json_t *rows, char *err)
+{
+    const schema_file *f = &schema_files[file];
     sb_buf b = {0};
     size_t i;
     json_t *row;
     char path[PATH_MAX];
-    for (size_t k = 0; k < n; k++) {
-        sb_buf_printf(&b, "%s%s", k ? "\t" : "", cols[k]);
+    for (int k = 0; k < f->ncols; k++) {
+        sb_buf_printf(&b, "%s%s", k ? "\t" : "", f->cols[k].name);
     }
     sb_buf_append(&b, "\n", 1);
-    json_array_foreach(json_object_get(r->timing, key), i, row) {
-        for (size_t k = 0; k < n; k++) {
-            json_t *v = json_object_get(row, cols[k]);
+    json_array_foreach(rows, i, row) {
+        for (int k = 0; k < f->ncols; k++) {
             if (k) {
                 sb_buf_append(&b, "\t", 1);
             }
-            if (fmts[k] == NULL) {
-                tsv_text(&b, json_string_value(v));
-            }
-            else {
-                tsv_number(&b, v, fmts[k]);
-            }
+            put_cell(&b, &f->cols[k], row);
         }
         sb_buf_append(&b, "\n", 1);
     }
-    snprintf(path, sizeof path, "%s/%s", r->dir, file);
+    snprintf(path, sizeof path, "%s/%s", r->dir, f->file);
     int rc = results_write_atomic(path, b.data, b.len, err);
     sb_buf_free(&b);
     return rc;
 }
 
-static int
-write_timing(results_run *r, char *err)
+/* timeline.tsv's rows: one per RSS sample [instances, rss, seconds] of
+ * each memory row, with that row's names.  New reference. */
+static json_t *
+timeline_rows(results_run *r)
 {
-    static const char *const tcols[] = {
-        "scenario", "variant", "op", "median_ns", "stddev_ns", "cv",
-        "repetitions", "mean_ns", "seconds"};
-    static const char *const tfmts[] = {
-        NULL, NULL, NULL, "%.4f", "%.4f", "%.5f", "%.0f", "%.4f", "%.3f"};
-    static const char *const rcols[] = {
-        "scenario", "op", "variant", "baseline", "ratio", "ci_low",
-        "ci_high", "verdict", "confidence", "pairs", "seconds"};
-    static const char *const rfmts[] = {
-        NULL, NULL, NULL, NULL, "%.5f", "%.5f", "%.5f", NULL, "%.4f", "%.0f",
-        "%.3f"};
-    if (json_object_get(r->timing, "benchmarks") == NULL) {
-        return 0; /* timing did not run: no files that say otherwise */
+    json_t *rows = json_array(), *row, *s;
+    size_t i, k;
+    static const char *const names[] = {"scenario", "variant", "args"};
+    json_array_foreach(r->memory, i, row) {
+        json_array_foreach(json_object_get(row, "timeline"), k, s) {
+            json_t *t = json_object();
+            for (size_t n = 0; n < 3; n++) {
+                json_t *v = json_object_get(row, names[n]);
+                if (v) {
+                    json_object_set(t, names[n], v);
+                }
+            }
+            json_object_set_new(t, "instances", json_integer(
+                json_integer_value(json_array_get(s, 0))));
+            json_object_set_new(t, "rss_bytes", json_integer(
+                json_integer_value(json_array_get(s, 1))));
+            json_object_set_new(t, "seconds", json_real(
+                json_real_value(json_array_get(s, 2))));
+            json_array_append_new(rows, t);
+        }
     }
-    return write_timing_json(r, err) < 0 ||
-                   write_rows_tsv(r, "timing.tsv", "rows", tcols, tfmts, 9,
-                                  err) < 0 ||
-                   write_rows_tsv(r, "ratios.tsv", "ratios", rcols, rfmts,
-                                  11, err) < 0
-               ? -1 : 0;
+    return rows;
+}
+
+/* sweep.tsv's rows: the --sweep measurements with ns_per_instance, the
+ * creation loop's time / N (NA without a time).  New reference. */
+static json_t *
+sweep_rows(results_run *r)
+{
+    json_t *rows = json_array(), *row;
+    size_t i;
+    json_array_foreach(r->sweep, i, row) {
+        json_t *t = json_copy(row);
+        double n = json_number_value(json_object_get(row, "n"));
+        double sec = json_number_value(json_object_get(row, "seconds"));
+        json_object_del(t, "ns_per_instance");
+        if (n > 0 && json_object_get(row, "seconds")) {
+            json_object_set_new(t, "ns_per_instance",
+                                json_real(1e9 * sec / n));
+        }
+        json_array_append_new(rows, t);
+    }
+    return rows;
 }
 
 int
 results_flush(results_run *r, char *err)
 {
     char path[PATH_MAX];
+    json_t *timeline = timeline_rows(r), *sweep = NULL;
+    int rc = -1;
     json_object_set(r->meta, "failures", r->failures);
     snprintf(path, sizeof path, "%s/meta.json", r->dir);
     if (results_write_json(path, r->meta, err) < 0 ||
-        write_memory_tsv(r, err) < 0 || write_timeline_tsv(r, err) < 0 ||
-        write_failures_tsv(r, err) < 0 ||
-        (r->claims && write_claims_tsv(r, err) < 0) ||
-        (r->sweep && write_sweep_tsv(r, err) < 0) ||
-        write_layout_tsv(r, err) < 0 || write_timing(r, err) < 0) {
-        return -1;
+        write_tsv(r, SCHEMA_MEMORY, r->memory, err) < 0 ||
+        write_tsv(r, SCHEMA_TIMELINE, timeline, err) < 0 ||
+        write_tsv(r, SCHEMA_FAILURES, r->failures, err) < 0 ||
+        (r->claims && write_tsv(r, SCHEMA_CLAIMS, r->claims, err) < 0)) {
+        goto done;
     }
-    return 0;
+    if (r->sweep) {
+        sweep = sweep_rows(r);
+        if (write_tsv(r, SCHEMA_SWEEP, sweep, err) < 0) {
+            goto done;
+        }
+    }
+    if (write_tsv(r, SCHEMA_LAYOUT, r->layout, err) < 0) {
+        goto done;
+    }
+    /* Without timing, no timing files that would say otherwise. */
+    if (json_object_get(r->timing, "benchmarks") &&
+        (write_timing_json(r, err) < 0 ||
+         write_tsv(r, SCHEMA_TIMING, json_object_get(r->timing, "rows"),
+                   err) < 0 ||
+         write_tsv(r, SCHEMA_RATIOS, json_object_get(r->timing, "ratios"),
+                   err) < 0)) {
+        goto done;
+    }
+    rc = 0;
+done:
+    json_decref(timeline);
+    json_decref(sweep);
+    return rc;
 }
 
 int

@@ -1,5 +1,6 @@
-/* tsv.c - the reader of results TSV files: one header, rows of
- * tab-separated cells, "NA" for a missing number (see tsv.h). */
+/* tsv.c - the TSV format of results files: the reader (one header, rows
+ * of tab-separated cells, "NA" for a missing number), the cell escaper and
+ * the number formatter (see tsv.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "tsv.h"
 
@@ -137,6 +138,16 @@ tsv_number(const tsv_table *t, int r, const char *name, double *out,
     return 0;
 }
 
+double
+tsv_value(const tsv_table *t, int r, const char *name)
+{
+    double v;
+    if (r < 0 || tsv_number(t, r, name, &v, NULL) < 0) {
+        return NAN;
+    }
+    return v;
+}
+
 void
 tsv_free(tsv_table *t)
 {
@@ -150,4 +161,36 @@ tsv_free(tsv_table *t)
     t->header = NULL;
     t->text = NULL;
     t->nrows = t->ncols = 0;
+}
+
+void
+tsv_put_text(sb_buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        char c = (*s == '\t' || *s == '\n' || *s == '\r') ? ' ' : *s;
+        sb_buf_append(b, &c, 1);
+    }
+}
+
+void
+tsv_format(char *out, size_t len, double v, const char *fmt,
+           const char *missing)
+{
+    if (isnan(v)) {
+        snprintf(out, len, "%s", missing);
+    }
+    else {
+        snprintf(out, len, fmt, v);
+    }
+}
+
+void
+tsv_put_number(sb_buf *b, double v, const char *fmt)
+{
+    if (isnan(v)) {
+        sb_buf_append(b, "NA", 2);
+    }
+    else {
+        sb_buf_printf(b, fmt, v);
+    }
 }

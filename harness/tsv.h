@@ -1,6 +1,8 @@
-/* tsv.h - reads the results TSV files back (for charts and the report):
- * a header line naming the columns, then one row per line, cells separated
- * by tabs, "NA" for a missing number. */
+/* tsv.h - the TSV format of the results files: a header line naming the
+ * columns, then one row per line, cells separated by tabs, "NA" for a
+ * missing number.  Reads a file back into cells (for rundir.h), and holds
+ * the one cell escaper and the one number formatter every writer of a TSV
+ * file or a table uses. */
 #ifndef SB_TSV_H
 #define SB_TSV_H
 
@@ -34,6 +36,22 @@ const char *tsv_get(const tsv_table *t, int r, const char *name);
 int tsv_number(const tsv_table *t, int r, const char *name, double *out,
                char *err);
 
+/* The cell as a number: NAN for "NA", an empty or absent cell, a row out
+ * of range (r < 0: "no such row") or text that is not a number. */
+double tsv_value(const tsv_table *t, int r, const char *name);
+
 void tsv_free(tsv_table *t);
+
+/* Append s (NULL: nothing) to b as one cell: tabs and line breaks become
+ * spaces, so a name or message never breaks a row. */
+void tsv_put_text(sb_buf *b, const char *s);
+
+/* Append v in printf format fmt, or "NA" when v is NAN. */
+void tsv_put_number(sb_buf *b, double v, const char *fmt);
+
+/* Format v in printf format fmt into out, or copy `missing` there when v
+ * is NAN ("NA" in a data file, "n/a" in a report). */
+void tsv_format(char *out, size_t len, double v, const char *fmt,
+                const char *missing);
 
 #endif

@@ -1,0 +1,156 @@
+/* schema.c - the column tables of the results TSV files (see schema.h):
+ * the file formats themselves.  A change here changes what every run
+ * writes and what plot, report and versions accept; keep README's results
+ * table in step (tests/test_schema.py compares them). */
+#include "schema.h"
+
+#include <string.h>
+
+#define N(cols) ((int)(sizeof cols / sizeof cols[0]))
+
+/* One row per scenario x variant x args; the three _bytes figures are per
+ * instance, peak and after-free RSS are the process's. */
+static const schema_column memory_cols[] = {
+    {"scenario", SCHEMA_TEXT, NULL, 1, NULL},
+    {"variant", SCHEMA_TEXT, NULL, 1, NULL},
+    {"n", SCHEMA_NUMBER, "%.0f", 1, NULL},
+    {"resident_bytes", SCHEMA_NUMBER, "%.2f", 1, NULL},
+    {"allocated_bytes", SCHEMA_NUMBER, "%.2f", 1, NULL},
+    {"requested_bytes", SCHEMA_NUMBER, "%.2f", 0, NULL},
+    {"peak_rss_bytes", SCHEMA_NUMBER, "%.0f", 0, NULL},
+    {"rss_after_free_bytes", SCHEMA_NUMBER, "%.0f", 0, NULL},
+    {"kind", SCHEMA_TEXT, NULL, 1, NULL},
+    {"args", SCHEMA_TEXT, NULL, 1, NULL},
+    {"baseline_rss_bytes", SCHEMA_NUMBER, "%.0f", 0, NULL},
+    {"seconds", SCHEMA_NUMBER, "%.3f", 0, NULL},
+};
+
+/* RSS samples while instances are created (about 200 per measurement). */
+static const schema_column timeline_cols[] = {
+    {"scenario", SCHEMA_TEXT, NULL, 1, NULL},
+    {"variant", SCHEMA_TEXT, NULL, 1, NULL},
+    {"instances", SCHEMA_NUMBER, "%.0f", 1, NULL},
+    {"rss_bytes", SCHEMA_NUMBER, "%.0f", 1, NULL},
+    {"seconds", SCHEMA_NUMBER, "%.6f", 0, NULL},
+    {"args", SCHEMA_TEXT, NULL, 1, NULL},
+};
+
+static const schema_column failures_cols[] = {
+    {"scenario", SCHEMA_TEXT, NULL, 1, NULL},
+    {"variant", SCHEMA_TEXT, NULL, 1, NULL},
+    {"phase", SCHEMA_TEXT, NULL, 1, NULL},
+    {"outcome", SCHEMA_TEXT, NULL, 1, NULL},
+    {"reason", SCHEMA_TEXT, NULL, 1, NULL},
+};
+
+/* claims.h: one row per claim x scenario x slots variant. */
+static const schema_column claims_cols[] = {
+    {"claim", SCHEMA_TEXT, NULL, 1, NULL},
+    {"scenario", SCHEMA_TEXT, NULL, 1, NULL},
+    {"variant", SCHEMA_TEXT, NULL, 1, NULL},
+    {"args", SCHEMA_TEXT, NULL, 1, NULL},
+    {"evidence", SCHEMA_TEXT, NULL, 1, NULL},
+    {"verdict", SCHEMA_TEXT, NULL, 1, NULL},
+};
+
+/* run --sweep: the memory measurement at several N; ns_per_instance is
+ * the creation loop's time / N (results.c computes it). */
+static const schema_column sweep_cols[] = {
+    {"scenario", SCHEMA_TEXT, NULL, 1, NULL},
+    {"variant", SCHEMA_TEXT, NULL, 1, NULL},
+    {"n", SCHEMA_NUMBER, "%.0f", 1, NULL},
+    {"resident_bytes", SCHEMA_NUMBER, "%.2f", 1, NULL},
+    {"allocated_bytes", SCHEMA_NUMBER, "%.2f", 1, NULL},
+    {"ns_per_instance", SCHEMA_NUMBER, "%.2f", 1, NULL},
+    {"seconds", SCHEMA_NUMBER, "%.6f", 0, NULL},
+};
+
+/* layout.h: the model of each variant's bytes next to the measurement.
+ * A flag the interpreter does not have is NA; "agrees" is NA when nothing
+ * was measured to compare with. */
+static const schema_column layout_cols[] = {
+    {"scenario", SCHEMA_TEXT, NULL, 1, NULL},
+    {"variant", SCHEMA_TEXT, NULL, 1, NULL},
+    {"kind", SCHEMA_TEXT, NULL, 0, NULL},
+    {"type", SCHEMA_TEXT, NULL, 0, NULL},
+    {"basicsize", SCHEMA_NUMBER, "%.0f", 1, NULL},
+    {"itemsize", SCHEMA_NUMBER, "%.0f", 0, NULL},
+    {"dictoffset", SCHEMA_NUMBER, "%.0f", 0, NULL},
+    {"weaklistoffset", SCHEMA_NUMBER, "%.0f", 0, NULL},
+    {"gc_header", SCHEMA_NUMBER, "%.0f", 1, NULL},
+    {"preheader", SCHEMA_NUMBER, "%.0f", 1, NULL},
+    {"managed_dict", SCHEMA_FLAG, NULL, 1, NULL},
+    {"managed_weakref", SCHEMA_FLAG, NULL, 0, NULL},
+    {"inline_values", SCHEMA_FLAG, NULL, 1, NULL},
+    {"getsizeof", SCHEMA_NUMBER, "%.2f", 0, NULL},
+    {"model_requested_bytes", SCHEMA_NUMBER, "%.2f", 0, NULL},
+    {"model_allocated_bytes", SCHEMA_NUMBER, "%.2f", 1, NULL},
+    {"measured_requested_bytes", SCHEMA_NUMBER, "%.2f", 0, NULL},
+    {"measured_allocated_bytes", SCHEMA_NUMBER, "%.2f", 1, NULL},
+    {"resident_bytes", SCHEMA_NUMBER, "%.2f", 0, NULL},
+    {"diff_pct", SCHEMA_NUMBER, "%.2f", 0, NULL},
+    {"agrees", SCHEMA_TEXT, "NA", 1, NULL},
+    {"allocations", SCHEMA_TEXT, NULL, 1, "explain"},
+};
+
+/* Per benchmark, over its repetitions. */
+static const schema_column timing_cols[] = {
+    {"scenario", SCHEMA_TEXT, NULL, 1, NULL},
+    {"variant", SCHEMA_TEXT, NULL, 1, NULL},
+    {"op", SCHEMA_TEXT, NULL, 1, NULL},
+    {"median_ns", SCHEMA_NUMBER, "%.4f", 1, NULL},
+    {"stddev_ns", SCHEMA_NUMBER, "%.4f", 1, NULL},
+    {"cv", SCHEMA_NUMBER, "%.5f", 0, NULL},
+    {"repetitions", SCHEMA_NUMBER, "%.0f", 0, NULL},
+    {"mean_ns", SCHEMA_NUMBER, "%.4f", 0, NULL},
+    {"seconds", SCHEMA_NUMBER, "%.3f", 0, NULL},
+};
+
+/* variant time / baseline time with its 95% interval; category is
+ * stats_verdict's name for the row (faster, slower, no_difference), the
+ * column every reader decides by; seconds: wall time of the pair.  Older
+ * runs have no category column: the reader applies the same rule. */
+static const schema_column ratios_cols[] = {
+    {"scenario", SCHEMA_TEXT, NULL, 1, NULL},
+    {"op", SCHEMA_TEXT, NULL, 1, NULL},
+    {"variant", SCHEMA_TEXT, NULL, 1, NULL},
+    {"baseline", SCHEMA_TEXT, NULL, 1, NULL},
+    {"ratio", SCHEMA_NUMBER, "%.5f", 1, NULL},
+    {"ci_low", SCHEMA_NUMBER, "%.5f", 1, NULL},
+    {"ci_high", SCHEMA_NUMBER, "%.5f", 1, NULL},
+    {"verdict", SCHEMA_TEXT, NULL, 1, NULL},
+    {"confidence", SCHEMA_NUMBER, "%.4f", 0, NULL},
+    {"pairs", SCHEMA_NUMBER, "%.0f", 0, NULL},
+    {"seconds", SCHEMA_NUMBER, "%.3f", 0, NULL},
+    {"category", SCHEMA_TEXT, NULL, 0, NULL},
+};
+
+const schema_file schema_files[SCHEMA_NFILES] = {
+    [SCHEMA_MEMORY] = {"memory.tsv", memory_cols, N(memory_cols),
+                       SCHEMA_REQUIRED},
+    [SCHEMA_TIMELINE] = {"timeline.tsv", timeline_cols, N(timeline_cols),
+                         SCHEMA_REQUIRED},
+    [SCHEMA_FAILURES] = {"failures.tsv", failures_cols, N(failures_cols),
+                         SCHEMA_REPORTED},
+    [SCHEMA_CLAIMS] = {"claims.tsv", claims_cols, N(claims_cols),
+                       SCHEMA_REPORTED},
+    [SCHEMA_SWEEP] = {"sweep.tsv", sweep_cols, N(sweep_cols),
+                      SCHEMA_OPTIONAL},
+    [SCHEMA_LAYOUT] = {"layout.tsv", layout_cols, N(layout_cols),
+                       SCHEMA_REPORTED},
+    [SCHEMA_TIMING] = {"timing.tsv", timing_cols, N(timing_cols),
+                       SCHEMA_OPTIONAL},
+    [SCHEMA_RATIOS] = {"ratios.tsv", ratios_cols, N(ratios_cols),
+                       SCHEMA_OPTIONAL},
+};
+
+int
+schema_col(const schema_file *f, const char *name)
+{
+    for (int i = 0; i < f->ncols; i++) {
+        if (strcmp(f->cols[i].name, name) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
