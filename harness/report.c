@@ -1,11 +1,12 @@
-/* report.c - writes report.md and report.html for a results directory:
- * metadata, a verdict per scenario in plain words, the summary tables and
- * the charts.  Both files are built side by side by the doc_* helpers, so
- * they always say the same thing; the HTML embeds each chart as a base64
- * PNG and stands alone.  Written through results_write_atomic. */
+/* report.c - writes report.md and report.html for a results directory
+ * (read by rundir.h): metadata, a verdict per scenario in plain words, the
+ * summary tables and the charts.  Both files are built side by side
+ * through doc.h, so they always say the same thing.  Written through
+ * results_write_atomic. */
 #define _GNU_SOURCE
 #include "report.h"
 #include "claims.h"
+#include "doc.h"
 #include "results.h"
 
 #include <math.h>
@@ -14,212 +15,13 @@
 #include <string.h>
 #include <unistd.h>
 
-/* ---- a document in two formats ---------------------------------------- */
-
-typedef struct {
-    sb_buf md;
-    sb_buf html;
-} doc;
-
-static void
-md_text(sb_buf *b, const char *s)
-{
-    for (; *s; s++) {
-        if (strchr("\\`*_[]<>|#", *s)) {
-            sb_buf_append(b, "\\", 1);
-        }
-        sb_buf_append(b, s, 1);
-    }
-}
-
-static void
-html_text(sb_buf *b, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': sb_buf_printf(b, "&amp;"); break;
-        case '<': sb_buf_printf(b, "&lt;"); break;
-        case '>': sb_buf_printf(b, "&gt;"); break;
-        case '"': sb_buf_printf(b, "&quot;"); break;
-        default: sb_buf_append(b, s, 1);
-        }
-    }
-}
-
-static void
-doc_heading(doc *d, int level, const char *text)
-{
-    sb_buf_printf(&d->md, "\n%.*s ", level, "######");
-    md_text(&d->md, text);
-    sb_buf_printf(&d->md, "\n\n");
-    sb_buf_printf(&d->html, "<h%d>", level);
-    html_text(&d->html, text);
-    sb_buf_printf(&d->html, "</h%d>\n", level);
-}
-
-static void
-doc_para(doc *d, const char *text)
-{
-    md_text(&d->md, text);
-    sb_buf_printf(&d->md, "\n\n");
-    sb_buf_printf(&d->html, "<p>");
-    html_text(&d->html, text);
-    sb_buf_printf(&d->html, "</p>\n");
-}
-
-/* A list item "<b>head</b>: text". */
-static void
-doc_item(doc *d, const char *head, const char *text)
-{
-    sb_buf_printf(&d->md, "- **");
-    md_text(&d->md, head);
-    sb_buf_printf(&d->md, "**: ");
-    md_text(&d->md, text);
-    sb_buf_printf(&d->md, "\n");
-    sb_buf_printf(&d->html, "<li><b>");
-    html_text(&d->html, head);
-    sb_buf_printf(&d->html, "</b>: ");
-    html_text(&d->html, text);
-    sb_buf_printf(&d->html, "</li>\n");
-}
-
-static void
-doc_list_begin(doc *d)
-{
-    sb_buf_printf(&d->html, "<ul>\n");
-}
-
-static void
-doc_list_end(doc *d)
-{
-    sb_buf_printf(&d->md, "\n");
-    sb_buf_printf(&d->html, "</ul>\n");
-}
-
-static void
-doc_row(doc *d, const char *const *cells, int n, int header)
-{
-    sb_buf_printf(&d->md, "|");
-    sb_buf_printf(&d->html, "<tr>");
-    for (int i = 0; i < n; i++) {
-        sb_buf_printf(&d->md, " ");
-        md_text(&d->md, cells[i]);
-        sb_buf_printf(&d->md, " |");
-        sb_buf_printf(&d->html, header ? "<th>" : "<td>");
-        html_text(&d->html, cells[i]);
-        sb_buf_printf(&d->html, header ? "</th>" : "</td>");
-    }
-    sb_buf_printf(&d->md, "\n");
-    sb_buf_printf(&d->html, "</tr>\n");
-    if (header) {
-        sb_buf_printf(&d->md, "|");
-        for (int i = 0; i < n; i++) {
-            sb_buf_printf(&d->md, "---|");
-        }
-        sb_buf_printf(&d->md, "\n");
-    }
-}
-
-static void
-doc_table_begin(doc *d, const char *const *cols, int n)
-{
-    sb_buf_printf(&d->html, "<table>\n");
-    doc_row(d, cols, n, 1);
-}
-
-static void
-doc_table_end(doc *d)
-{
-    sb_buf_printf(&d->md, "\n");
-    sb_buf_printf(&d->html, "</table>\n");
-}
-
-static void
-base64(sb_buf *b, const unsigned char *p, size_t n)
-{
-    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned v = (unsigned)p[i] << 16;
-        if (i + 1 < n) {
-            v |= (unsigned)p[i + 1] << 8;
-        }
-        if (i + 2 < n) {
-            v |= p[i + 2];
-        }
-        char out[4] = {tab[(v >> 18) & 63], tab[(v >> 12) & 63],
-                       i + 1 < n ? tab[(v >> 6) & 63] : '=',
-                       i + 2 < n ? tab[v & 63] : '='};
-        sb_buf_append(b, out, 4);
-    }
-}
-
-/* The chart charts/<file>.png: a link in the Markdown, the image itself
- * in the HTML. */
-static int
-doc_image(doc *d, const char *dir, const plot_chart *c, char *err)
-{
-    char path[PATH_MAX];
-    char *data;
-    size_t len;
-    snprintf(path, sizeof path, "%s/charts/%s.png", dir, c->file);
-    if (sb_read_file(path, &data, &len, err) < 0) {
-        return -1;
-    }
-    sb_buf_printf(&d->md, "![");
-    md_text(&d->md, c->caption);
-    sb_buf_printf(&d->md, "](charts/%s.png)\n\n", c->file);
-    sb_buf_printf(&d->html, "<figure><img alt=\"");
-    html_text(&d->html, c->caption);
-    sb_buf_printf(&d->html, "\" src=\"data:image/png;base64,");
-    base64(&d->html, (const unsigned char *)data, len);
-    sb_buf_printf(&d->html, "\"><figcaption>");
-    html_text(&d->html, c->caption);
-    sb_buf_printf(&d->html, " (<a href=\"charts/%s.svg\">SVG</a>)"
-                            "</figcaption></figure>\n", c->file);
-    free(data);
-    return 0;
-}
-
 /* ---- reading the numbers ------------------------------------------------ */
-
-static double
-num(const tsv_table *t, int r, const char *col)
-{
-    double v;
-    return tsv_number(t, r, col, &v, NULL) < 0 ? NAN : v;
-}
 
 static const char *
 jstr(json_t *o, const char *key)
 {
     const char *s = json_string_value(json_object_get(o, key));
     return s ? s : "";
-}
-
-/* The memory.tsv row of scenario/variant/args, or -1. */
-static int
-memory_row(const tsv_table *m, const char *scenario, const char *variant,
-           const char *args)
-{
-    for (int r = 0; r < m->nrows; r++) {
-        if (strcmp(tsv_get(m, r, "scenario"), scenario) == 0 &&
-            strcmp(tsv_get(m, r, "variant"), variant) == 0 &&
-            strcmp(tsv_get(m, r, "args"), args) == 0) {
-            return r;
-        }
-    }
-    return -1;
-}
-
-static void
-fmt_num(char *out, size_t len, double v, const char *fmt)
-{
-    if (isnan(v)) {
-        snprintf(out, len, "n/a");
-    }
-    else {
-        snprintf(out, len, fmt, v);
-    }
 }
 
 /* What an op is, in words. */
@@ -244,36 +46,33 @@ op_words(const char *op)
     return op;
 }
 
-/* Whether a ratio is a difference above the noise: the verdict of
- * ratios.tsv says so, and the interval excludes 1. */
+/* Whether a ratio is a difference above the noise: its verdict category
+ * in ratios.tsv says so. */
 static int
-above_noise(const tsv_table *t, int r)
+above_noise(const rundir *in, int r)
 {
-    double lo = num(t, r, "ci_low"), hi = num(t, r, "ci_high");
-    if (strcasestr(tsv_get(t, r, "verdict"), "no measurable")) {
-        return 0;
-    }
-    return !(lo <= 1.0 && hi >= 1.0);
+    return strcmp(rundir_category(in, r), "no_difference") != 0;
 }
 
 /* The timing half of a verdict for scenario/variant into b. */
 static void
-timing_words(sb_buf *b, const tsv_table *t, const char *scenario,
+timing_words(sb_buf *b, const rundir *in, const char *scenario,
              const char *variant)
 {
+    const tsv_table *t = rundir_table_of(in, SCHEMA_RATIOS);
     sb_buf same = {0};
     int nsig = 0, nsame = 0;
     for (int r = 0; r < t->nrows; r++) {
-        double ratio = num(t, r, "ratio");
+        double ratio = tsv_value(t, r, "ratio");
         if (strcmp(tsv_get(t, r, "scenario"), scenario) != 0 ||
             strcmp(tsv_get(t, r, "variant"), variant) != 0 || isnan(ratio)) {
             continue;
         }
         const char *words = op_words(tsv_get(t, r, "op"));
-        if (above_noise(t, r)) {
+        if (above_noise(in, r)) {
             sb_buf_printf(b, "%s%s %.1f%% %s", nsig++ ? ", " : "; ",
                           words, 100.0 * fabs(1.0 - ratio),
-                          ratio < 1.0 ? "faster" : "slower");
+                          rundir_category(in, r));
         }
         else {
             sb_buf_printf(&same, "%s%s", nsame++ ? ", " : "", words);
@@ -296,8 +95,8 @@ static void
 memory_words(sb_buf *b, const tsv_table *m, int rv, int rb,
              const char *variant, const char *baseline)
 {
-    double v = num(m, rv, "allocated_bytes");
-    double base = num(m, rb, "allocated_bytes");
+    double v = tsv_value(m, rv, "allocated_bytes");
+    double base = tsv_value(m, rb, "allocated_bytes");
     double diff = base - v;
     if (isnan(v) || isnan(base) || base <= 0) {
         sb_buf_printf(b, "%s: no memory figure to compare with %s", variant,
@@ -314,14 +113,14 @@ memory_words(sb_buf *b, const tsv_table *m, int rv, int rb,
                       fabs(diff), 100.0 * fabs(diff) / base, baseline);
     }
     sb_buf_printf(b, " (allocated %.1f B vs %.1f B; resident %.1f B vs "
-                  "%.1f B)", v, base, num(m, rv, "resident_bytes"),
-                  num(m, rb, "resident_bytes"));
+                  "%.1f B)", v, base, tsv_value(m, rv, "resident_bytes"),
+                  tsv_value(m, rb, "resident_bytes"));
 }
 
 /* ---- the sections ------------------------------------------------------- */
 
 static void
-section_meta(doc *d, const plot_input *in)
+section_meta(doc *d, const rundir *in)
 {
     json_t *py = json_object_get(in->meta, "python");
     json_t *sys = json_object_get(in->meta, "system");
@@ -360,9 +159,9 @@ section_meta(doc *d, const plot_input *in)
 }
 
 static void
-section_verdict(doc *d, const plot_input *in)
+section_verdict(doc *d, const rundir *in)
 {
-    const tsv_table *m = &in->memory;
+    const tsv_table *m = rundir_table_of(in, SCHEMA_MEMORY);
     const char *last = "";
     doc_heading(d, 2, "Verdict");
     if (m->nrows == 0) {
@@ -370,7 +169,7 @@ section_verdict(doc *d, const plot_input *in)
                     "rows; see the failures below).");
         return;
     }
-    if (!in->has_ratios) {
+    if (!rundir_has(in, SCHEMA_RATIOS)) {
         doc_para(d, "No timing results in this run (no ratios.tsv): the "
                     "verdicts are about memory only.");
     }
@@ -382,8 +181,8 @@ section_verdict(doc *d, const plot_input *in)
             continue;
         }
         last = sc;
-        const char *base = plot_baseline(in, sc);
-        int rb = memory_row(m, sc, base, "shared");
+        const char *base = results_baseline(in->meta, sc);
+        int rb = rundir_memory_row(in, sc, base, "shared");
         sb_buf b = {0};
         for (int v = 0; v < m->nrows; v++) {
             const char *var = tsv_get(m, v, "variant");
@@ -402,8 +201,8 @@ section_verdict(doc *d, const plot_input *in)
             else {
                 memory_words(&b, m, v, rb, var, base);
             }
-            if (in->has_ratios) {
-                timing_words(&b, &in->ratios, sc, var);
+            if (rundir_has(in, SCHEMA_RATIOS)) {
+                timing_words(&b, in, sc, var);
             }
         }
         if (b.len == 0) {
@@ -417,12 +216,12 @@ section_verdict(doc *d, const plot_input *in)
 }
 
 static void
-section_memory(doc *d, const plot_input *in)
+section_memory(doc *d, const rundir *in)
 {
     static const char *const cols[] = {
         "scenario", "variant", "kind", "args", "N", "allocated B",
         "resident B", "requested B", "vs baseline (allocated)"};
-    const tsv_table *m = &in->memory;
+    const tsv_table *m = rundir_table_of(in, SCHEMA_MEMORY);
     doc_heading(d, 2, "Memory: bytes per instance");
     doc_para(d, "allocated = bytes of allocator blocks per instance (the "
                 "most exact figure), resident = RSS growth / N, requested "
@@ -432,18 +231,21 @@ section_memory(doc *d, const plot_input *in)
         char n[32], al[32], re[32], rq[32], vs[64] = "";
         const char *sc = tsv_get(m, r, "scenario");
         const char *var = tsv_get(m, r, "variant");
-        const char *base = plot_baseline(in, sc);
-        int rb = memory_row(m, sc, base, tsv_get(m, r, "args"));
-        fmt_num(n, sizeof n, num(m, r, "n"), "%.0f");
-        fmt_num(al, sizeof al, num(m, r, "allocated_bytes"), "%.1f");
-        fmt_num(re, sizeof re, num(m, r, "resident_bytes"), "%.1f");
-        fmt_num(rq, sizeof rq, num(m, r, "requested_bytes"), "%.1f");
+        const char *base = results_baseline(in->meta, sc);
+        int rb = rundir_memory_row(in, sc, base, tsv_get(m, r, "args"));
+        tsv_format(n, sizeof n, tsv_value(m, r, "n"), "%.0f", "n/a");
+        tsv_format(al, sizeof al,
+                   tsv_value(m, r, "allocated_bytes"), "%.1f", "n/a");
+        tsv_format(re, sizeof re,
+                   tsv_value(m, r, "resident_bytes"), "%.1f", "n/a");
+        tsv_format(rq, sizeof rq,
+                   tsv_value(m, r, "requested_bytes"), "%.1f", "n/a");
         if (strcmp(var, base) == 0) {
             snprintf(vs, sizeof vs, "baseline");
         }
         else if (rb >= 0) {
-            double a = num(m, r, "allocated_bytes");
-            double b = num(m, rb, "allocated_bytes");
+            double a = tsv_value(m, r, "allocated_bytes");
+            double b = tsv_value(m, rb, "allocated_bytes");
             if (b > 0 && !isnan(a)) {
                 snprintf(vs, sizeof vs, "%+.1f B (%+.1f%%)", a - b,
                          100.0 * (a - b) / b);
@@ -457,31 +259,32 @@ section_memory(doc *d, const plot_input *in)
 }
 
 static void
-section_timing(doc *d, const plot_input *in)
+section_timing(doc *d, const rundir *in)
 {
     doc_heading(d, 2, "Timing");
-    if (!in->has_timing && !in->has_ratios) {
+    if (!rundir_has(in, SCHEMA_TIMING) && !rundir_has(in, SCHEMA_RATIOS)) {
         doc_para(d, "No timing results in this run (no timing.tsv or "
                     "ratios.tsv: run without --no-timing to measure them).");
         return;
     }
-    if (in->has_ratios) {
+    if (rundir_has(in, SCHEMA_RATIOS)) {
         static const char *const cols[] = {
             "scenario", "op", "variant", "baseline", "ratio", "95% interval",
             "verdict"};
-        const tsv_table *t = &in->ratios;
+        const tsv_table *t = rundir_table_of(in, SCHEMA_RATIOS);
         doc_para(d, "Ratio = time of the variant / time of the baseline "
                     "(below 1: faster), with its 95% confidence interval.");
         doc_table_begin(d, cols, 7);
         for (int r = 0; r < t->nrows; r++) {
             char ratio[32], ci[64];
-            fmt_num(ratio, sizeof ratio, num(t, r, "ratio"), "%.3f");
-            if (isnan(num(t, r, "ci_low"))) {
+            tsv_format(ratio, sizeof ratio,
+                       tsv_value(t, r, "ratio"), "%.3f", "n/a");
+            if (isnan(tsv_value(t, r, "ci_low"))) {
                 snprintf(ci, sizeof ci, "n/a");
             }
             else {
-                snprintf(ci, sizeof ci, "%.3f to %.3f", num(t, r, "ci_low"),
-                         num(t, r, "ci_high"));
+                snprintf(ci, sizeof ci, "%.3f to %.3f", tsv_value(t, r, "ci_low"),
+                         tsv_value(t, r, "ci_high"));
             }
             const char *cells[] = {
                 tsv_get(t, r, "scenario"), tsv_get(t, r, "op"),
@@ -491,17 +294,19 @@ section_timing(doc *d, const plot_input *in)
         }
         doc_table_end(d);
     }
-    if (in->has_timing) {
+    if (rundir_has(in, SCHEMA_TIMING)) {
         static const char *const cols[] = {
             "scenario", "variant", "op", "median ns", "stddev ns", "CV",
             "repetitions"};
-        const tsv_table *t = &in->timing;
+        const tsv_table *t = rundir_table_of(in, SCHEMA_TIMING);
         doc_table_begin(d, cols, 7);
         for (int r = 0; r < t->nrows; r++) {
             char med[32], sd[32], cv[32];
-            fmt_num(med, sizeof med, num(t, r, "median_ns"), "%.2f");
-            fmt_num(sd, sizeof sd, num(t, r, "stddev_ns"), "%.2f");
-            fmt_num(cv, sizeof cv, num(t, r, "cv"), "%.3f");
+            tsv_format(med, sizeof med,
+                       tsv_value(t, r, "median_ns"), "%.2f", "n/a");
+            tsv_format(sd, sizeof sd,
+                       tsv_value(t, r, "stddev_ns"), "%.2f", "n/a");
+            tsv_format(cv, sizeof cv, tsv_value(t, r, "cv"), "%.3f", "n/a");
             const char *cells[] = {
                 tsv_get(t, r, "scenario"), tsv_get(t, r, "variant"),
                 tsv_get(t, r, "op"), med, sd,
@@ -514,23 +319,26 @@ section_timing(doc *d, const plot_input *in)
 }
 
 static void
-section_sweep(doc *d, const plot_input *in)
+section_sweep(doc *d, const rundir *in)
 {
     static const char *const cols[] = {
         "scenario", "variant", "N", "allocated B", "resident B",
         "ns per instance"};
-    const tsv_table *t = &in->sweep;
-    if (!in->has_sweep) {
+    const tsv_table *t = rundir_table_of(in, SCHEMA_SWEEP);
+    if (!rundir_has(in, SCHEMA_SWEEP)) {
         return;
     }
     doc_heading(d, 2, "Scaling with N (sweep)");
     doc_table_begin(d, cols, 6);
     for (int r = 0; r < t->nrows; r++) {
         char n[32], al[32], re[32], ns[32];
-        fmt_num(n, sizeof n, num(t, r, "n"), "%.0f");
-        fmt_num(al, sizeof al, num(t, r, "allocated_bytes"), "%.1f");
-        fmt_num(re, sizeof re, num(t, r, "resident_bytes"), "%.1f");
-        fmt_num(ns, sizeof ns, num(t, r, "ns_per_instance"), "%.1f");
+        tsv_format(n, sizeof n, tsv_value(t, r, "n"), "%.0f", "n/a");
+        tsv_format(al, sizeof al,
+                   tsv_value(t, r, "allocated_bytes"), "%.1f", "n/a");
+        tsv_format(re, sizeof re,
+                   tsv_value(t, r, "resident_bytes"), "%.1f", "n/a");
+        tsv_format(ns, sizeof ns,
+                   tsv_value(t, r, "ns_per_instance"), "%.1f", "n/a");
         const char *cells[] = {tsv_get(t, r, "scenario"),
                                tsv_get(t, r, "variant"), n, al, re, ns};
         doc_row(d, cells, 6, 0);
@@ -541,9 +349,9 @@ section_sweep(doc *d, const plot_input *in)
 /* Allocated bytes per instance of each scenario/variant, one column per
  * directory (Python version). */
 static void
-section_versions(doc *d, const plot_input *in, int nin)
+section_versions(doc *d, const rundir *in, int nin)
 {
-    const tsv_table *m = &in[0].memory;
+    const tsv_table *m = rundir_table_of(&in[0], SCHEMA_MEMORY);
     const char **cols = sb_xmalloc(sizeof *cols * (size_t)(nin + 2));
     char (*vals)[32] = sb_xmalloc(sizeof *vals * (size_t)nin);
     int *order = sb_xmalloc(sizeof *order * (size_t)nin);
@@ -553,7 +361,7 @@ section_versions(doc *d, const plot_input *in, int nin)
         free(order);
         return;
     }
-    plot_version_order(in, nin, order);
+    rundir_version_order(in, nin, order);
     doc_heading(d, 2, "Across Python versions (allocated bytes per "
                       "instance)");
     cols[0] = "scenario";
@@ -569,10 +377,11 @@ section_versions(doc *d, const plot_input *in, int nin)
             continue;
         }
         for (int k = 0; k < nin; k++) {
-            const tsv_table *mk = &in[order[k]].memory;
-            int rk = memory_row(mk, sc, var, "shared");
-            fmt_num(vals[k], sizeof vals[k],
-                    rk < 0 ? NAN : num(mk, rk, "allocated_bytes"), "%.1f");
+            const tsv_table *mk = rundir_table_of(&in[order[k]],
+                                                  SCHEMA_MEMORY);
+            int rk = rundir_memory_row(&in[order[k]], sc, var, "shared");
+            tsv_format(vals[k], sizeof vals[k],
+                    rk < 0 ? NAN : tsv_value(mk, rk, "allocated_bytes"), "%.1f", "n/a");
             cols[k + 2] = vals[k];
         }
         cols[0] = sc;
@@ -588,26 +397,20 @@ section_versions(doc *d, const plot_input *in, int nin)
 /* "Why a number is what it is": layout.tsv (layout.h), when the run has
  * one.  A malformed file is said, not skipped. */
 static void
-section_layout(doc *d, const plot_input *in)
+section_layout(doc *d, const rundir *in)
 {
     static const char *const cols[] = {"scenario", "variant", "layout",
                                        "allocations (model)", "model",
                                        "measured", "agrees"};
-    static const char *const need[] = {"scenario", "variant", "basicsize",
-                                       "gc_header", "preheader",
-                                       "managed_dict", "inline_values",
-                                       "model_allocated_bytes",
-                                       "measured_allocated_bytes", "agrees",
-                                       "allocations", NULL};
-    char path[PATH_MAX], err[SB_ERRLEN], layout[200], model[32], meas[32];
-    tsv_table t;
-    snprintf(path, sizeof path, "%s/layout.tsv", in->dir);
-    if (access(path, F_OK) != 0) {
+    const rundir_table *lt = &in->file[SCHEMA_LAYOUT];
+    const tsv_table *t = &lt->t;
+    char layout[200], model[32], meas[32];
+    if (!lt->present && lt->error[0] == '\0') {
         return;
     }
     doc_heading(d, 2, "Why a number is what it is (layout model)");
-    if (tsv_load(path, need, &t, err) < 0) {
-        doc_para(d, err);
+    if (!lt->present) {
+        doc_para(d, lt->error);
         return;
     }
     doc_para(d, "Each variant's bytes per instance, rebuilt from the "
@@ -620,84 +423,80 @@ section_layout(doc *d, const plot_input *in)
                 "\"agrees\": the model is within 2% of the measured "
                 "allocated bytes.");
     doc_table_begin(d, cols, 7);
-    for (int r = 0; r < t.nrows; r++) {
+    for (int r = 0; r < t->nrows; r++) {
         snprintf(layout, sizeof layout, "basicsize %s, GC header %s, "
-                 "pre-header %s%s%s", tsv_get(&t, r, "basicsize"),
-                 tsv_get(&t, r, "gc_header"), tsv_get(&t, r, "preheader"),
-                 strcmp(tsv_get(&t, r, "managed_dict"), "yes") == 0
+                 "pre-header %s%s%s", tsv_get(t, r, "basicsize"),
+                 tsv_get(t, r, "gc_header"), tsv_get(t, r, "preheader"),
+                 strcmp(tsv_get(t, r, "managed_dict"), "yes") == 0
                      ? ", managed dict" : "",
-                 strcmp(tsv_get(&t, r, "inline_values"), "yes") == 0
+                 strcmp(tsv_get(t, r, "inline_values"), "yes") == 0
                      ? ", inline values" : "");
-        fmt_num(model, sizeof model, num(&t, r, "model_allocated_bytes"),
-                "%.0f B");
-        fmt_num(meas, sizeof meas, num(&t, r, "measured_allocated_bytes"),
-                "%.1f B");
-        const char *cells[] = {tsv_get(&t, r, "scenario"),
-                               tsv_get(&t, r, "variant"), layout,
-                               tsv_get(&t, r, "allocations"), model, meas,
-                               tsv_get(&t, r, "agrees")};
+        tsv_format(model, sizeof model,
+                   tsv_value(t, r, "model_allocated_bytes"), "%.0f B", "n/a");
+        tsv_format(meas, sizeof meas,
+                   tsv_value(t, r, "measured_allocated_bytes"), "%.1f B",
+                   "n/a");
+        const char *cells[] = {tsv_get(t, r, "scenario"),
+                               tsv_get(t, r, "variant"), layout,
+                               tsv_get(t, r, "allocations"), model, meas,
+                               tsv_get(t, r, "agrees")};
         doc_row(d, cells, 7, 0);
     }
     doc_table_end(d);
-    tsv_free(&t);
 }
 
 /* The articles' claims put to the test: claims.tsv (claims.h), when the
  * run has one.  The summary rows first, then every measured case. */
 static void
-section_claims(doc *d, const plot_input *in)
+section_claims(doc *d, const rundir *in)
 {
     static const char *const summary_cols[] = {"claim", "verdict",
                                                "evidence"};
     static const char *const detail_cols[] = {"claim", "scenario", "variant",
                                               "verdict", "evidence"};
-    static const char *const need[] = {"claim", "scenario", "variant",
-                                       "args", "evidence", "verdict", NULL};
-    char path[PATH_MAX], err[SB_ERRLEN];
-    tsv_table t;
-    snprintf(path, sizeof path, "%s/claims.tsv", in->dir);
-    if (access(path, F_OK) != 0) {
+    const rundir_table *ct = &in->file[SCHEMA_CLAIMS];
+    const tsv_table *t = &ct->t;
+    if (!ct->present && ct->error[0] == '\0') {
         return;
     }
     doc_heading(d, 2, "The claims, measured");
-    if (tsv_load(path, need, &t, err) < 0) {
-        doc_para(d, err);
+    if (!ct->present) {
+        doc_para(d, ct->error);
         return;
     }
     doc_para(d, "What the articles say about __slots__, checked on this "
                 "interpreter with the figures of this run (claims.tsv).");
     doc_table_begin(d, summary_cols, 3);
-    for (int r = 0; r < t.nrows; r++) {
-        if (strcmp(tsv_get(&t, r, "scenario"), "all") != 0) {
+    for (int r = 0; r < t->nrows; r++) {
+        if (strcmp(tsv_get(t, r, "scenario"), "all") != 0) {
             continue;
         }
-        const char *cells[] = {claims_statement(tsv_get(&t, r, "claim")),
-                               tsv_get(&t, r, "verdict"),
-                               tsv_get(&t, r, "evidence")};
+        const char *cells[] = {claims_statement(tsv_get(t, r, "claim")),
+                               tsv_get(t, r, "verdict"),
+                               tsv_get(t, r, "evidence")};
         doc_row(d, cells, 3, 0);
     }
     doc_table_end(d);
     doc_heading(d, 3, "Every case");
     doc_table_begin(d, detail_cols, 5);
-    for (int r = 0; r < t.nrows; r++) {
-        if (strcmp(tsv_get(&t, r, "scenario"), "all") == 0) {
+    for (int r = 0; r < t->nrows; r++) {
+        if (strcmp(tsv_get(t, r, "scenario"), "all") == 0) {
             continue;
         }
-        const char *cells[] = {tsv_get(&t, r, "claim"),
-                               tsv_get(&t, r, "scenario"),
-                               tsv_get(&t, r, "variant"),
-                               tsv_get(&t, r, "verdict"),
-                               tsv_get(&t, r, "evidence")};
+        const char *cells[] = {tsv_get(t, r, "claim"),
+                               tsv_get(t, r, "scenario"),
+                               tsv_get(t, r, "variant"),
+                               tsv_get(t, r, "verdict"),
+                               tsv_get(t, r, "evidence")};
         doc_row(d, cells, 5, 0);
     }
     doc_table_end(d);
-    tsv_free(&t);
 }
 
 /* How each interpreter was built: with several versions, their timings
  * compare builds (compiler, -O level, PGO, LTO) as much as versions. */
 static void
-section_builds(doc *d, const plot_input *in, int nin)
+section_builds(doc *d, const rundir *in, int nin)
 {
     static const char *const cols[] = {"Python", "compiler", "optimization",
                                        "PGO", "LTO", "build"};
@@ -733,7 +532,7 @@ section_builds(doc *d, const plot_input *in, int nin)
 }
 
 static void
-section_failures(doc *d, const plot_input *in)
+section_failures(doc *d, const rundir *in)
 {
     json_t *f = json_object_get(in->meta, "failures");
     size_t i;
@@ -754,12 +553,12 @@ section_failures(doc *d, const plot_input *in)
 }
 
 int
-report_write(const plot_input *in, int nin, const plot_chart *charts,
-             int ncharts, int no_gnuplot, char *err)
+report_write(const rundir *in, int nin, const chart_set *charts,
+             int no_gnuplot, char *err)
 {
-    doc d = {{0}, {0}};
+    doc d;
     char path[PATH_MAX], title[512], real[PATH_MAX];
-    int rc = -1;
+    int rc = -1, ndrawn = 0;
 
     /* results/latest is a link: name the run it points at. */
     if (realpath(in[0].dir, real) == NULL) {
@@ -768,24 +567,7 @@ report_write(const plot_input *in, int nin, const plot_chart *charts,
     const char *name = strrchr(real, '/');
     name = name && name[1] ? name + 1 : real;
     snprintf(title, sizeof title, "slotbench report: %s", name);
-    sb_buf_printf(&d.html,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<title>");
-    html_text(&d.html, title);
-    sb_buf_printf(&d.html,
-        "</title>\n<style>body{font-family:sans-serif;max-width:60em;"
-        "margin:2em auto;padding:0 1em;line-height:1.45;color:#222}"
-        "table{border-collapse:collapse;margin:1em 0}"
-        "th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left}"
-        "th{background:#f2f2f2}img{max-width:100%%;height:auto}"
-        "figure{margin:1.5em 0}figcaption{color:#555;font-size:.9em}"
-        "</style></head><body>\n");
-    sb_buf_printf(&d.md, "# ");
-    md_text(&d.md, title);
-    sb_buf_printf(&d.md, "\n\n");
-    sb_buf_printf(&d.html, "<h1>");
-    html_text(&d.html, title);
-    sb_buf_printf(&d.html, "</h1>\n");
+    doc_begin(&d, title);
 
     section_meta(&d, &in[0]);
     section_verdict(&d, &in[0]);
@@ -797,20 +579,25 @@ report_write(const plot_input *in, int nin, const plot_chart *charts,
     section_versions(&d, in, nin);
     section_builds(&d, in, nin);
     doc_heading(&d, 2, "Charts");
-    if (ncharts == 0) {
+    for (int i = 0; i < charts->n; i++) {
+        ndrawn += charts->list[i].drawn;
+    }
+    if (ndrawn == 0) {
         doc_para(&d, no_gnuplot
                  ? "No charts: gnuplot is not installed (Debian package "
                    "gnuplot-nox)."
                  : "No charts were drawn (see the messages of slotbench "
                    "plot).");
     }
-    for (int i = 0; i < ncharts; i++) {
-        if (doc_image(&d, in[0].dir, &charts[i], err) < 0) {
+    for (int i = 0; i < charts->n; i++) {
+        const chart *c = &charts->list[i];
+        if (c->drawn &&
+            doc_image(&d, in[0].dir, c->file, c->caption, err) < 0) {
             goto done;
         }
     }
     section_failures(&d, &in[0]);
-    sb_buf_printf(&d.html, "</body></html>\n");
+    doc_end(&d);
 
     snprintf(path, sizeof path, "%s/report.md", in[0].dir);
     if (results_write_atomic(path, d.md.data, d.md.len, err) < 0) {
@@ -822,7 +609,6 @@ report_write(const plot_input *in, int nin, const plot_chart *charts,
     }
     rc = 0;
 done:
-    sb_buf_free(&d.md);
-    sb_buf_free(&d.html);
+    doc_free(&d);
     return rc;
 }

@@ -3,14 +3,16 @@
 #ifndef SB_REPORT_H
 #define SB_REPORT_H
 
-#include "plot.h"
+#include "charts.h"
+#include "rundir.h"
 
 /* Write <in[0].dir>/report.md and report.html from the loaded results
  * directories (in[0] the run reported on; in[1..] other Python versions
- * for the cross-version table) and the charts drawn (may be none;
- * no_gnuplot says why).  Returns -1 with a message naming the file that
- * could not be written or the chart that could not be read. */
-int report_write(const plot_input *in, int nin, const plot_chart *charts,
-                 int ncharts, int no_gnuplot, char *err);
+ * for the cross-version table) and the charts of `charts` that were drawn
+ * (may be none; no_gnuplot says why).  Returns -1 with a message naming
+ * the file that could not be written or the chart that could not be
+ * read. */
+int report_write(const rundir *in, int nin, const chart_set *charts,
+                 int no_gnuplot, char *err);
 
 #endif

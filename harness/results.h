@@ -3,31 +3,21 @@
  * A run directory results/<YYYYmmdd-HHMMSS>-py<version>/ holds:
  *   meta.json     environment, command line, status (running, complete,
  *                 partial, failed), scenarios and failures
- *   memory.tsv    scenario variant n resident_bytes allocated_bytes
- *                 requested_bytes peak_rss_bytes rss_after_free_bytes
- *                 kind args baseline_rss_bytes seconds
- *   timeline.tsv  scenario variant instances rss_bytes seconds args
- *   failures.tsv  scenario variant phase outcome reason
- *   sweep.tsv     scenario variant n resident_bytes allocated_bytes
- *                 ns_per_instance seconds (run --sweep: the memory
- *                 measurement at several N; ns = creation time / N)
- *   claims.tsv    claim scenario variant args evidence verdict (claims.h),
- *                 once the run has computed them
- *   layout.tsv    scenario variant kind type basicsize itemsize dictoffset
- *                 weaklistoffset gc_header preheader managed_dict
- *                 managed_weakref inline_values getsizeof
- *                 model_requested_bytes model_allocated_bytes
- *                 measured_requested_bytes measured_allocated_bytes
- *                 resident_bytes diff_pct agrees allocations (layout.h)
+ *   memory.tsv    bytes per instance, per scenario, variant and args
+ *   timeline.tsv  RSS samples while instances are created
+ *   failures.tsv  what failed, in which phase, and why
+ *   sweep.tsv     run --sweep: the memory measurement at several N
+ *   claims.tsv    the verdict on each claim (claims.h), once computed
+ *   layout.tsv    the layout model of each variant (layout.h)
  *   timing.json   Google Benchmark's own JSON report (context, benchmarks)
  *                 of every timing benchmark, readable by its compare.py,
  *                 plus "slotbench": settings, the shim's overhead, add_attr
  *                 checks, ops skipped, wall seconds per op
- *   timing.tsv    scenario variant op median_ns stddev_ns cv repetitions
- *                 mean_ns seconds (per benchmark, over its repetitions)
- *   ratios.tsv    scenario op variant baseline ratio ci_low ci_high verdict
- *                 confidence pairs seconds (variant/baseline time, 95%
- *                 interval; seconds: wall time of the pair)
+ *   timing.tsv    per benchmark, over its repetitions
+ *   ratios.tsv    variant/baseline time with a 95% interval and the
+ *                 verdict's category
+ * The columns of every TSV file, their order and format are schema.c's
+ * tables: this writer and the reader (rundir.h) both go by them.
  * Every file is rewritten whole after each measurement, through a temporary
  * file and rename(2), so an interrupted run keeps each completed result and
  * never leaves half a file. */

@@ -1,0 +1,60 @@
+/* rundir.h - the one reader of a results directory: meta.json and every
+ * TSV file, each checked against its table in schema.h (the columns a
+ * reader needs are there, numbers are numbers).  Charts, report and
+ * `versions` read results only through this. */
+#ifndef SB_RUNDIR_H
+#define SB_RUNDIR_H
+
+#include "schema.h"
+#include "tsv.h"
+
+#include <jansson.h>
+#include <limits.h>
+
+typedef struct {
+    tsv_table t;            /* no rows when absent or unreadable */
+    int present;            /* the file was read */
+    char error[SB_ERRLEN];  /* a SCHEMA_REPORTED file that exists but could
+                               not be read: why ("" otherwise) */
+} rundir_table;
+
+/* One results directory, read back and checked. */
+typedef struct {
+    char dir[PATH_MAX];
+    json_t *meta;           /* meta.json (owned) */
+    char version[64];       /* the Python version that made it */
+    rundir_table file[SCHEMA_NFILES]; /* indexed by SCHEMA_MEMORY ... */
+} rundir;
+
+/* Read and check the results directory dir.  Returns -1 with a message
+ * naming the missing or malformed file; in is then empty.  Free with
+ * rundir_free. */
+int rundir_load(const char *dir, rundir *in, char *err);
+
+void rundir_free(rundir *in);
+
+/* The table of file (SCHEMA_MEMORY ...): borrowed, no rows when absent. */
+const tsv_table *rundir_table_of(const rundir *in, int file);
+
+/* Whether the directory has file (SCHEMA_TIMING ...). */
+int rundir_has(const rundir *in, int file);
+
+/* The verdict category of ratios.tsv's row r: "faster", "slower" or
+ * "no_difference" (static).  From the category column; for a run written
+ * before that column existed, from the same rule (stats_verdict) applied
+ * to the row's ratio and interval. */
+const char *rundir_category(const rundir *in, int r);
+
+/* The row of memory.tsv for scenario/variant/args, or -1. */
+int rundir_memory_row(const rundir *in, const char *scenario,
+                      const char *variant, const char *args);
+
+/* Order of Python versions: 3.9.1 before 3.10.0 (numeric, part by part);
+ * <0, 0 or >0 as strcmp. */
+int rundir_version_cmp(const char *a, const char *b);
+
+/* Fill order[0..n) with the indexes of in[] by Python version (equal
+ * versions keep their order). */
+void rundir_version_order(const rundir *in, int n, int *order);
+
+#endif
