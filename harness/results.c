@@ -386,16 +386,13 @@ put_cell(sb_buf *b, const schema_column *c, json_t *row)
     }
 }
 
-/* The one TSV writer: r->dir/<file> from the rows of array rows (borrowed;
- * NULL: no rows), every column as the schema says. */
-static int
-write_tsv(results_run *r, int file, json_t *rows, char *err)
+int
+results_write_tsv(const char *path, const schema_file *f, json_t *rows,
+                  char *err)
 {
-    const schema_file *f = &schema_files[file];
     sb_buf b = {0};
     size_t i;
     json_t *row;
-    char path[PATH_MAX];
     for (int k = 0; k < f->ncols; k++) {
         sb_buf_printf(&b, "%s%s", k ? "\t" : "", f->cols[k].name);
     }
@@ -409,10 +406,18 @@ write_tsv(results_run *r, int file, json_t *rows, char *err)
         }
         sb_buf_append(&b, "\n", 1);
     }
-    snprintf(path, sizeof path, "%s/%s", r->dir, f->file);
     int rc = results_write_atomic(path, b.data, b.len, err);
     sb_buf_free(&b);
     return rc;
+}
+
+/* r->dir/<file> from the rows of array rows (borrowed; NULL: no rows). */
+static int
+write_tsv(results_run *r, int file, json_t *rows, char *err)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", r->dir, schema_files[file].file);
+    return results_write_tsv(path, &schema_files[file], rows, err);
 }
 
 /* timeline.tsv's rows: one per RSS sample [instances, rss, seconds] of

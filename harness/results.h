@@ -24,6 +24,7 @@
 #ifndef SB_RESULTS_H
 #define SB_RESULTS_H
 
+#include "schema.h"
 #include "util.h"
 
 #include <jansson.h>
@@ -82,6 +83,12 @@ int results_link_latest(const results_run *r, char *err);
  * and path keeps its old content. */
 int results_write_atomic(const char *path, const char *data, size_t len,
                          char *err);
+
+/* The one TSV writer: a header line of f's column names, then one line
+ * per object of the array rows (borrowed; NULL: no rows), each cell as its
+ * column's type and format say (schema.h), written atomically to path. */
+int results_write_tsv(const char *path, const schema_file *f, json_t *rows,
+                      char *err);
 
 /* Serialize json (indented) and write it atomically. */
 int results_write_json(const char *path, json_t *json, char *err);

@@ -154,3 +154,25 @@ schema_col(const schema_file *f, const char *name)
     }
     return -1;
 }
+
+/* versions.tsv (`slotbench versions`): one row per Python version x
+ * memory.tsv row, with the layout model's verdict and how the interpreter
+ * was built.  Not part of a run directory. */
+static const schema_column versions_cols[] = {
+    {"python", SCHEMA_TEXT, NULL, 1, NULL},
+    {"scenario", SCHEMA_TEXT, NULL, 1, NULL},
+    {"variant", SCHEMA_TEXT, NULL, 1, NULL},
+    {"kind", SCHEMA_TEXT, NULL, 1, NULL},
+    {"args", SCHEMA_TEXT, NULL, 1, NULL},
+    {"allocated_bytes", SCHEMA_NUMBER, "%.2f", 1, NULL},
+    {"resident_bytes", SCHEMA_NUMBER, "%.2f", 1, NULL},
+    {"resident_vs_allocated_pct", SCHEMA_NUMBER, "%.2f", 1, NULL},
+    {"model_allocated_bytes", SCHEMA_NUMBER, "%.2f", 1, NULL},
+    {"model_agrees", SCHEMA_TEXT, NULL, 1, NULL},
+    {"saving_pct", SCHEMA_NUMBER, "%.2f", 1, NULL},
+    {"build", SCHEMA_TEXT, NULL, 1, NULL},
+    {"allocations", SCHEMA_TEXT, NULL, 1, NULL},
+};
+
+const schema_file schema_versions = {"versions.tsv", versions_cols,
+                                     N(versions_cols), SCHEMA_REQUIRED};

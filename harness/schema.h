@@ -57,6 +57,10 @@ enum {
 
 extern const schema_file schema_files[SCHEMA_NFILES];
 
+/* versions.tsv, written by `slotbench versions` outside any run
+ * directory. */
+extern const schema_file schema_versions;
+
 /* Index of column name in file f, or -1. */
 int schema_col(const schema_file *f, const char *name);
 

@@ -1,11 +1,12 @@
 /* versions.c - `slotbench versions DIR...`: reads the results directories
- * of several Python versions back (meta.json, memory.tsv, layout.tsv) and
- * writes the cross-version table, versions.tsv for machines and
- * versions.md for people, through results.h. */
+ * of several Python versions back (rundir.h: meta.json, memory.tsv,
+ * layout.tsv) and writes the cross-version table, versions.tsv for
+ * machines (columns: schema.c) and versions.md for people, through
+ * results.h. */
 #define _GNU_SOURCE 1 /* PATH_MAX */
 #include "versions.h"
 #include "results.h"
-#include "tsv.h"
+#include "rundir.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -18,26 +19,18 @@
 #include <unistd.h>
 
 typedef struct {
-    char dir[PATH_MAX];
-    char version[32];
-    int key[3];           /* major, minor, micro: the sort order */
+    rundir run;           /* meta.json, memory.tsv, layout.tsv ... */
     char build[200];      /* "GCC 12.2.0, -O3, PGO, LTO, release" */
-    json_t *meta;
-    tsv_table memory;
-    tsv_table layout;     /* no rows when the run has no layout.tsv */
 } version_run;
 
-static const char *const memory_cols[] = {"scenario", "variant", "kind",
-                                          "args", "allocated_bytes",
-                                          "resident_bytes", NULL};
-static const char *const layout_cols[] = {"scenario", "variant",
-                                          "model_allocated_bytes", "agrees",
-                                          "allocations", NULL};
+/* A run's memory.tsv and layout.tsv (no rows when it has none). */
+#define MEMORY(v) rundir_table_of(&(v)->run, SCHEMA_MEMORY)
+#define LAYOUT(v) rundir_table_of(&(v)->run, SCHEMA_LAYOUT)
 
 static void
 describe_build(version_run *v)
 {
-    json_t *py = json_object_get(v->meta, "python");
+    json_t *py = json_object_get(v->run.meta, "python");
     const char *cc = json_string_value(json_object_get(py, "compiler"));
     const char *opt = json_string_value(json_object_get(py, "opt"));
     char compiler[80] = "compiler unknown", level[8] = "";
@@ -60,69 +53,48 @@ describe_build(version_run *v)
                                                         : "release");
 }
 
+/* Read dir into v.  Returns -1 with a message naming the file when it is
+ * not a complete results directory or records no Python version. */
 static int
 load_run(const char *dir, version_run *v, char *err)
 {
-    char path[PATH_MAX];
-    json_error_t je;
     memset(v, 0, sizeof *v);
-    snprintf(v->dir, sizeof v->dir, "%s", dir);
-    snprintf(path, sizeof path, "%s/meta.json", dir);
-    v->meta = json_load_file(path, 0, &je);
-    if (v->meta == NULL) {
-        return sb_seterr(err, "%s: %s (is %s a results directory?)", path,
-                         je.text, dir);
+    if (rundir_load(dir, &v->run, err) < 0) {
+        return -1;
     }
-    const char *ver = json_string_value(json_object_get(
-        json_object_get(v->meta, "python"), "version"));
-    if (ver == NULL) {
-        ver = json_string_value(json_object_get(v->meta, "python_linked"));
+    if (v->run.file[SCHEMA_LAYOUT].error[0]) {
+        return sb_seterr(err, "%s", v->run.file[SCHEMA_LAYOUT].error);
     }
-    if (ver == NULL) {
-        return sb_seterr(err, "%s: no python version recorded", path);
+    if (strcmp(v->run.version, "unknown") == 0) {
+        return sb_seterr(err, "%s/meta.json: no python version recorded",
+                         dir);
     }
-    snprintf(v->version, sizeof v->version, "%s", ver);
-    sscanf(ver, "%d.%d.%d", &v->key[0], &v->key[1], &v->key[2]);
     describe_build(v);
-    snprintf(path, sizeof path, "%s/memory.tsv", dir);
-    if (tsv_load(path, memory_cols, &v->memory, err) < 0) {
-        return -1;
-    }
-    snprintf(path, sizeof path, "%s/layout.tsv", dir);
-    if (access(path, F_OK) == 0 &&
-        tsv_load(path, layout_cols, &v->layout, err) < 0) {
-        return -1;
-    }
     return 0;
 }
 
 static void
 free_run(version_run *v)
 {
-    json_decref(v->meta);
-    tsv_free(&v->memory);
-    tsv_free(&v->layout);
+    rundir_free(&v->run);
 }
 
+/* By Python version, then directory. */
 static int
 compare_runs(const void *a, const void *b)
 {
     const version_run *x = a, *y = b;
-    for (int i = 0; i < 3; i++) {
-        if (x->key[i] != y->key[i]) {
-            return x->key[i] - y->key[i];
-        }
-    }
-    return strcmp(x->dir, y->dir);
+    int c = rundir_version_cmp(x->run.version, y->run.version);
+    return c ? c : strcmp(x->run.dir, y->run.dir);
 }
 
 /* Row of the layout table for scenario/variant, or -1. */
 static int
 layout_row(const version_run *v, const char *sc, const char *var)
 {
-    for (int r = 0; r < v->layout.nrows; r++) {
-        if (strcmp(tsv_get(&v->layout, r, "scenario"), sc) == 0 &&
-            strcmp(tsv_get(&v->layout, r, "variant"), var) == 0) {
+    for (int r = 0; r < LAYOUT(v)->nrows; r++) {
+        if (strcmp(tsv_get(LAYOUT(v), r, "scenario"), sc) == 0 &&
+            strcmp(tsv_get(LAYOUT(v), r, "variant"), var) == 0) {
             return r;
         }
     }
@@ -133,90 +105,71 @@ layout_row(const version_run *v, const char *sc, const char *var)
 static int
 memory_row(const version_run *v, const char *sc, const char *var)
 {
-    for (int r = 0; r < v->memory.nrows; r++) {
-        if (strcmp(tsv_get(&v->memory, r, "scenario"), sc) == 0 &&
-            strcmp(tsv_get(&v->memory, r, "variant"), var) == 0 &&
-            strcmp(tsv_get(&v->memory, r, "args"), "shared") == 0) {
-            return r;
-        }
-    }
-    return -1;
-}
-
-static double
-number(const tsv_table *t, int r, const char *col)
-{
-    char err[SB_ERRLEN];
-    double x = NAN;
-    if (r < 0 || tsv_number(t, r, col, &x, err) < 0) {
-        return NAN;
-    }
-    return x;
+    return rundir_memory_row(&v->run, sc, var, "shared");
 }
 
 /* The scenario's baseline variant as the run recorded it, else "dict". */
 static const char *
 baseline_of(const version_run *v, const char *sc)
 {
-    return results_baseline(v->meta, sc);
+    return results_baseline(v->run.meta, sc);
 }
 
+/* A number of versions.tsv: absent when NAN (written as NA). */
 static void
-tsv_cell(sb_buf *b, const char *s, int last)
+set_num(json_t *row, const char *key, double x)
 {
-    for (; *s; s++) {
-        char c = (*s == '\t' || *s == '\n') ? ' ' : *s;
-        sb_buf_append(b, &c, 1);
-    }
-    sb_buf_append(b, last ? "\n" : "\t", 1);
-}
-
-static void
-tsv_num(sb_buf *b, double x, int last)
-{
-    if (isnan(x)) {
-        sb_buf_printf(b, "NA%s", last ? "\n" : "\t");
-    }
-    else {
-        sb_buf_printf(b, "%.2f%s", x, last ? "\n" : "\t");
+    if (!isnan(x)) {
+        json_object_set_new(row, key, json_real(x));
     }
 }
 
 static void
-write_tsv(version_run *runs, int n, sb_buf *b)
+set_text(json_t *row, const char *key, const char *s)
 {
-    sb_buf_printf(b, "python\tscenario\tvariant\tkind\targs\tallocated_bytes\t"
-                     "resident_bytes\tresident_vs_allocated_pct\t"
-                     "model_allocated_bytes\tmodel_agrees\tsaving_pct\t"
-                     "build\tallocations\n");
+    json_object_set_new(row, key, results_text(s));
+}
+
+/* The rows of versions.tsv (schema.c); new reference. */
+static json_t *
+tsv_rows(version_run *runs, int n)
+{
+    json_t *rows = json_array();
     for (int i = 0; i < n; i++) {
         version_run *v = &runs[i];
-        for (int r = 0; r < v->memory.nrows; r++) {
-            const char *sc = tsv_get(&v->memory, r, "scenario");
-            const char *var = tsv_get(&v->memory, r, "variant");
-            int shared = strcmp(tsv_get(&v->memory, r, "args"), "shared") == 0;
+        for (int r = 0; r < MEMORY(v)->nrows; r++) {
+            const char *sc = tsv_get(MEMORY(v), r, "scenario");
+            const char *var = tsv_get(MEMORY(v), r, "variant");
+            int shared = strcmp(tsv_get(MEMORY(v), r, "args"), "shared") == 0;
             int l = shared ? layout_row(v, sc, var) : -1;
-            double alloc = number(&v->memory, r, "allocated_bytes");
-            double res = number(&v->memory, r, "resident_bytes");
-            double base = number(&v->memory, memory_row(v, sc,
-                                 baseline_of(v, sc)), "allocated_bytes");
-            tsv_cell(b, v->version, 0);
-            tsv_cell(b, sc, 0);
-            tsv_cell(b, var, 0);
-            tsv_cell(b, tsv_get(&v->memory, r, "kind"), 0);
-            tsv_cell(b, tsv_get(&v->memory, r, "args"), 0);
-            tsv_num(b, alloc, 0);
-            tsv_num(b, res, 0);
-            tsv_num(b, alloc > 0 ? 100.0 * (res - alloc) / alloc : NAN, 0);
-            tsv_num(b, number(&v->layout, l, "model_allocated_bytes"), 0);
-            tsv_cell(b, l >= 0 ? tsv_get(&v->layout, l, "agrees") : "NA", 0);
-            tsv_num(b, shared && base > 0 ? 100.0 * (base - alloc) / base
-                                          : NAN, 0);
-            tsv_cell(b, v->build, 0);
-            tsv_cell(b, l >= 0 ? tsv_get(&v->layout, l, "allocations") : "",
-                     1);
+            double alloc = tsv_value(MEMORY(v), r, "allocated_bytes");
+            double res = tsv_value(MEMORY(v), r, "resident_bytes");
+            double base = tsv_value(MEMORY(v), memory_row(v, sc,
+                                    baseline_of(v, sc)), "allocated_bytes");
+            json_t *row = json_object();
+            set_text(row, "python", v->run.version);
+            set_text(row, "scenario", sc);
+            set_text(row, "variant", var);
+            set_text(row, "kind", tsv_get(MEMORY(v), r, "kind"));
+            set_text(row, "args", tsv_get(MEMORY(v), r, "args"));
+            set_num(row, "allocated_bytes", alloc);
+            set_num(row, "resident_bytes", res);
+            set_num(row, "resident_vs_allocated_pct",
+                    alloc > 0 ? 100.0 * (res - alloc) / alloc : NAN);
+            set_num(row, "model_allocated_bytes",
+                    tsv_value(LAYOUT(v), l, "model_allocated_bytes"));
+            set_text(row, "model_agrees",
+                     l >= 0 ? tsv_get(LAYOUT(v), l, "agrees") : "NA");
+            set_num(row, "saving_pct", shared && base > 0
+                                           ? 100.0 * (base - alloc) / base
+                                           : NAN);
+            set_text(row, "build", v->build);
+            set_text(row, "allocations",
+                     l >= 0 ? tsv_get(LAYOUT(v), l, "allocations") : "");
+            json_array_append_new(rows, row);
         }
     }
+    return rows;
 }
 
 /* Scenario and variant names in first-seen order across all runs. */
@@ -243,9 +196,9 @@ write_md_scenario(version_run *runs, int n, const char *sc, sb_buf *b)
 {
     name_list vars = {{0}, 0};
     for (int i = 0; i < n; i++) {
-        for (int r = 0; r < runs[i].memory.nrows; r++) {
-            if (strcmp(tsv_get(&runs[i].memory, r, "scenario"), sc) == 0) {
-                note_name(&vars, tsv_get(&runs[i].memory, r, "variant"));
+        for (int r = 0; r < MEMORY(&runs[i])->nrows; r++) {
+            if (strcmp(tsv_get(MEMORY(&runs[i]), r, "scenario"), sc) == 0) {
+                note_name(&vars, tsv_get(MEMORY(&runs[i]), r, "variant"));
             }
         }
     }
@@ -263,7 +216,7 @@ write_md_scenario(version_run *runs, int n, const char *sc, sb_buf *b)
     for (int i = 0; i < n; i++) {
         version_run *v = &runs[i];
         const char *basename = baseline_of(v, sc);
-        double base = number(&v->memory, memory_row(v, sc, basename),
+        double base = tsv_value(MEMORY(v), memory_row(v, sc, basename),
                              "allocated_bytes");
         double best = NAN, worst_res = 0;
         int agree = 0, modelled = 0, measured = 0, any = 0;
@@ -274,12 +227,12 @@ write_md_scenario(version_run *runs, int n, const char *sc, sb_buf *b)
         if (!any) {
             continue;
         }
-        sb_buf_printf(b, "| %s | %s |", v->version, v->build);
+        sb_buf_printf(b, "| %s | %s |", v->run.version, v->build);
         for (int k = 0; k < vars.n; k++) {
             int r = memory_row(v, sc, vars.names[k]);
             int l = layout_row(v, sc, vars.names[k]);
-            double alloc = number(&v->memory, r, "allocated_bytes");
-            double res = number(&v->memory, r, "resident_bytes");
+            double alloc = tsv_value(MEMORY(v), r, "allocated_bytes");
+            double res = tsv_value(MEMORY(v), r, "resident_bytes");
             if (isnan(alloc)) {
                 sb_buf_printf(b, " - |");
                 continue;
@@ -294,7 +247,7 @@ write_md_scenario(version_run *runs, int n, const char *sc, sb_buf *b)
                 worst_res = (res - alloc) / alloc;
             }
             if (l >= 0) {
-                const char *a = tsv_get(&v->layout, l, "agrees");
+                const char *a = tsv_get(LAYOUT(v), l, "agrees");
                 modelled++;
                 if (strcmp(a, "yes") == 0) {
                     agree++;
@@ -302,12 +255,12 @@ write_md_scenario(version_run *runs, int n, const char *sc, sb_buf *b)
                 else {
                     sb_buf_printf(&disagree, "%s%s model %s", disagree.len
                                   ? ", " : "", vars.names[k],
-                                  tsv_get(&v->layout, l,
+                                  tsv_get(LAYOUT(v), l,
                                           "model_allocated_bytes"));
                 }
                 sb_buf_printf(&why, "%s%s: %s", why.len ? "; " : "",
                               vars.names[k],
-                              tsv_get(&v->layout, l, "allocations"));
+                              tsv_get(LAYOUT(v), l, "allocations"));
             }
         }
         if (!isnan(best)) {
@@ -343,8 +296,8 @@ write_md(version_run *runs, int n, sb_buf *b)
 {
     name_list scs = {{0}, 0};
     for (int i = 0; i < n; i++) {
-        for (int r = 0; r < runs[i].memory.nrows; r++) {
-            note_name(&scs, tsv_get(&runs[i].memory, r, "scenario"));
+        for (int r = 0; r < MEMORY(&runs[i])->nrows; r++) {
+            note_name(&scs, tsv_get(MEMORY(&runs[i]), r, "scenario"));
         }
     }
     sb_buf_printf(b, "## Bytes per instance across Python versions\n\n"
@@ -423,11 +376,11 @@ versions_main(int argc, char **argv)
         }
     }
     qsort(runs, (size_t)loaded, sizeof *runs, compare_runs);
-    sb_buf tsv = {0}, md = {0};
-    write_tsv(runs, loaded, &tsv);
+    sb_buf md = {0};
+    json_t *rows = tsv_rows(runs, loaded);
     write_md(runs, loaded, &md);
     snprintf(path, sizeof path, "%s/versions.tsv", out);
-    if (results_write_atomic(path, tsv.data, tsv.len, err) < 0) {
+    if (results_write_tsv(path, &schema_versions, rows, err) < 0) {
         sb_warn("%s", err);
         rc = 1;
     }
@@ -438,7 +391,7 @@ versions_main(int argc, char **argv)
     }
     fwrite(md.data, 1, md.len, stdout);
     fprintf(stderr, "slotbench: versions.tsv and versions.md in %s\n", out);
-    sb_buf_free(&tsv);
+    json_decref(rows);
     sb_buf_free(&md);
     for (int i = 0; i < loaded; i++) {
         free_run(&runs[i]);
