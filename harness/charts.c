@@ -44,32 +44,6 @@ put_num(sb_buf *b, double v)
     tsv_put_number(b, v, "%.6g");
 }
 
-/* Distinct values of column col (in order of first appearance) among rows
- * where column `where` equals `eq` (no filter when where is NULL).  Returns
- * the count; *out (caller frees the array, not the strings) points into t. */
-static int
-distinct(const tsv_table *t, const char *col, const char *where,
-         const char *eq, const char ***out)
-{
-    const char **v = sb_xmalloc(sizeof *v * (size_t)(t->nrows + 1));
-    int n = 0;
-    for (int r = 0; r < t->nrows; r++) {
-        const char *s = tsv_get(t, r, col);
-        int seen = 0;
-        if (where && strcmp(tsv_get(t, r, where), eq) != 0) {
-            continue;
-        }
-        for (int k = 0; k < n && !seen; k++) {
-            seen = strcmp(v[k], s) == 0;
-        }
-        if (!seen) {
-            v[n++] = s;
-        }
-    }
-    *out = v;
-    return n;
-}
-
 /* "96 B" or "96.4 B" */
 static void
 bytes_text(char *out, size_t len, double v)
@@ -226,11 +200,11 @@ chart_add(chart_set *s, const char *script, const char *file,
     sb_buf_append(&c->data, data->data ? data->data : "", data->len);
 }
 
-/* Draw groups as pages of at most BARS_PER_PAGE bars: file, file-2, ... */
+/* Groups as charts of at most BARS_PER_PAGE bars: file, file-2, ... */
 static void
-draw_bar_pages(chart_set *p, const char *script, const char *file,
-               const group *g, int ng, const char *kind, const char *title,
-               const char *xlabel, const char *ylabel)
+bar_pages(chart_set *p, const char *script, const char *file,
+          const group *g, int ng, const char *kind, const char *title,
+          const char *xlabel, const char *ylabel)
 {
     int page = 0;
     for (int from = 0; from < ng; page++) {
@@ -260,7 +234,7 @@ chart_bytes(chart_set *p, const rundir *in)
 {
     const tsv_table *m = rundir_table_of(in, SCHEMA_MEMORY);
     const char **scen;
-    int ns = distinct(m, "scenario", NULL, NULL, &scen), ng = 0;
+    int ns = tsv_distinct(m, "scenario", NULL, NULL, &scen), ng = 0;
     group *g = sb_xmalloc(sizeof *g * (size_t)(2 * ns + 1));
     static const char *const modes[] = {"shared", "unique"};
 
@@ -296,9 +270,9 @@ chart_bytes(chart_set *p, const rundir *in)
         char title[200];
         snprintf(title, sizeof title, "Bytes per instance, Python %s",
                  in->version);
-        draw_bar_pages(p, "bars", "bytes", g, ng, "bytes", title,
-                       "scenario (label: size, and saving against the "
-                       "baseline)", "bytes per instance (allocated, B)");
+        bar_pages(p, "bars", "bytes", g, ng, "bytes", title,
+                  "scenario (label: size, and saving against the baseline)",
+                  "bytes per instance (allocated, B)");
     }
     groups_free(g, ng);
     free(scen);
@@ -310,11 +284,11 @@ chart_timeline(chart_set *p, const rundir *in)
 {
     const tsv_table *t = rundir_table_of(in, SCHEMA_TIMELINE);
     const char **scen;
-    int ns = distinct(t, "scenario", NULL, NULL, &scen);
+    int ns = tsv_distinct(t, "scenario", NULL, NULL, &scen);
     for (int s = 0; s < ns; s++) {
         sb_buf b = {0};
         const char **vars;
-        int nv = distinct(t, "variant", "scenario", scen[s], &vars);
+        int nv = tsv_distinct(t, "variant", "scenario", scen[s], &vars);
         int blocks = 0;
         for (int md = 0; md < 2; md++) {
             const char *mode = md ? "unique" : "shared";
@@ -348,8 +322,8 @@ chart_timeline(chart_set *p, const rundir *in)
             snprintf(file, sizeof file, "timeline-%s", safe);
             snprintf(title, sizeof title, "%s: resident memory while "
                      "creating instances (Python %s)", scen[s], in->version);
-            chart_add(p, "timeline", file, &b, "timeline", title, title, NULL,
-                 NULL);
+            chart_add(p, "timeline", file, &b, "timeline", title, title,
+                      NULL, NULL);
         }
         sb_buf_free(&b);
         free(vars);
@@ -363,10 +337,10 @@ chart_timing(chart_set *p, const rundir *in)
 {
     const tsv_table *t = rundir_table_of(in, SCHEMA_TIMING);
     const char **scen;
-    int ns = distinct(t, "scenario", NULL, NULL, &scen);
+    int ns = tsv_distinct(t, "scenario", NULL, NULL, &scen);
     for (int s = 0; s < ns; s++) {
         const char **ops;
-        int nops = distinct(t, "op", "scenario", scen[s], &ops), ng = 0;
+        int nops = tsv_distinct(t, "op", "scenario", scen[s], &ops), ng = 0;
         group *g = sb_xmalloc(sizeof *g * (size_t)(nops + 1));
         for (int o = 0; o < nops; o++) {
             group *cur = &g[ng];
@@ -397,9 +371,9 @@ chart_timing(chart_set *p, const rundir *in)
             snprintf(file, sizeof file, "timing-%s", safe);
             snprintf(title, sizeof title, "%s: time per operation (Python %s)",
                      scen[s], in->version);
-            draw_bar_pages(p, "bars", file, g, ng, "timing", title,
-                           "operation", "time per operation (ns), median "
-                           "± 1 stddev");
+            bar_pages(p, "bars", file, g, ng, "timing", title,
+                      "operation", "time per operation (ns), median "
+                      "± 1 stddev");
         }
         groups_free(g, ng);
         free(ops);
@@ -437,7 +411,8 @@ chart_ratios(chart_set *p, const rundir *in)
                      page + 1);
             snprintf(title, sizeof title, "Time ratios against the baseline "
                      "(Python %s)%s", in->version, page ? ", continued" : "");
-            chart_add(p, "ratios", file, &b, "ratios", title, title, NULL, NULL);
+            chart_add(p, "ratios", file, &b, "ratios", title, title, NULL,
+                      NULL);
             sb_buf_free(&b);
             memset(&b, 0, sizeof b);
             row = 0;
@@ -478,11 +453,11 @@ chart_scaling(chart_set *p, const rundir *in)
 {
     const tsv_table *t = rundir_table_of(in, SCHEMA_SWEEP);
     const char **scen;
-    int ns = distinct(t, "scenario", NULL, NULL, &scen);
+    int ns = tsv_distinct(t, "scenario", NULL, NULL, &scen);
     for (int s = 0; s < ns; s++) {
         sb_buf b = {0};
         const char **vars;
-        int nv = distinct(t, "variant", "scenario", scen[s], &vars);
+        int nv = tsv_distinct(t, "variant", "scenario", scen[s], &vars);
         for (int v = 0; v < nv; v++) {
             if (v) {
                 sb_buf_append(&b, "\n\n", 2);
@@ -502,8 +477,8 @@ chart_scaling(chart_set *p, const rundir *in)
                 tsv_put_text(&b, vars[v]);
                 sb_buf_append(&b, "\t", 1);
                 /* Below this N new objects fill pages already resident. */
-                put_num(&b, n >= RELIABLE_RSS_N ? tsv_value(t, r, "resident_bytes")
-                                                  : NAN);
+                put_num(&b, n >= RELIABLE_RSS_N
+                                ? tsv_value(t, r, "resident_bytes") : NAN);
                 sb_buf_append(&b, "\n", 1);
             }
         }
@@ -513,8 +488,8 @@ chart_scaling(chart_set *p, const rundir *in)
         snprintf(title, sizeof title, "%s: cost per instance against N "
                  "(Python %s)", scen[s], in->version);
         if (nv) {
-            chart_add(p, "scaling", file, &b, "scaling", title, title, NULL,
-                 NULL);
+            chart_add(p, "scaling", file, &b, "scaling", title, title,
+                      NULL, NULL);
         }
         sb_buf_free(&b);
         free(vars);
@@ -528,7 +503,8 @@ chart_versions(chart_set *p, const rundir *in, int nin)
     int *order = sb_xmalloc(sizeof *order * (size_t)nin);
     rundir_version_order(in, nin, order);
     const char **scen;
-    int ns = distinct(rundir_table_of(&in[0], SCHEMA_MEMORY), "scenario", NULL, NULL, &scen);
+    int ns = tsv_distinct(rundir_table_of(&in[0], SCHEMA_MEMORY),
+                          "scenario", NULL, NULL, &scen);
     for (int s = 0; s < ns; s++) {
         group *g = sb_xmalloc(sizeof *g * (size_t)nin);
         int ng = 0;
@@ -560,10 +536,9 @@ chart_versions(chart_set *p, const rundir *in, int nin)
             snprintf(file, sizeof file, "versions-%s", safe);
             snprintf(title, sizeof title, "%s: bytes per instance across "
                      "Python versions", scen[s]);
-            draw_bar_pages(p, "bars", file, g, ng, "versions", title,
-                           "Python version (label: size, and saving against "
-                           "the baseline)", "bytes per instance (allocated, "
-                           "B)");
+            bar_pages(p, "bars", file, g, ng, "versions", title,
+                      "Python version (label: size, and saving against "
+                      "the baseline)", "bytes per instance (allocated, B)");
         }
         groups_free(g, ng);
     }

@@ -252,10 +252,11 @@ claim_faster(claim_ctx *c, json_t *v, const char *op, const char *claim)
     }
     double ratio = num(r, "ratio"), lo = num(r, "ci_low"),
            hi = num(r, "ci_high");
-    /* The timing issue's rule: a difference counts when the 95% interval
-     * excludes 1 and the effect is at least 2%. */
-    int faster = hi < 1.0 && ratio <= 0.98;
-    int slower = lo > 1.0 && ratio >= 1.02;
+    /* The row's category is the one verdict rule's (stats_verdict, written
+     * by the timing code): never decided again here. */
+    const char *category = str(r, "category");
+    int faster = strcmp(category, "faster") == 0;
+    int slower = strcmp(category, "slower") == 0;
     snprintf(ev, sizeof ev, "%s time %s/%s = %.3f, 95%% CI [%.3f, %.3f]: "
              "%s", op, label, str(r, "baseline"), ratio, lo, hi,
              faster ? "faster, above the noise"

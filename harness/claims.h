@@ -32,9 +32,10 @@
  *              warnings)
  *   memory     the memory rows (scenario, variant, args, n, resident_bytes,
  *              allocated_bytes ...)
- *   ratios     NULL or empty when timing did not run, else an array with
- *              the ratios.tsv columns (scenario op variant baseline ratio
- *              ci_low ci_high verdict)
+ *   ratios     NULL or empty when timing did not run, else an array of
+ *              ratio rows (timing.c: scenario op variant baseline ratio
+ *              ci_low ci_high, and category, stats_verdict's name, from
+ *              which faster_read and faster_write are decided)
  *   add_attr   NULL or empty when not checked, else an array (scenario,
  *              variant, attribute, outcome: "AttributeError", another
  *              exception's name, "accepted" or "error", message)

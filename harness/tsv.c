@@ -138,6 +138,29 @@ tsv_number(const tsv_table *t, int r, const char *name, double *out,
     return 0;
 }
 
+int
+tsv_distinct(const tsv_table *t, const char *col, const char *where,
+             const char *eq, const char ***out)
+{
+    const char **v = sb_xmalloc(sizeof *v * (size_t)(t->nrows + 1));
+    int n = 0;
+    for (int r = 0; r < t->nrows; r++) {
+        const char *s = tsv_get(t, r, col);
+        int seen = 0;
+        if (where && strcmp(tsv_get(t, r, where), eq) != 0) {
+            continue;
+        }
+        for (int k = 0; k < n && !seen; k++) {
+            seen = strcmp(v[k], s) == 0;
+        }
+        if (!seen) {
+            v[n++] = s;
+        }
+    }
+    *out = v;
+    return n;
+}
+
 double
 tsv_value(const tsv_table *t, int r, const char *name)
 {

@@ -40,6 +40,13 @@ int tsv_number(const tsv_table *t, int r, const char *name, double *out,
  * of range (r < 0: "no such row") or text that is not a number. */
 double tsv_value(const tsv_table *t, int r, const char *name);
 
+/* The distinct values of column col, in order of first appearance, among
+ * the rows where column `where` equals eq (every row when where is NULL).
+ * Returns their count; *out is a new array (the caller frees it, not the
+ * strings, which point into t). */
+int tsv_distinct(const tsv_table *t, const char *col, const char *where,
+                 const char *eq, const char ***out);
+
 void tsv_free(tsv_table *t);
 
 /* Append s (NULL: nothing) to b as one cell: tabs and line breaks become

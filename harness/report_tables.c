@@ -1,0 +1,336 @@
+/* report_tables.c - the tables of the report (see report_tables.h): each
+ * one a results file of the run, or of several runs, put in rows a person
+ * reads, with its explanation above it. */
+#define _GNU_SOURCE
+#include "report_tables.h"
+#include "claims.h"
+#include "results.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *
+jstr(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+void
+report_table_memory(doc *d, const rundir *in)
+{
+    static const char *const cols[] = {
+        "scenario", "variant", "kind", "args", "N", "allocated B",
+        "resident B", "requested B", "vs baseline (allocated)"};
+    const tsv_table *m = rundir_table_of(in, SCHEMA_MEMORY);
+    doc_heading(d, 2, "Memory: bytes per instance");
+    doc_para(d, "allocated = bytes of allocator blocks per instance (the "
+                "most exact figure), resident = RSS growth / N, requested "
+                "= tracemalloc's count of requested bytes.");
+    doc_table_begin(d, cols, 9);
+    for (int r = 0; r < m->nrows; r++) {
+        char n[32], al[32], re[32], rq[32], vs[64] = "";
+        const char *sc = tsv_get(m, r, "scenario");
+        const char *var = tsv_get(m, r, "variant");
+        const char *base = results_baseline(in->meta, sc);
+        int rb = rundir_memory_row(in, sc, base, tsv_get(m, r, "args"));
+        tsv_format(n, sizeof n, tsv_value(m, r, "n"), "%.0f", "n/a");
+        tsv_format(al, sizeof al,
+                   tsv_value(m, r, "allocated_bytes"), "%.1f", "n/a");
+        tsv_format(re, sizeof re,
+                   tsv_value(m, r, "resident_bytes"), "%.1f", "n/a");
+        tsv_format(rq, sizeof rq,
+                   tsv_value(m, r, "requested_bytes"), "%.1f", "n/a");
+        if (strcmp(var, base) == 0) {
+            snprintf(vs, sizeof vs, "baseline");
+        }
+        else if (rb >= 0) {
+            double a = tsv_value(m, r, "allocated_bytes");
+            double b = tsv_value(m, rb, "allocated_bytes");
+            if (b > 0 && !isnan(a)) {
+                snprintf(vs, sizeof vs, "%+.1f B (%+.1f%%)", a - b,
+                         100.0 * (a - b) / b);
+            }
+        }
+        const char *cells[] = {sc, var, tsv_get(m, r, "kind"),
+                               tsv_get(m, r, "args"), n, al, re, rq, vs};
+        doc_row(d, cells, 9, 0);
+    }
+    doc_table_end(d);
+}
+
+void
+report_table_timing(doc *d, const rundir *in)
+{
+    doc_heading(d, 2, "Timing");
+    if (!rundir_has(in, SCHEMA_TIMING) && !rundir_has(in, SCHEMA_RATIOS)) {
+        doc_para(d, "No timing results in this run (no timing.tsv or "
+                    "ratios.tsv: run without --no-timing to measure them).");
+        return;
+    }
+    if (rundir_has(in, SCHEMA_RATIOS)) {
+        static const char *const cols[] = {
+            "scenario", "op", "variant", "baseline", "ratio", "95% interval",
+            "verdict"};
+        const tsv_table *t = rundir_table_of(in, SCHEMA_RATIOS);
+        doc_para(d, "Ratio = time of the variant / time of the baseline "
+                    "(below 1: faster), with its 95% confidence interval.");
+        doc_table_begin(d, cols, 7);
+        for (int r = 0; r < t->nrows; r++) {
+            char ratio[32], ci[64];
+            tsv_format(ratio, sizeof ratio,
+                       tsv_value(t, r, "ratio"), "%.3f", "n/a");
+            if (isnan(tsv_value(t, r, "ci_low"))) {
+                snprintf(ci, sizeof ci, "n/a");
+            }
+            else {
+                snprintf(ci, sizeof ci, "%.3f to %.3f",
+                         tsv_value(t, r, "ci_low"),
+                         tsv_value(t, r, "ci_high"));
+            }
+            const char *cells[] = {
+                tsv_get(t, r, "scenario"), tsv_get(t, r, "op"),
+                tsv_get(t, r, "variant"), tsv_get(t, r, "baseline"), ratio,
+                ci, tsv_get(t, r, "verdict")};
+            doc_row(d, cells, 7, 0);
+        }
+        doc_table_end(d);
+    }
+    if (rundir_has(in, SCHEMA_TIMING)) {
+        static const char *const cols[] = {
+            "scenario", "variant", "op", "median ns", "stddev ns", "CV",
+            "repetitions"};
+        const tsv_table *t = rundir_table_of(in, SCHEMA_TIMING);
+        doc_table_begin(d, cols, 7);
+        for (int r = 0; r < t->nrows; r++) {
+            char med[32], sd[32], cv[32];
+            tsv_format(med, sizeof med,
+                       tsv_value(t, r, "median_ns"), "%.2f", "n/a");
+            tsv_format(sd, sizeof sd,
+                       tsv_value(t, r, "stddev_ns"), "%.2f", "n/a");
+            tsv_format(cv, sizeof cv, tsv_value(t, r, "cv"), "%.3f", "n/a");
+            const char *cells[] = {
+                tsv_get(t, r, "scenario"), tsv_get(t, r, "variant"),
+                tsv_get(t, r, "op"), med, sd,
+                tsv_col(t, "cv") >= 0 ? cv : "",
+                tsv_get(t, r, "repetitions")};
+            doc_row(d, cells, 7, 0);
+        }
+        doc_table_end(d);
+    }
+}
+
+void
+report_table_sweep(doc *d, const rundir *in)
+{
+    static const char *const cols[] = {
+        "scenario", "variant", "N", "allocated B", "resident B",
+        "ns per instance"};
+    const tsv_table *t = rundir_table_of(in, SCHEMA_SWEEP);
+    if (!rundir_has(in, SCHEMA_SWEEP)) {
+        return;
+    }
+    doc_heading(d, 2, "Scaling with N (sweep)");
+    doc_table_begin(d, cols, 6);
+    for (int r = 0; r < t->nrows; r++) {
+        char n[32], al[32], re[32], ns[32];
+        tsv_format(n, sizeof n, tsv_value(t, r, "n"), "%.0f", "n/a");
+        tsv_format(al, sizeof al,
+                   tsv_value(t, r, "allocated_bytes"), "%.1f", "n/a");
+        tsv_format(re, sizeof re,
+                   tsv_value(t, r, "resident_bytes"), "%.1f", "n/a");
+        tsv_format(ns, sizeof ns,
+                   tsv_value(t, r, "ns_per_instance"), "%.1f", "n/a");
+        const char *cells[] = {tsv_get(t, r, "scenario"),
+                               tsv_get(t, r, "variant"), n, al, re, ns};
+        doc_row(d, cells, 6, 0);
+    }
+    doc_table_end(d);
+}
+
+/* Allocated bytes per instance of each scenario/variant, one column per
+ * directory (Python version). */
+void
+report_table_versions(doc *d, const rundir *in, int nin)
+{
+    const tsv_table *m = rundir_table_of(&in[0], SCHEMA_MEMORY);
+    const char **cols = sb_xmalloc(sizeof *cols * (size_t)(nin + 2));
+    char (*vals)[32] = sb_xmalloc(sizeof *vals * (size_t)nin);
+    int *order = sb_xmalloc(sizeof *order * (size_t)nin);
+    if (nin < 2) {
+        free(cols);
+        free(vals);
+        free(order);
+        return;
+    }
+    rundir_version_order(in, nin, order);
+    doc_heading(d, 2, "Across Python versions (allocated bytes per "
+                      "instance)");
+    cols[0] = "scenario";
+    cols[1] = "variant";
+    for (int k = 0; k < nin; k++) {
+        cols[k + 2] = in[order[k]].version;
+    }
+    doc_table_begin(d, cols, nin + 2);
+    for (int r = 0; r < m->nrows; r++) {
+        const char *sc = tsv_get(m, r, "scenario");
+        const char *var = tsv_get(m, r, "variant");
+        if (strcmp(tsv_get(m, r, "args"), "shared") != 0) {
+            continue;
+        }
+        for (int k = 0; k < nin; k++) {
+            const tsv_table *mk = rundir_table_of(&in[order[k]],
+                                                  SCHEMA_MEMORY);
+            int rk = rundir_memory_row(&in[order[k]], sc, var, "shared");
+            tsv_format(vals[k], sizeof vals[k],
+                       tsv_value(mk, rk, "allocated_bytes"), "%.1f", "n/a");
+            cols[k + 2] = vals[k];
+        }
+        cols[0] = sc;
+        cols[1] = var;
+        doc_row(d, cols, nin + 2, 0);
+    }
+    doc_table_end(d);
+    free(cols);
+    free(vals);
+    free(order);
+}
+
+/* "Why a number is what it is": layout.tsv (layout.h), when the run has
+ * one.  A malformed file is said, not skipped. */
+void
+report_table_layout(doc *d, const rundir *in)
+{
+    static const char *const cols[] = {"scenario", "variant", "layout",
+                                       "allocations (model)", "model",
+                                       "measured", "agrees"};
+    const rundir_table *lt = &in->file[SCHEMA_LAYOUT];
+    const tsv_table *t = &lt->t;
+    char layout[200], model[32], meas[32];
+    if (!lt->present && lt->error[0] == '\0') {
+        return;
+    }
+    doc_heading(d, 2, "Why a number is what it is (layout model)");
+    if (!lt->present) {
+        doc_para(d, lt->error);
+        return;
+    }
+    doc_para(d, "Each variant's bytes per instance, rebuilt from the "
+                "interpreter's own type layout without touching a measured "
+                "instance: the object (basic size, GC header, the pre-header "
+                "that holds a managed dict and weakref pointer on 3.11+, "
+                "values inline on 3.13) and every separate allocation (the "
+                "values array, the dict), each rounded up to the allocator's "
+                "16-byte size class; unrounded sizes in parentheses.  "
+                "\"agrees\": the model is within 2% of the measured "
+                "allocated bytes.");
+    doc_table_begin(d, cols, 7);
+    for (int r = 0; r < t->nrows; r++) {
+        snprintf(layout, sizeof layout, "basicsize %s, GC header %s, "
+                 "pre-header %s%s%s", tsv_get(t, r, "basicsize"),
+                 tsv_get(t, r, "gc_header"), tsv_get(t, r, "preheader"),
+                 strcmp(tsv_get(t, r, "managed_dict"), "yes") == 0
+                     ? ", managed dict" : "",
+                 strcmp(tsv_get(t, r, "inline_values"), "yes") == 0
+                     ? ", inline values" : "");
+        tsv_format(model, sizeof model,
+                   tsv_value(t, r, "model_allocated_bytes"), "%.0f B", "n/a");
+        tsv_format(meas, sizeof meas,
+                   tsv_value(t, r, "measured_allocated_bytes"), "%.1f B",
+                   "n/a");
+        const char *cells[] = {tsv_get(t, r, "scenario"),
+                               tsv_get(t, r, "variant"), layout,
+                               tsv_get(t, r, "allocations"), model, meas,
+                               tsv_get(t, r, "agrees")};
+        doc_row(d, cells, 7, 0);
+    }
+    doc_table_end(d);
+}
+
+/* The articles' claims put to the test: claims.tsv (claims.h), when the
+ * run has one.  The summary rows first, then every measured case. */
+void
+report_table_claims(doc *d, const rundir *in)
+{
+    static const char *const summary_cols[] = {"claim", "verdict",
+                                               "evidence"};
+    static const char *const detail_cols[] = {"claim", "scenario", "variant",
+                                              "verdict", "evidence"};
+    const rundir_table *ct = &in->file[SCHEMA_CLAIMS];
+    const tsv_table *t = &ct->t;
+    if (!ct->present && ct->error[0] == '\0') {
+        return;
+    }
+    doc_heading(d, 2, "The claims, measured");
+    if (!ct->present) {
+        doc_para(d, ct->error);
+        return;
+    }
+    doc_para(d, "What the articles say about __slots__, checked on this "
+                "interpreter with the figures of this run (claims.tsv).");
+    doc_table_begin(d, summary_cols, 3);
+    for (int r = 0; r < t->nrows; r++) {
+        if (strcmp(tsv_get(t, r, "scenario"), "all") != 0) {
+            continue;
+        }
+        const char *cells[] = {claims_statement(tsv_get(t, r, "claim")),
+                               tsv_get(t, r, "verdict"),
+                               tsv_get(t, r, "evidence")};
+        doc_row(d, cells, 3, 0);
+    }
+    doc_table_end(d);
+    doc_heading(d, 3, "Every case");
+    doc_table_begin(d, detail_cols, 5);
+    for (int r = 0; r < t->nrows; r++) {
+        if (strcmp(tsv_get(t, r, "scenario"), "all") == 0) {
+            continue;
+        }
+        const char *cells[] = {tsv_get(t, r, "claim"),
+                               tsv_get(t, r, "scenario"),
+                               tsv_get(t, r, "variant"),
+                               tsv_get(t, r, "verdict"),
+                               tsv_get(t, r, "evidence")};
+        doc_row(d, cells, 5, 0);
+    }
+    doc_table_end(d);
+}
+
+/* How each interpreter was built: with several versions, their timings
+ * compare builds (compiler, -O level, PGO, LTO) as much as versions. */
+void
+report_table_builds(doc *d, const rundir *in, int nin)
+{
+    static const char *const cols[] = {"Python", "compiler", "optimization",
+                                       "PGO", "LTO", "build"};
+    if (nin < 2) {
+        return;
+    }
+    doc_heading(d, 2, "How each interpreter was built");
+    doc_para(d, "Warning: timings across differently built interpreters "
+                "compare builds as much as versions.  A distribution's "
+                "python3 and a pyenv build differ in compiler flags, "
+                "profile-guided optimization (PGO) and link-time "
+                "optimization (LTO); the bytes per instance do not depend "
+                "on them.  PGO and LTO are read from the recorded configure "
+                "flags: \"no\" means not recorded there.");
+    doc_table_begin(d, cols, 6);
+    for (int k = 0; k < nin; k++) {
+        json_t *py = json_object_get(in[k].meta, "python");
+        char cc[128];
+        snprintf(cc, sizeof cc, "%s", jstr(py, "compiler"));
+        for (char *p = cc; *p; p++) {
+            if (*p == '\n') {
+                *p = ' ';
+            }
+        }
+        const char *cells[] = {
+            in[k].version, cc, jstr(py, "opt"),
+            json_is_true(json_object_get(py, "pgo")) ? "yes" : "no",
+            json_is_true(json_object_get(py, "lto")) ? "yes" : "no",
+            json_is_true(json_object_get(py, "debug")) ? "debug" : "release"};
+        doc_row(d, cells, 6, 0);
+    }
+    doc_table_end(d);
+}
