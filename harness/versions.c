@@ -8,7 +8,6 @@
 #include "results.h"
 #include "rundir.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
@@ -16,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 typedef struct {
     rundir run;           /* meta.json, memory.tsv, layout.tsv ... */
