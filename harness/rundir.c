@@ -40,8 +40,7 @@ check_cells(const schema_file *f, const tsv_table *t, char *err)
                 return -1;
             }
         }
-        if (f == &schema_files[SCHEMA_RATIOS] &&
-            tsv_col(t, "category") >= 0) {
+        if (schema_col(f, "category") >= 0 && tsv_col(t, "category") >= 0) {
             const char *s = tsv_get(t, r, "category");
             if (category_name(s) == NULL) {
                 return sb_seterr(err, "%s line %d: column 'category' holds "
