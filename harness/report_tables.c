@@ -198,6 +198,25 @@ report_table_versions(doc *d, const rundir *in, int nin)
     free(order);
 }
 
+/* The section of a file the report shows only when the run has it
+ * (SCHEMA_REPORTED): nothing when absent; the heading, and the reason in
+ * its place when it could not be read.  Returns the table to show, or
+ * NULL (borrowed from in). */
+static const tsv_table *
+reported_section(doc *d, const rundir *in, int file, const char *heading)
+{
+    const rundir_table *tab = &in->file[file];
+    if (!tab->present && tab->error[0] == '\0') {
+        return NULL;
+    }
+    doc_heading(d, 2, heading);
+    if (!tab->present) {
+        doc_para(d, tab->error);
+        return NULL;
+    }
+    return &tab->t;
+}
+
 /* "Why a number is what it is": layout.tsv (layout.h), when the run has
  * one.  A malformed file is said, not skipped. */
 void
@@ -206,15 +225,10 @@ report_table_layout(doc *d, const rundir *in)
     static const char *const cols[] = {"scenario", "variant", "layout",
                                        "allocations (model)", "model",
                                        "measured", "agrees"};
-    const rundir_table *lt = &in->file[SCHEMA_LAYOUT];
-    const tsv_table *t = &lt->t;
     char layout[200], model[32], meas[32];
-    if (!lt->present && lt->error[0] == '\0') {
-        return;
-    }
-    doc_heading(d, 2, "Why a number is what it is (layout model)");
-    if (!lt->present) {
-        doc_para(d, lt->error);
+    const tsv_table *t = reported_section(
+        d, in, SCHEMA_LAYOUT, "Why a number is what it is (layout model)");
+    if (t == NULL) {
         return;
     }
     doc_para(d, "Each variant's bytes per instance, rebuilt from the "
@@ -258,14 +272,9 @@ report_table_claims(doc *d, const rundir *in)
                                                "evidence"};
     static const char *const detail_cols[] = {"claim", "scenario", "variant",
                                               "verdict", "evidence"};
-    const rundir_table *ct = &in->file[SCHEMA_CLAIMS];
-    const tsv_table *t = &ct->t;
-    if (!ct->present && ct->error[0] == '\0') {
-        return;
-    }
-    doc_heading(d, 2, "The claims, measured");
-    if (!ct->present) {
-        doc_para(d, ct->error);
+    const tsv_table *t = reported_section(d, in, SCHEMA_CLAIMS,
+                                          "The claims, measured");
+    if (t == NULL) {
         return;
     }
     doc_para(d, "What the articles say about __slots__, checked on this "
