@@ -1,10 +1,18 @@
-/* child.h - the one process runner.  Every piece of Python work (describing
- * the interpreter, validating a scenario, each memory measurement, each
- * timing run) happens in a fresh child: `slotbench __child MODE ...`.  A
- * crash, hang or blow-up there costs that measurement only.
+/* child.h - the one process runner.  Everything the harness starts goes
+ * through child_run: each measuring process (`slotbench __child MODE ...`:
+ * describing the interpreter, validating a scenario, each memory
+ * measurement, each timing run) and gnuplot for each chart.  All get the
+ * same treatment: stdin from /dev/null, a process group of their own (one
+ * kill reaches anything they start; a terminal's Ctrl-C reaches only the
+ * harness, which then stops the child), death with the harness, a wall
+ * time limit, a memory ceiling, and a stop when the harness is asked to
+ * stop (child_request_stop).  A crash, hang or blow-up there costs that
+ * one child only.
  *
- * The child writes one JSON document to descriptor 3 (CHILD_RESULT_FD);
- * its stdout and stderr stay the user's. */
+ * A measuring process writes one JSON document to descriptor 3
+ * (CHILD_RESULT_FD; spec.result_pipe) and keeps the user's stdout and
+ * stderr.  gnuplot gets no descriptor 3; its stderr is captured
+ * (spec.capture_stderr) so a failure can be told in one line. */
 #ifndef SB_CHILD_H
 #define SB_CHILD_H
 
@@ -14,34 +22,55 @@
 
 #define CHILD_RESULT_FD 3
 
+/* What to start and how; zero-initialise and set what applies. */
 typedef struct {
-    double timeout;     /* seconds of wall time, 0 for none */
-    long long max_rss;  /* bytes, 0 for none */
-} child_limits;
+    double timeout;       /* seconds of wall time, 0 for none */
+    long long max_rss;    /* bytes, 0 for none: a resource limit in the
+                             child, and its RSS polled from here */
+    int search_path;      /* argv[0] is a program name looked up in PATH
+                             (execvp); otherwise a path (execv) */
+    int result_pipe;      /* give the child CHILD_RESULT_FD and read one
+                             JSON document {"ok": ...} from it */
+    int capture_stderr;   /* stdout to /dev/null, stderr into res->output;
+                             otherwise both stay the harness's own */
+} child_spec;
 
 typedef enum {
-    CHILD_OK,           /* exited 0 with a JSON result */
-    CHILD_FAILED,       /* reported an error of its own (bad scenario...) */
-    CHILD_CRASHED,      /* died by a signal or exited without a result */
-    CHILD_TIMEOUT,      /* killed: ran past limits.timeout */
-    CHILD_MEMORY,       /* killed: grew past limits.max_rss */
+    CHILD_OK,           /* exited 0 (with {"ok": true} under result_pipe) */
+    CHILD_FAILED,       /* result_pipe: reported an error of its own (bad
+                           scenario...); otherwise: exited non-zero */
+    CHILD_CRASHED,      /* died by a signal, or (result_pipe) exited
+                           without a result */
+    CHILD_TIMEOUT,      /* killed: ran past spec.timeout */
+    CHILD_MEMORY,       /* killed: grew past spec.max_rss */
     CHILD_INTERRUPTED,  /* killed: the harness got SIGINT or SIGTERM */
-    CHILD_SPAWN_FAILED  /* could not be started */
+    CHILD_SPAWN_FAILED  /* could not be started (pipe, fork or exec) */
 } child_outcome;
 
 typedef struct {
     child_outcome outcome;
-    json_t *json;           /* the child's result (owned), or NULL */
+    json_t *json;           /* result_pipe: the child's result (owned), or
+                               NULL */
+    char *output;           /* capture_stderr: what the child wrote to
+                               stderr, NUL-terminated (owned), else NULL */
+    int exit_code;          /* exit status, -1 when it did not exit itself */
+    int spawn_errno;        /* CHILD_SPAWN_FAILED: errno of the failed step
+                               (ENOENT: no such program) */
     double seconds;         /* wall time */
     long long peak_rss;     /* largest RSS seen while polling, bytes */
-    char reason[SB_ERRLEN]; /* what happened, for anything but CHILD_OK */
+    char reason[SB_ERRLEN]; /* what happened, for anything but CHILD_OK;
+                               timeouts and ceilings are named as the run's
+                               --timeout and --max-rss */
 } child_result;
 
-/* Run argv (argv[0] a path) with the limits, collect its result.  Returns 0
- * when the child ran to the end with a result (outcome CHILD_OK or
- * CHILD_FAILED), -1 otherwise; res->reason says why in either failure
- * case.  The caller frees with child_result_free. */
-int child_run(char *const argv[], const child_limits *lim, child_result *res);
+/* Run argv (NULL-terminated) as spec says and wait for it, polling its
+ * pipes, its RSS and the stop request; a child that has to be stopped is
+ * killed with its whole process group.  When it ends, whatever is left in
+ * its group is killed too.  Returns 0 when the child ran to the end and
+ * said what happened (outcome CHILD_OK or CHILD_FAILED), -1 otherwise;
+ * res->reason says why in either failure case.  The caller frees res with
+ * child_result_free, whatever the return value. */
+int child_run(char *const argv[], const child_spec *spec, child_result *res);
 
 void child_result_free(child_result *res);
 

@@ -3,23 +3,24 @@
  * first directory's charts/ folder and runs gnuplot on the matching script
  * of plots/ to draw it (PNG and SVG); then hands over to report.c.
  *
- * gnuplot is started with fork + execvp and an argv: `gnuplot -c SCRIPT
- * DATA OUT TITLE ...`.  With -c the arguments reach the script as string
- * variables (ARG1...), so a directory or scenario name holding spaces,
- * quotes or `$(...)` is data, never shell or gnuplot code. */
+ * gnuplot is started by the one process runner (child.h: time limit, its
+ * own process group, stopped at Ctrl-C, which also stops the remaining
+ * charts and the report), looked up in PATH and given an argv: `gnuplot -c
+ * SCRIPT DATA OUT TITLE ...`.  With -c the arguments reach the script as
+ * string variables (ARG1...), so a directory or scenario name holding
+ * spaces, quotes or `$(...)` is data, never shell or gnuplot code. */
 #define _GNU_SOURCE
 #include "plot.h"
 #include "charts.h"
+#include "child.h"
 #include "report.h"
 #include "results.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define GNUPLOT_PACKAGE "gnuplot-nox"
@@ -38,63 +39,50 @@ typedef struct {
 static int
 run_gnuplot(char *const *argv, char *err)
 {
-    int pipefd[2];
-    sb_buf out = {0};
-    char chunk[4096];
-    ssize_t n;
-    int status;
-
-    if (pipe2(pipefd, O_CLOEXEC) < 0) {
-        return sb_seterr(err, "cannot start gnuplot: %s", strerror(errno));
-    }
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(pipefd[0]);
-        close(pipefd[1]);
-        return sb_seterr(err, "cannot start gnuplot: %s", strerror(errno));
-    }
-    if (pid == 0) {
-        int devnull = open("/dev/null", O_RDWR);
-        if (devnull >= 0) {
-            dup2(devnull, 0);
-            dup2(devnull, 1);
-        }
-        dup2(pipefd[1], 2);
-        execvp(argv[0], argv);
-        _exit(errno == ENOENT ? 127 : 126);
-    }
-    close(pipefd[1]);
-    while ((n = read(pipefd[0], chunk, sizeof chunk)) != 0) {
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            break;
-        }
-        sb_buf_append(&out, chunk, (size_t)n);
-    }
-    close(pipefd[0]);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    sb_buf_append(&out, "", 0);
+    child_spec spec = {0};
+    child_result res;
     int rc = 0;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
-        rc = sb_seterr(err, "gnuplot is not installed: install the package "
-                            GNUPLOT_PACKAGE " (apt-get install "
-                            GNUPLOT_PACKAGE ")");
-    }
-    else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        /* gnuplot's own message, on one line */
-        for (char *p = out.data; *p; p++) {
-            if (*p == '\n') {
-                *p = ' ';
-            }
+    /* A chart takes gnuplot well under a second; one still drawing after
+     * a minute is stuck. */
+    spec.timeout = 60;
+    spec.search_path = 1;
+    spec.capture_stderr = 1;
+    child_run(argv, &spec, &res);
+    /* gnuplot's own message, on one line */
+    for (char *p = res.output; p && *p; p++) {
+        if (*p == '\n') {
+            *p = ' ';
         }
-        rc = sb_seterr(err, "gnuplot failed on %s: %s", argv[2],
-                       out.len > 1 ? out.data : "no message");
     }
-    sb_buf_free(&out);
+    const char *said = res.output && *res.output ? res.output : NULL;
+    switch (res.outcome) {
+    case CHILD_OK:
+        break;
+    case CHILD_SPAWN_FAILED:
+        if (res.spawn_errno == ENOENT) {
+            rc = sb_seterr(err, "gnuplot is not installed: install the "
+                                "package " GNUPLOT_PACKAGE " (apt-get "
+                                "install " GNUPLOT_PACKAGE ")");
+        }
+        else {
+            rc = sb_seterr(err, "cannot start gnuplot: %s",
+                           strerror(res.spawn_errno));
+        }
+        break;
+    case CHILD_TIMEOUT:
+        rc = sb_seterr(err, "gnuplot failed on %s: stopped after %.0f s "
+                            "without finishing%s%s", argv[2], spec.timeout,
+                       said ? ": " : "", said ? said : "");
+        break;
+    case CHILD_INTERRUPTED:
+        rc = sb_seterr(err, "gnuplot on %s: %s", argv[2], res.reason);
+        break;
+    default:
+        rc = sb_seterr(err, "gnuplot failed on %s: %s", argv[2],
+                       said ? said : res.reason);
+        break;
+    }
+    child_result_free(&res);
     return rc;
 }
 
@@ -109,12 +97,15 @@ draw(plotter *p, chart *c)
     snprintf(out, sizeof out, "%s/%s", p->charts, c->file);
     char *argv[] = {"gnuplot", "-c", gp, dat, out, c->title, c->xlabel,
                     c->ylabel, NULL};
-    if (p->failed < 0) {
-        return; /* gnuplot missing: said once */
+    if (p->failed < 0 || child_stop_requested()) {
+        return; /* gnuplot missing: said once; stopped: plot_main says */
     }
     if (results_write_atomic(dat, c->data.data ? c->data.data : "",
                              c->data.len, err) < 0 ||
         run_gnuplot(argv, err) < 0) {
+        if (child_stop_requested()) {
+            return;
+        }
         sb_warn("%s", err);
         p->failed = strstr(err, "not installed") ? -1 : p->failed + 1;
         return;
@@ -195,6 +186,14 @@ plot_main(int argc, char **argv, const char *root)
     charts_build(in, ndirs, &set);
     for (int i = 0; i < set.n; i++) {
         draw(&p, &set.list[i]);
+    }
+    if (child_stop_requested()) {
+        int sig = child_stop_requested();
+        sb_warn("plot: interrupted by %s: %d chart%s drawn in %s, the other "
+                "charts and the report not made", strsignal(sig), p.drawn,
+                p.drawn == 1 ? "" : "s", p.charts);
+        rc = 128 + sig;
+        goto done;
     }
     if (p.failed) {
         rc = 1;

@@ -1,8 +1,10 @@
-/* run.h - `slotbench run` and `slotbench list`: the lifecycle of a run,
- * driven from the parent process (which never starts Python itself). */
+/* run.h - `slotbench run` (run.c: the lifecycle of a run, driven from the
+ * parent process, which never starts Python itself) and `slotbench list`
+ * (list.c), with the options both take. */
 #ifndef SB_RUN_H
 #define SB_RUN_H
 
+#include "task.h"
 #include "timing.h"
 
 #include <limits.h>
@@ -42,8 +44,13 @@ void run_options_default(run_options *o);
  * measured, 1 some measurement failed, 130/143 interrupted. */
 int run_main(const run_options *o);
 
-/* List scenarios and their variants with validation problems.  Returns 0
- * when every scenario is valid, 1 otherwise. */
+/* List scenarios and their variants with validation problems (list.c).
+ * Returns 0 when every scenario is valid, 1 otherwise, 2 when scenarios/
+ * cannot be read. */
 int run_list(const run_options *o);
+
+/* How the children of a run or list are started: o->self with o's
+ * --timeout and --max-rss. */
+task_limits run_task_limits(const run_options *o);
 
 #endif

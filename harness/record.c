@@ -1,0 +1,35 @@
+/* record.c - the run's record (record.h): failures noted in the results
+ * and on stderr, results files flushed after each step, and the one
+ * answer to "should the run stop?". */
+#define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
+#include "record.h"
+
+void
+record_failure(run_record *rec, const char *scenario, const char *variant,
+               const char *phase, const child_result *res)
+{
+    rec->failures++;
+    results_add_failure(&rec->results, scenario, variant, phase,
+                        child_outcome_name(res->outcome), res->reason);
+    sb_warn("%s%s%s: %s failed: %s", scenario, variant[0] ? "/" : "",
+            variant, phase, res->reason);
+}
+
+void
+record_flush(run_record *rec)
+{
+    char err[SB_ERRLEN];
+    if (results_flush(&rec->results, err) < 0) {
+        if (!rec->flush_failed) {
+            sb_warn("%s", err);
+            sb_warn("stopping: results can no longer be saved");
+        }
+        rec->flush_failed = 1;
+    }
+}
+
+int
+record_stopping(const run_record *rec)
+{
+    return child_stop_requested() || rec->flush_failed;
+}

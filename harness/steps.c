@@ -1,0 +1,263 @@
+/* steps.c - the measuring steps of a run (steps.h): for each, the child's
+ * command line, where its result goes in the run's record, and the line
+ * of progress on stderr.  run.c says in which order they come. */
+#define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
+#include "steps.h"
+#include "layout.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void
+step_interpreter(run_record *rec, const task_limits *lim)
+{
+    child_result res;
+    task_run(lim, "info", NULL, NULL, 0, 60, &res);
+    if (res.outcome == CHILD_OK) {
+        json_object_set(rec->results.meta, "python",
+                        json_object_get(res.json, "interp"));
+    }
+    else {
+        record_failure(rec, "", "", "interpreter", &res);
+    }
+    child_result_free(&res);
+}
+
+/* Phase of a describe failure: the child says import or validation. */
+static const char *
+describe_phase(const child_result *res)
+{
+    const char *p = res->json
+        ? json_string_value(json_object_get(res->json, "phase")) : NULL;
+    return p ? p : "import";
+}
+
+static void
+print_warnings(json_t *desc)
+{
+    size_t i;
+    json_t *w;
+    json_array_foreach(json_object_get(desc, "warnings"), i, w) {
+        sb_warn("warning: %s", json_string_value(w));
+    }
+}
+
+json_t *
+step_describe(run_record *rec, const task_limits *lim, const char *path,
+              const char *name)
+{
+    child_result res;
+    json_t *desc;
+    task_run(lim, "describe", path, NULL, 0, task_describe_timeout(lim),
+             &res);
+    if (res.outcome != CHILD_OK) {
+        if (res.outcome != CHILD_INTERRUPTED) {
+            record_failure(rec, name, "", describe_phase(&res), &res);
+            record_flush(rec);
+        }
+        child_result_free(&res);
+        return NULL;
+    }
+    desc = json_incref(json_object_get(res.json, "scenario"));
+    child_result_free(&res);
+    print_warnings(desc);
+    return desc;
+}
+
+static double
+number(json_t *obj, const char *key)
+{
+    return json_number_value(json_object_get(obj, key));
+}
+
+void
+step_memory(run_record *rec, const task_limits *lim, const char *path,
+            const char *scenario, const char *variant, long long n,
+            int unique)
+{
+    static const char *modes[] = {"memory", "requested"};
+    char nbuf[32];
+    snprintf(nbuf, sizeof nbuf, "%lld", n);
+    char *extra[] = {"--variant", (char *)variant, "--n", nbuf, "--args",
+                     unique ? "unique" : "shared"};
+    for (int m = 0; m < 2; m++) {
+        child_result res;
+        if (child_stop_requested()) {
+            return;
+        }
+        task_run(lim, modes[m], path, extra, 6, lim->timeout, &res);
+        if (res.outcome == CHILD_OK) {
+            json_t *m = json_object_get(res.json, "memory");
+            results_add_memory(&rec->results, m);
+            record_flush(rec);
+            if (json_object_get(m, "resident_bytes")) {
+                fprintf(stderr, "  %s/%s%s: %lld instances, resident %.1f B, "
+                        "allocated %.1f B per instance (%.1f s)\n", scenario,
+                        variant, unique ? " (unique args)" : "", n,
+                        number(m, "resident_bytes"),
+                        number(m, "allocated_bytes"), res.seconds);
+            }
+            else if (json_object_get(m, "requested_bytes")) {
+                fprintf(stderr, "  %s/%s%s: requested %.1f B per instance "
+                        "(tracemalloc, %.1f s)\n", scenario, variant,
+                        unique ? " (unique args)" : "",
+                        number(m, "requested_bytes"), res.seconds);
+            }
+        }
+        else if (res.outcome != CHILD_INTERRUPTED) {
+            char label[200];
+            snprintf(label, sizeof label, "%s%s", variant,
+                     unique ? " (unique args)" : "");
+            record_failure(rec, scenario, label, modes[m], &res);
+            record_flush(rec);
+        }
+        child_result_free(&res);
+    }
+}
+
+void
+step_sweep(run_record *rec, const task_limits *lim, const char *path,
+           const char *scenario, const char *variant, const long long *sweep,
+           int nsweep)
+{
+    for (int k = 0; k < nsweep && !child_stop_requested(); k++) {
+        child_result res;
+        char nbuf[32];
+        snprintf(nbuf, sizeof nbuf, "%lld", sweep[k]);
+        char *extra[] = {"--variant", (char *)variant, "--n", nbuf,
+                         "--args", "shared"};
+        task_run(lim, "memory", path, extra, 6, lim->timeout, &res);
+        if (res.outcome == CHILD_OK) {
+            json_t *m = json_object_get(res.json, "memory");
+            results_add_sweep(&rec->results, m);
+            fprintf(stderr, "  %s/%s: sweep N = %s: allocated %.1f B, "
+                    "%.1f ns per instance\n", scenario, variant, nbuf,
+                    json_number_value(json_object_get(m, "allocated_bytes")),
+                    1e9 * json_number_value(json_object_get(m, "seconds")) /
+                        (double)sweep[k]);
+        }
+        else if (res.outcome != CHILD_INTERRUPTED) {
+            char phase[64];
+            snprintf(phase, sizeof phase, "sweep n=%s", nbuf);
+            record_failure(rec, scenario, variant, phase, &res);
+        }
+        record_flush(rec);
+        child_result_free(&res);
+    }
+}
+
+/* The memory row measured for scenario/variant with shared args
+ * (borrowed), or NULL. */
+static json_t *
+shared_memory_row(run_record *rec, const char *scenario, const char *variant)
+{
+    size_t i;
+    json_t *row;
+    json_array_foreach(rec->results.memory, i, row) {
+        const char *sc = json_string_value(json_object_get(row, "scenario"));
+        const char *v = json_string_value(json_object_get(row, "variant"));
+        const char *a = json_string_value(json_object_get(row, "args"));
+        if (sc && v && a && strcmp(sc, scenario) == 0 &&
+            strcmp(v, variant) == 0 && strcmp(a, "shared") == 0) {
+            return row;
+        }
+    }
+    return NULL;
+}
+
+/* A disagreement between model and measurement over LAYOUT_TOLERANCE_PCT
+ * is worth a line. */
+void
+step_layout(run_record *rec, const task_limits *lim, const char *path,
+            const char *name)
+{
+    child_result res;
+    size_t i;
+    json_t *row;
+    if (child_stop_requested()) {
+        return;
+    }
+    task_run(lim, "layout", path, NULL, 0, task_describe_timeout(lim), &res);
+    if (res.outcome != CHILD_OK) {
+        if (res.outcome != CHILD_INTERRUPTED) {
+            record_failure(rec, name, "", "layout", &res);
+            record_flush(rec);
+        }
+        child_result_free(&res);
+        return;
+    }
+    json_array_foreach(json_object_get(res.json, "layout"), i, row) {
+        const char *v = json_string_value(json_object_get(row, "variant"));
+        layout_compare(row, shared_memory_row(rec, name, v ? v : ""));
+        const char *agrees = json_string_value(json_object_get(row,
+                                                               "agrees"));
+        if (agrees && strcmp(agrees, "yes") != 0) {
+            sb_warn("warning: %s/%s: the layout model says %lld bytes per "
+                    "instance, measured %.1f (%+.1f%%): %s", name, v,
+                    (long long)json_integer_value(json_object_get(
+                        row, "model_allocated_bytes")),
+                    json_number_value(json_object_get(
+                        row, "measured_allocated_bytes")),
+                    json_number_value(json_object_get(row, "diff_pct")),
+                    json_string_value(json_object_get(row, "explain")));
+        }
+        results_add_layout(&rec->results, row);
+    }
+    record_flush(rec);
+    child_result_free(&res);
+}
+
+void
+step_timing(run_record *rec, const task_limits *lim, const char *path,
+            const char *name, const timing_options *t)
+{
+    child_result res;
+    char rbuf[32], mbuf[32];
+    char *extra[64];
+    int k = 0;
+    size_t i;
+    json_t *e;
+    if (child_stop_requested()) {
+        return;
+    }
+    if (t->repetitions > 0) {
+        snprintf(rbuf, sizeof rbuf, "%lld", t->repetitions);
+        extra[k++] = "--repetitions";
+        extra[k++] = rbuf;
+    }
+    if (t->min_time > 0) {
+        snprintf(mbuf, sizeof mbuf, "%g", t->min_time);
+        extra[k++] = "--min-time";
+        extra[k++] = mbuf;
+    }
+    if (t->quick) {
+        extra[k++] = "--quick";
+    }
+    extra[k++] = "--"; /* the rest is Google Benchmark's */
+    for (int j = 0; j < t->npassthrough && k < 58; j++) {
+        extra[k++] = t->passthrough[j];
+    }
+    task_run(lim, "timing", path, extra, k, lim->timeout, &res);
+    if (res.outcome != CHILD_OK) {
+        if (res.outcome != CHILD_INTERRUPTED) {
+            record_failure(rec, name, "", "timing", &res);
+            record_flush(rec);
+        }
+        child_result_free(&res);
+        return;
+    }
+    json_t *tm = json_object_get(res.json, "timing");
+    results_add_timing(&rec->results, tm);
+    json_array_foreach(json_object_get(tm, "errors"), i, e) {
+        child_result one = {0};
+        one.outcome = CHILD_FAILED;
+        snprintf(one.reason, sizeof one.reason, "%s: %s",
+                 json_string_value(json_object_get(e, "op")),
+                 json_string_value(json_object_get(e, "error")));
+        record_failure(rec, name,
+                       json_string_value(json_object_get(e, "variant")),
+                       "timing", &one);
+    }
+    record_flush(rec);
+    child_result_free(&res);
+}

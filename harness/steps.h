@@ -1,0 +1,49 @@
+/* steps.h - the measuring steps of a run, in the order run.c takes them:
+ * each starts one kind of child (task.h), adds what it returned to the
+ * run's record (record.h) or records why it failed, and flushes the
+ * results files.  An interrupted child is neither a result nor a failure:
+ * the step just returns, and the run stops at its next check. */
+#ifndef SB_STEPS_H
+#define SB_STEPS_H
+
+#include "record.h"
+#include "task.h"
+#include "timing.h"
+
+/* Info child: the interpreter's version and build, into meta.json
+ * ("python"); a failure is recorded as phase "interpreter". */
+void step_interpreter(run_record *rec, const task_limits *lim);
+
+/* Describe child: import and validate the scenario at path (name for
+ * messages), print its warnings.  Returns its description (new
+ * reference), or NULL when it cannot be measured (failure recorded as
+ * phase "import" or "validate") or the run was interrupted. */
+json_t *step_describe(run_record *rec, const task_limits *lim,
+                      const char *path, const char *name);
+
+/* Memory child then requested child (tracemalloc) for one variant at n
+ * instances, with shared or unique (unique != 0) argument values: rows in
+ * memory.tsv and timeline.tsv, a line each on stderr. */
+void step_memory(run_record *rec, const task_limits *lim, const char *path,
+                 const char *scenario, const char *variant, long long n,
+                 int unique);
+
+/* --sweep: the memory child again at each of the nsweep values of N
+ * (shared args), rows in sweep.tsv: how bytes and creation time per
+ * instance change with N. */
+void step_sweep(run_record *rec, const task_limits *lim, const char *path,
+                const char *scenario, const char *variant,
+                const long long *sweep, int nsweep);
+
+/* Layout child: the model of each variant's bytes (layout.h), put next to
+ * the measured allocated bytes (layout.tsv); a disagreement is warned. */
+void step_layout(run_record *rec, const task_limits *lim, const char *path,
+                 const char *name);
+
+/* Timing child: every variant and op of the scenario, interleaved
+ * (timing.h), with the run's --timeout as wall limit; each op that failed
+ * inside it is a failure of its own. */
+void step_timing(run_record *rec, const task_limits *lim, const char *path,
+                 const char *name, const timing_options *t);
+
+#endif
