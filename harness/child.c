@@ -137,10 +137,12 @@ exec_child(char *const argv[], const child_spec *spec, int result_fd,
     if (getppid() != parent) {
         _exit(127);
     }
-    status_fd = fcntl(status_fd, F_DUPFD_CLOEXEC, HIGH_FD);
-    if (status_fd < 0) {
+    int high = fcntl(status_fd, F_DUPFD_CLOEXEC, HIGH_FD);
+    if (high < 0) {
         _exit(127);
     }
+    close(status_fd);
+    status_fd = high;
     result_fd = lift(result_fd, status_fd);
     err_fd = lift(err_fd, status_fd);
     /* A scenario that reads stdin (input()) gets EOF, never a hang. */

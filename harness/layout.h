@@ -3,8 +3,8 @@
  * objects and shared keys, put next to the measured allocated bytes.
  *
  * The child mode `__child layout --scenario PATH` calls layout_describe;
- * run.c attaches the measurement with layout_compare and hands each row to
- * results_add_layout (layout.tsv). */
+ * steps.c (step_layout) attaches the measurement with layout_compare and
+ * hands each row to results_add_layout (layout.tsv). */
 #ifndef SB_LAYOUT_H
 #define SB_LAYOUT_H
 

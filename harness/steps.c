@@ -8,6 +8,20 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A child that did not succeed: a failure of phase, flushed at once,
+ * unless the run was interrupted (neither a result nor a failure).  res
+ * is freed. */
+static void
+give_up(run_record *rec, const char *scenario, const char *variant,
+        const char *phase, child_result *res)
+{
+    if (res->outcome != CHILD_INTERRUPTED) {
+        record_failure(rec, scenario, variant, phase, res);
+        record_flush(rec);
+    }
+    child_result_free(res);
+}
+
 void
 step_interpreter(run_record *rec, const task_limits *lim)
 {
@@ -51,11 +65,7 @@ step_describe(run_record *rec, const task_limits *lim, const char *path,
     task_run(lim, "describe", path, NULL, 0, task_describe_timeout(lim),
              &res);
     if (res.outcome != CHILD_OK) {
-        if (res.outcome != CHILD_INTERRUPTED) {
-            record_failure(rec, name, "", describe_phase(&res), &res);
-            record_flush(rec);
-        }
-        child_result_free(&res);
+        give_up(rec, name, "", describe_phase(&res), &res);
         return NULL;
     }
     desc = json_incref(json_object_get(res.json, "scenario"));
@@ -87,31 +97,30 @@ step_memory(run_record *rec, const task_limits *lim, const char *path,
         }
         task_run(lim, modes[m], path, extra, 6, lim->timeout, &res);
         if (res.outcome == CHILD_OK) {
-            json_t *m = json_object_get(res.json, "memory");
-            results_add_memory(&rec->results, m);
+            json_t *mem = json_object_get(res.json, "memory");
+            results_add_memory(&rec->results, mem);
             record_flush(rec);
-            if (json_object_get(m, "resident_bytes")) {
+            if (json_object_get(mem, "resident_bytes")) {
                 fprintf(stderr, "  %s/%s%s: %lld instances, resident %.1f B, "
                         "allocated %.1f B per instance (%.1f s)\n", scenario,
                         variant, unique ? " (unique args)" : "", n,
-                        number(m, "resident_bytes"),
-                        number(m, "allocated_bytes"), res.seconds);
+                        number(mem, "resident_bytes"),
+                        number(mem, "allocated_bytes"), res.seconds);
             }
-            else if (json_object_get(m, "requested_bytes")) {
+            else if (json_object_get(mem, "requested_bytes")) {
                 fprintf(stderr, "  %s/%s%s: requested %.1f B per instance "
                         "(tracemalloc, %.1f s)\n", scenario, variant,
                         unique ? " (unique args)" : "",
-                        number(m, "requested_bytes"), res.seconds);
+                        number(mem, "requested_bytes"), res.seconds);
             }
+            child_result_free(&res);
         }
-        else if (res.outcome != CHILD_INTERRUPTED) {
+        else {
             char label[200];
             snprintf(label, sizeof label, "%s%s", variant,
                      unique ? " (unique args)" : "");
-            record_failure(rec, scenario, label, modes[m], &res);
-            record_flush(rec);
+            give_up(rec, scenario, label, modes[m], &res);
         }
-        child_result_free(&res);
     }
 }
 
@@ -179,11 +188,7 @@ step_layout(run_record *rec, const task_limits *lim, const char *path,
     }
     task_run(lim, "layout", path, NULL, 0, task_describe_timeout(lim), &res);
     if (res.outcome != CHILD_OK) {
-        if (res.outcome != CHILD_INTERRUPTED) {
-            record_failure(rec, name, "", "layout", &res);
-            record_flush(rec);
-        }
-        child_result_free(&res);
+        give_up(rec, name, "", "layout", &res);
         return;
     }
     json_array_foreach(json_object_get(res.json, "layout"), i, row) {
@@ -239,11 +244,7 @@ step_timing(run_record *rec, const task_limits *lim, const char *path,
     }
     task_run(lim, "timing", path, extra, k, lim->timeout, &res);
     if (res.outcome != CHILD_OK) {
-        if (res.outcome != CHILD_INTERRUPTED) {
-            record_failure(rec, name, "", "timing", &res);
-            record_flush(rec);
-        }
-        child_result_free(&res);
+        give_up(rec, name, "", "timing", &res);
         return;
     }
     json_t *tm = json_object_get(res.json, "timing");

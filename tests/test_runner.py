@@ -4,7 +4,9 @@ drawn stops that gnuplot and everything it started (its process group),
 draws no further chart, writes no report and exits 128 + signal with a
 message; a failing gnuplot's stderr becomes one line, its stdout goes
 nowhere and it reads no stdin.  The measuring children go through the same
-runner: their cases are in test_robustness.py."""
+runner: their failure modes are in test_robustness.py; here, a program
+that cannot be executed and descriptors 2 and 3 taken by the runner's own
+pipes."""
 import os
 import random
 import shutil
@@ -14,8 +16,9 @@ import tempfile
 import time
 import unittest
 
-from helpers import BIN, ROOT, TempDirTest, slotbench
-from test_robustness import kill_leftovers, processes_mentioning, wait_gone
+from helpers import BIN, ROOT, TempDirTest, read_json, read_tsv, slotbench
+from test_robustness import (kill_leftovers, processes_mentioning, scenario,
+                             wait_gone)
 
 _RUN = {}
 
@@ -40,13 +43,13 @@ class FakeGnuplotTest(TempDirTest):
         super().setUp()
         self.token = "%d.%06d" % (800 + random.randrange(99),
                                   random.randrange(10 ** 6))
-        self.run_dir = os.path.join(self.tmp, "run")
-        shutil.copytree(_RUN["dir"], self.run_dir)
-        shutil.rmtree(os.path.join(self.run_dir, "charts"),
+        self.results = os.path.join(self.tmp, "run")
+        shutil.copytree(_RUN["dir"], self.results)
+        shutil.rmtree(os.path.join(self.results, "charts"),
                       ignore_errors=True)
         for f in ("report.md", "report.html"):
-            if os.path.exists(os.path.join(self.run_dir, f)):
-                os.unlink(os.path.join(self.run_dir, f))
+            if os.path.exists(os.path.join(self.results, f)):
+                os.unlink(os.path.join(self.results, f))
         self.log = os.path.join(self.tmp, "gnuplot.log")
 
     def tearDown(self):
@@ -76,7 +79,7 @@ class FakeGnuplotTest(TempDirTest):
         env = self.fake_gnuplot("sleep TOKEN &\nwait")
         self.err = open(os.path.join(self.tmp, "stderr"), "w+")
         self.addCleanup(self.err.close)
-        proc = subprocess.Popen([BIN, "plot", self.run_dir], env=env,
+        proc = subprocess.Popen([BIN, "plot", self.results], env=env,
                                 stdout=subprocess.DEVNULL, stderr=self.err,
                                 start_new_session=True)
         deadline = time.monotonic() + 30
@@ -107,7 +110,7 @@ class FakeGnuplotTest(TempDirTest):
         # One gnuplot was started, and none after the signal.
         self.assertEqual(len(self.starts()), 1, self.starts())
         self.assertFalse(os.path.exists(
-            os.path.join(self.run_dir, "report.md")))
+            os.path.join(self.results, "report.md")))
         # The grandchild went with gnuplot's process group.
         self.assertEqual(wait_gone(self.token, 3), [])
 
@@ -129,7 +132,7 @@ class FakeGnuplotTest(TempDirTest):
         env = self.fake_gnuplot("cat\necho 'noise on stdout'\n"
                                 "echo 'line 1' >&2\necho 'line 2' >&2\n"
                                 "exit 1")
-        p = subprocess.run([BIN, "plot", self.run_dir], env=env,
+        p = subprocess.run([BIN, "plot", self.results], env=env,
                            stdin=subprocess.PIPE, capture_output=True,
                            text=True, timeout=60)
         self.assertEqual(p.returncode, 1, p.stderr)
@@ -141,13 +144,50 @@ class FakeGnuplotTest(TempDirTest):
         self.assertNotIn("noise", p.stdout + p.stderr)
         # The report is still written.
         self.assertTrue(os.path.exists(
-            os.path.join(self.run_dir, "report.md")))
+            os.path.join(self.results, "report.md")))
 
     def test_gnuplot_killed_by_a_signal(self):
         env = self.fake_gnuplot("kill -SEGV $$")
-        p = slotbench("plot", self.run_dir, env=env, timeout=60)
+        p = slotbench("plot", self.results, env=env, timeout=60)
         self.assertEqual(p.returncode, 1, p.stderr)
         self.assertIn("gnuplot was killed by signal 11", p.stderr)
+
+
+class ExecFailureTest(TempDirTest):
+
+    def test_a_child_that_cannot_be_executed_is_a_spawn_failure(self):
+        # A copy of the harness deleted while the first scenario is being
+        # described: every later child fails at exec, which the runner
+        # reports with its errno instead of a crash without a result.
+        sb = os.path.join(self.tmp, "sb")
+        shutil.copy(BIN, sb)
+        marker = os.path.join(self.tmp, "marker")
+        path = self.write("gone.py", scenario(
+            at_import="import time\nopen(%r, 'w').close()\ntime.sleep(2)"
+                      % marker))
+        out = os.path.join(self.tmp, "out")
+        env = dict(os.environ, SLOTBENCH_ROOT=ROOT)
+        proc = subprocess.Popen([sb, "run", path, "--n", "20000",
+                                 "--no-timing", "--out", out], env=env,
+                                stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while not os.path.exists(marker) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        os.unlink(sb)
+        _, err = proc.communicate(timeout=120)
+        self.assertEqual(proc.returncode, 1, err)
+        run = self.run_dir(out)
+        rows = read_tsv(os.path.join(run, "failures.tsv"))
+        self.assertEqual({r["phase"] for r in rows},
+                         {"memory", "requested", "layout"}, rows)
+        for r in rows:
+            self.assertEqual(r["outcome"], "spawn", r)
+            self.assertIn("cannot run " + sb, r["reason"])
+            self.assertIn("No such file or directory", r["reason"])
+            self.assertIn("gone.py: while ", r["reason"])
+        self.assertEqual(read_json(os.path.join(run, "meta.json"))["status"],
+                         "complete_with_failures")
 
 
 class DescriptorTest(TempDirTest):
