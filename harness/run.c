@@ -31,11 +31,12 @@
  *
  * Each step flushes what it added: every results file is rewritten
  * atomically (record_flush), so a run stopped anywhere leaves whole files.
- * Between steps the run asks record_stopping: a SIGINT or SIGTERM
- * (child_request_stop), or results that can no longer be written, end it
- * at the next step with what was measured kept.  Every step that runs
- * Python is a child (child.h, task.h), so nothing a scenario does can take
- * the run down with it; this process never starts Python itself. */
+ * A SIGINT or SIGTERM (child_request_stop) stops the child running and
+ * every step after it; results that can no longer be written stop the run
+ * at the next variant or scenario (record_stopping).  What was measured is
+ * kept.  Every step that runs Python is a child (child.h, task.h), so
+ * nothing a scenario does can take the run down with it; this process
+ * never starts Python itself. */
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "run.h"
 #include "claims.h"
@@ -51,9 +52,7 @@
 #include "sysmem.h"
 
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define DEFAULT_N 1000000LL
