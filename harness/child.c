@@ -443,16 +443,18 @@ child_run(char *const argv[], const child_spec *spec, child_result *res)
                 sink_read(from[i]);
             }
         }
-        if (!exited && waitpid(pid, &status, WNOHANG) == pid) {
-            exited = 1;
-            /* Anything it left in its group (a scenario's subprocess) goes
-             * too, and cannot hold the pipes open. */
-            kill(-pid, SIGKILL);
-        }
         if (exited) {
             if (np == 0 || pr == 0) {
                 break; /* drained: all it wrote was already in the pipes */
             }
+            continue;
+        }
+        if (waitpid(pid, &status, WNOHANG) == pid) {
+            exited = 1;
+            /* Anything it left in its group (a scenario's subprocess) goes
+             * too, and cannot hold the pipes open.  The next poll, after
+             * the exit, sees the last it wrote. */
+            kill(-pid, SIGKILL);
             continue;
         }
         long long rss = sysmem_rss_of(pid);
