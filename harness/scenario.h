@@ -1,11 +1,11 @@
-/* scenario.h - loading a scenario script and checking it against the
- * contract documented in README.md and scenarios/_template.py.
+/* scenario.h - a scenario once loaded: what its script declared, checked
+ * against the contract documented in README.md and scenarios/_template.py.
  *
  * A scenario is a plain .py file declaring VARIANTS (label -> class), ARGS
  * (shared constructor arguments) and optionally KWARGS, unique_args(i), N,
- * ATTRS, BASELINE and SKIPPED.  Loading runs the file as a module inside the
- * current (child) interpreter; validation builds one instance of each
- * variant, never touching its __dict__. */
+ * ATTRS, BASELINE, SKIPPED and OPS.  load.h runs the file as a module in
+ * the current (child) interpreter and contract.h checks each declaration
+ * into this struct; the functions here work on the result. */
 #ifndef SB_SCENARIO_H
 #define SB_SCENARIO_H
 
@@ -38,34 +38,29 @@ typedef struct {
     PyObject *unique_args;  /* owned callable i -> tuple, or NULL */
     PyObject *attrs;        /* owned tuple of str: attributes to read/write */
     PyObject *skipped;      /* owned dict label -> reason, or NULL */
-    unsigned ops;           /* timing ops from OPS (bit i: timing_op_name(i)),
+    unsigned ops;           /* timing ops from OPS (bit i: ops_name(i)),
                              * 0 when not declared: the default set */
     size_t nvariants;
     scenario_variant *variants;
     sb_buf warnings;        /* one warning per line */
 } scenario;
 
-/* Which phase a failure belongs to, for messages and results. */
-typedef enum { SCENARIO_OK, SCENARIO_IMPORT_FAILED, SCENARIO_INVALID } scenario_status;
-
 /* The scenario name a path gives: basename without ".py". */
 void scenario_name_from_path(const char *path, char *out, size_t outlen);
-
-/* Load and validate the scenario at path into *sc (interpreter running).
- * On failure returns SCENARIO_IMPORT_FAILED or SCENARIO_INVALID with a
- * message in err that starts with the path; *sc is then cleared. */
-scenario_status scenario_load(const char *path, scenario *sc, char *err);
 
 /* Index of the variant with this label, or -1. */
 int scenario_find_variant(const scenario *sc, const char *label);
 
-/* The scenario as JSON (name, path, doc, variants with kind, has_dict and
- * has_attrs, attrs, warnings, skipped): new reference. */
+/* The scenario as JSON (name, path, doc, baseline, default_n,
+ * unique_args, variants with kind, has_dict and has_attrs, attrs,
+ * warnings, skipped, ops): new reference. */
 json_t *scenario_describe(const scenario *sc);
 
-/* Release every reference held by *sc. */
+/* Release every reference held by *sc and zero it (safe on a zeroed or
+ * partly filled scenario). */
 void scenario_clear(scenario *sc);
 
+/* "dict", "slots" or "other" (static storage). */
 const char *variant_kind_name(variant_kind k);
 
 #endif

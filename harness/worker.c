@@ -5,6 +5,7 @@
 #include "interp.h"
 #include "layout.h"
 #include "memory.h"
+#include "load.h"
 #include "scenario.h"
 #include "timing.h"
 #include "worker.h"
@@ -62,7 +63,6 @@ parse_args(int argc, char **argv, worker_args *a, char *err)
         {"args", required_argument, NULL, 'a'},
         {"repetitions", required_argument, NULL, 'r'},
         {"min-time", required_argument, NULL, 'm'},
-        {"ops", required_argument, NULL, 'o'},
         {"quick", no_argument, NULL, 'q'},
         {NULL, 0, NULL, 0}};
     int c;
@@ -96,7 +96,6 @@ parse_args(int argc, char **argv, worker_args *a, char *err)
                 return -1;
             }
             break;
-        case 'o': a->timing.ops = optarg; break;
         case 'q': a->timing.quick = 1; break;
         default:
             return sb_seterr(err, "__child: unknown option %s",
@@ -113,7 +112,7 @@ run_mode(worker_args *a)
 {
     char err[SB_ERRLEN];
     scenario sc;
-    scenario_status st;
+    load_status st;
     int vi = -1, rc;
 
     if (strcmp(a->mode, "info") == 0) {
@@ -123,9 +122,9 @@ run_mode(worker_args *a)
     if (a->scenario == NULL) {
         return send_error("internal", "__child: --scenario is required");
     }
-    st = scenario_load(a->scenario, &sc, err);
-    if (st != SCENARIO_OK) {
-        return send_error(st == SCENARIO_IMPORT_FAILED ? "import"
+    st = load_scenario(a->scenario, &sc, err);
+    if (st != LOAD_OK) {
+        return send_error(st == LOAD_IMPORT_FAILED ? "import"
                                                        : "validation", err);
     }
     if (strcmp(a->mode, "describe") == 0) {

@@ -1,0 +1,194 @@
+/* collect.c - what Google Benchmark reports, turned into slotbench's
+ * figures (see collect.h): runs merged into one report, the time of each
+ * repetition, a summary row per benchmark, and the ratio of each variant to
+ * the baseline with its interval and verdict (the rule is stats.c's). */
+#include "collect.h"
+#include "stats.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int
+collect_run(collector *c, char *err)
+{
+    size_t nrun = 0;
+    json_error_t jerr;
+    json_t *doc, *b;
+    size_t i;
+    json_int_t top = -1;
+    char *text = gbench_run(c->display, &nrun, err, SB_ERRLEN);
+    if (text == NULL) {
+        return -1;
+    }
+    if (nrun == 0) {
+        /* --benchmark_filter matched none: nothing to merge. */
+        free(text);
+        return 0;
+    }
+    doc = json_loads(text, 0, &jerr);
+    free(text);
+    if (doc == NULL) {
+        return sb_seterr(err, "Google Benchmark's report is not JSON: %s "
+                              "(line %d)", jerr.text, jerr.line);
+    }
+    if (json_object_get(c->gbench, "context") == NULL) {
+        json_object_set(c->gbench, "context", json_object_get(doc, "context"));
+    }
+    json_array_foreach(json_object_get(doc, "benchmarks"), i, b) {
+        /* Each run numbers its families from 0: keep them distinct. */
+        json_int_t f = json_integer_value(json_object_get(b, "family_index"));
+        if (f > top) {
+            top = f;
+        }
+        json_object_set_new(b, "family_index", json_integer(f + c->families));
+        json_array_append(json_object_get(c->gbench, "benchmarks"), b);
+    }
+    c->families += top + 1;
+    json_decref(doc);
+    return 0;
+}
+
+static double
+unit_to_ns(const char *unit)
+{
+    if (unit == NULL || strcmp(unit, "ns") == 0) {
+        return 1;
+    }
+    return strcmp(unit, "us") == 0 ? 1e3 : strcmp(unit, "ms") == 0 ? 1e6
+                                                                   : 1e9;
+}
+
+/* Google Benchmark appends settings to a name ("/manual_time",
+ * "/repeats:3"): rn is name's run when it is name or name + "/...". */
+static int
+same_benchmark(const char *rn, const char *name)
+{
+    size_t n = strlen(name);
+    return rn && strncmp(rn, name, n) == 0 && (rn[n] == '\0' || rn[n] == '/');
+}
+
+size_t
+collect_times(json_t *benchmarks, const char *name, double *vals,
+                 size_t cap, const char *field, const char **error)
+{
+    size_t i, found = 0;
+    json_t *b;
+    for (size_t k = 0; k < cap; k++) {
+        vals[k] = NAN;
+    }
+    *error = NULL;
+    json_array_foreach(benchmarks, i, b) {
+        const char *rn = json_string_value(json_object_get(b, "run_name"));
+        const char *type = json_string_value(json_object_get(b, "run_type"));
+        if (!same_benchmark(rn, name) || !type ||
+            strcmp(type, "iteration") != 0) {
+            continue;
+        }
+        if (json_is_true(json_object_get(b, "error_occurred"))) {
+            *error = json_string_value(json_object_get(b, "error_message"));
+            continue;
+        }
+        json_int_t r = json_integer_value(json_object_get(b,
+                                                          "repetition_index"));
+        if (r < 0 || (size_t)r >= cap) {
+            continue;
+        }
+        vals[r] = json_number_value(json_object_get(b, field)) *
+            unit_to_ns(json_string_value(json_object_get(b, "time_unit")));
+        found++;
+    }
+    return found;
+}
+
+size_t
+collect_pack(double *vals, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isnan(vals[i])) {
+            vals[k++] = vals[i];
+        }
+    }
+    return k;
+}
+
+json_t *
+collect_summary_row(const opbench *b, const double *vals, size_t n)
+{
+    stats_summary s;
+    double *packed = sb_xmalloc(sizeof *packed * (n ? n : 1));
+    memcpy(packed, vals, sizeof *packed * n);
+    size_t k = collect_pack(packed, n);
+    stats_summarize(packed, k, &s);
+    free(packed);
+    return json_pack("{s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:I,s:f}",
+                     "scenario", b->sc->name,
+                     "variant", b->sc->variants[b->vi].label,
+                     "op", ops_name(b->op), "median_ns", s.median,
+                     "mean_ns", s.mean, "stddev_ns", s.stddev, "cv", s.cv,
+                     "repetitions", (json_int_t)k, "seconds", b->seconds);
+}
+
+/* The English verdict of a ratio row (ratios.tsv's verdict column), from
+ * the one rule in stats.c: "no measurable difference" or "3.1% faster". */
+static const char *
+verdict_text(verdict_category v, const stats_ratio *r, char *buf, size_t len)
+{
+    if (v == VERDICT_NO_DIFFERENCE) {
+        return "no measurable difference";
+    }
+    snprintf(buf, len, "%.1f%% %s", fabs(1 - r->ratio) * 100,
+             v == VERDICT_FASTER ? "faster" : "slower");
+    return buf;
+}
+
+void
+collect_ratios(const opbench *benches, int nb, int base, size_t cap,
+               json_t *benchmarks, json_t *out)
+{
+    double *x = sb_xmalloc(sizeof *x * cap), *y = sb_xmalloc(sizeof *y * cap);
+    double *px = sb_xmalloc(sizeof *px * cap);
+    double *py = sb_xmalloc(sizeof *py * cap);
+    const char *e;
+    collect_times(benchmarks, benches[base].name, y, cap, "real_time", &e);
+    for (int i = 0; i < nb; i++) {
+        const opbench *b = &benches[i];
+        stats_ratio r;
+        char vbuf[64];
+        size_t k = 0;
+        if (i == base || b->skip[0]) {
+            continue;
+        }
+        collect_times(benchmarks, b->name, x, cap, "real_time", &e);
+        for (size_t j = 0; j < cap; j++) {
+            if (!isnan(x[j]) && !isnan(y[j])) {
+                px[k] = x[j];
+                py[k++] = y[j];
+            }
+        }
+        if (stats_paired_ratio(px, py, k, 0.95, &r) < 0) {
+            continue;
+        }
+        json_t *j = json_pack(
+            "{s:s,s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:I,s:f}", "scenario",
+            b->sc->name, "op", ops_name(b->op), "variant",
+            b->sc->variants[b->vi].label, "baseline",
+            benches[base].sc->variants[benches[base].vi].label, "ratio",
+            r.ratio, "ci_low", r.low, "ci_high", r.high, "confidence",
+            r.confidence, "pairs", (json_int_t)r.pairs, "seconds",
+            b->seconds + benches[base].seconds);
+        verdict_category v = stats_verdict(r.ratio, r.low, r.high);
+        json_object_set_new(j, "verdict",
+                            json_string(verdict_text(v, &r, vbuf,
+                                                     sizeof vbuf)));
+        json_object_set_new(j, "category",
+                            json_string(stats_verdict_name(v)));
+        json_array_append_new(out, j);
+    }
+    free(x);
+    free(y);
+    free(px);
+    free(py);
+}

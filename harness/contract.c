@@ -1,0 +1,520 @@
+/* contract.c - every declaration of a scenario checked against the
+ * contract (README.md, scenarios/_template.py), so that a mistake in a
+ * user's file is reported as one precise sentence naming the file and the
+ * fix rather than as a crash or a wrong number later.
+ *
+ * The checks build one instance per variant and inspect only its type:
+ * reading an instance's __dict__ would materialize one and change what it
+ * costs.  They run wherever a scenario is loaded, in every child process,
+ * measuring ones included (load.c). */
+#include "contract.h"
+#include "ops.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define TEMPLATE_HINT "(see scenarios/_template.py)"
+
+/* Optional module attribute: new reference, NULL when absent (no error
+ * left set). */
+static PyObject *
+optional_attr(PyObject *module, const char *name)
+{
+    PyObject *v = PyObject_GetAttrString(module, name);
+    if (v == NULL) {
+        PyErr_Clear();
+    }
+    return v;
+}
+
+/* The docstring's first paragraph, on one line. */
+static void
+first_doc_line(PyObject *module, char *out, size_t outlen)
+{
+    PyObject *doc = optional_attr(module, "__doc__");
+    size_t j = 0;
+    out[0] = '\0';
+    if (doc && PyUnicode_Check(doc)) {
+        const char *s = PyUnicode_AsUTF8(doc);
+        PyErr_Clear();
+        while (s && (*s == '\n' || *s == ' ')) {
+            s++;
+        }
+        for (; s && *s && j + 1 < outlen; s++) {
+            if (s[0] == '\n' && s[1] == '\n') {
+                break;
+            }
+            char c = (*s == '\n' || *s == '\t') ? ' ' : *s;
+            if (c == ' ' && j > 0 && out[j - 1] == ' ') {
+                continue;
+            }
+            out[j++] = c;
+        }
+        out[j] = '\0';
+    }
+    Py_XDECREF(doc);
+}
+
+/* Does the type declare __slots__ in its own namespace? */
+static int
+declares_slots(PyTypeObject *t)
+{
+    PyObject *d = t->tp_dict; /* borrowed */
+    return d && PyDict_GetItemString(d, "__slots__") != NULL;
+}
+
+static int
+type_has_dict(PyTypeObject *t)
+{
+#ifdef Py_TPFLAGS_MANAGED_DICT
+    if (PyType_HasFeature(t, Py_TPFLAGS_MANAGED_DICT)) {
+        return 1;
+    }
+#endif
+    return t->tp_dictoffset != 0;
+}
+
+/* For a slots class whose instances still carry a __dict__, say why. */
+static void
+explain_slots_dict(scenario *sc, scenario_variant *v, PyTypeObject *t)
+{
+    PyObject *mro = t->tp_mro; /* borrowed tuple */
+    Py_ssize_t n = mro ? PyTuple_GET_SIZE(mro) : 0;
+    for (Py_ssize_t i = 1; i < n; i++) {
+        PyTypeObject *base = (PyTypeObject *)PyTuple_GET_ITEM(mro, i);
+        if (base == &PyBaseObject_Type || !type_has_dict(base)) {
+            continue;
+        }
+        if (!declares_slots(base)) {
+            sb_buf_printf(&sc->warnings,
+                          "%s: VARIANTS['%s'] (%s) declares __slots__ but its "
+                          "instances still have a __dict__: base class %s "
+                          "has no __slots__ (add __slots__ = () to %s)\n",
+                          sc->path, v->label, t->tp_name, base->tp_name,
+                          base->tp_name);
+            return;
+        }
+    }
+    sb_buf_printf(&sc->warnings,
+                  "%s: VARIANTS['%s'] (%s) lists '__dict__' in __slots__, so "
+                  "its instances still have a __dict__\n",
+                  sc->path, v->label, t->tp_name);
+}
+
+/* Attribute names from a class's __slots__ (a str or an iterable of str),
+ * without __dict__ and __weakref__.  New tuple, or NULL with no error. */
+static PyObject *
+slot_names(PyTypeObject *t)
+{
+    PyObject *slots = t->tp_dict ? PyDict_GetItemString(t->tp_dict, "__slots__")
+                                 : NULL;
+    PyObject *seq, *names;
+    if (slots == NULL) {
+        return NULL;
+    }
+    if (PyUnicode_Check(slots)) {
+        return PyTuple_Pack(1, slots);
+    }
+    seq = PySequence_Fast(slots, "__slots__");
+    if (seq == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    names = PyList_New(0);
+    for (Py_ssize_t i = 0; names && i < PySequence_Fast_GET_SIZE(seq); i++) {
+        PyObject *s = PySequence_Fast_GET_ITEM(seq, i);
+        if (PyUnicode_Check(s) &&
+            PyUnicode_CompareWithASCIIString(s, "__dict__") != 0 &&
+            PyUnicode_CompareWithASCIIString(s, "__weakref__") != 0) {
+            if (PyList_Append(names, s) < 0) {
+                Py_CLEAR(names);
+            }
+        }
+    }
+    Py_DECREF(seq);
+    PyObject *t2 = names ? PyList_AsTuple(names) : NULL;
+    Py_XDECREF(names);
+    PyErr_Clear();
+    return t2;
+}
+
+static int
+check_args(scenario *sc, char *err)
+{
+    PyObject *m = sc->module;
+    sc->args = optional_attr(m, "ARGS");
+    if (sc->args == NULL) {
+        return sb_seterr(err, "%s: no ARGS declared: add ARGS = (...) with "
+                              "the constructor's arguments, shared by every "
+                              "instance " TEMPLATE_HINT, sc->path);
+    }
+    if (!PyTuple_Check(sc->args)) {
+        return sb_seterr(err, "%s: ARGS must be a tuple of constructor "
+                              "arguments, not %s (write ARGS = (a, b))",
+                         sc->path, interp_type_name(sc->args));
+    }
+    sc->kwargs = optional_attr(m, "KWARGS");
+    if (sc->kwargs == Py_None) {
+        Py_CLEAR(sc->kwargs);
+    }
+    if (sc->kwargs) {
+        PyObject *k, *v;
+        Py_ssize_t pos = 0;
+        if (!PyDict_Check(sc->kwargs)) {
+            return sb_seterr(err, "%s: KWARGS must be a dict of keyword "
+                                  "arguments, not %s", sc->path,
+                             interp_type_name(sc->kwargs));
+        }
+        while (PyDict_Next(sc->kwargs, &pos, &k, &v)) {
+            if (!PyUnicode_Check(k)) {
+                return sb_seterr(err, "%s: KWARGS keys must be strings, "
+                                      "found a %s", sc->path,
+                                 interp_type_name(k));
+            }
+        }
+    }
+    sc->unique_args = optional_attr(m, "unique_args");
+    if (sc->unique_args == Py_None) {
+        Py_CLEAR(sc->unique_args);
+    }
+    if (sc->unique_args) {
+        if (!PyCallable_Check(sc->unique_args)) {
+            return sb_seterr(err, "%s: unique_args must be a function "
+                                  "unique_args(i) -> tuple, not %s",
+                             sc->path, interp_type_name(sc->unique_args));
+        }
+        PyObject *r = PyObject_CallFunction(sc->unique_args, "n",
+                                            (Py_ssize_t)0);
+        if (r == NULL) {
+            return interp_exc(err, "%s: unique_args(0) raised", sc->path);
+        }
+        int ok = PyTuple_Check(r);
+        const char *tn = interp_type_name(r);
+        if (!ok) {
+            sb_seterr(err, "%s: unique_args(0) must return a tuple of "
+                           "constructor arguments, not %s", sc->path, tn);
+        }
+        Py_DECREF(r);
+        if (!ok) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+check_options(scenario *sc, char *err)
+{
+    PyObject *m = sc->module;
+    PyObject *n = optional_attr(m, "N");
+    if (n && n != Py_None) {
+        int overflow = 0;
+        long long v = PyLong_Check(n) && !PyBool_Check(n)
+                          ? PyLong_AsLongLongAndOverflow(n, &overflow) : -1;
+        PyErr_Clear();
+        if (!PyLong_Check(n) || PyBool_Check(n) || overflow || v < 1 ||
+            v > 1000000000LL) {
+            const char *tn = interp_type_name(n);
+            Py_DECREF(n);
+            return sb_seterr(err, "%s: N must be a whole number of instances "
+                                  "between 1 and 1000000000, not a %s of "
+                                  "that value", sc->path, tn);
+        }
+        sc->default_n = v;
+    }
+    Py_XDECREF(n);
+
+    sc->skipped = optional_attr(m, "SKIPPED");
+    if (sc->skipped == Py_None) {
+        Py_CLEAR(sc->skipped);
+    }
+    if (sc->skipped && !PyDict_Check(sc->skipped)) {
+        return sb_seterr(err, "%s: SKIPPED must be a dict of label -> "
+                              "reason, not %s", sc->path,
+                         interp_type_name(sc->skipped));
+    }
+    return 0;
+}
+
+/* OPS: the timing ops to run, a tuple of names from ops.h or "all". */
+static int
+check_ops(scenario *sc, char *err)
+{
+    PyObject *ops = optional_attr(sc->module, "OPS");
+    int rc = 0;
+    if (ops == NULL || ops == Py_None) {
+        Py_XDECREF(ops);
+        return 0;
+    }
+    if (PyUnicode_Check(ops) &&
+        PyUnicode_CompareWithASCIIString(ops, "all") == 0) {
+        sc->ops = OPS_ALL;
+    }
+    else if (!PyTuple_Check(ops) || PyTuple_GET_SIZE(ops) == 0) {
+        rc = sb_seterr(err, "%s: OPS must be \"all\" or a non-empty tuple "
+                            "of timing ops such as (\"create\", \"read\"), "
+                            "not %s", sc->path, interp_type_name(ops));
+    }
+    for (Py_ssize_t i = 0; rc == 0 && PyTuple_Check(ops) &&
+                           i < PyTuple_GET_SIZE(ops); i++) {
+        PyObject *o = PyTuple_GET_ITEM(ops, i);
+        const char *name = PyUnicode_Check(o) ? PyUnicode_AsUTF8(o) : NULL;
+        int k = name ? ops_index(name) : -1;
+        PyErr_Clear();
+        if (k < 0) {
+            sb_buf known = {0};
+            for (int j = 0; ops_name(j); j++) {
+                sb_buf_printf(&known, "%s%s", j ? ", " : "",
+                              ops_name(j));
+            }
+            rc = sb_seterr(err, "%s: OPS item %zd is not a timing op (known: "
+                                "%s)", sc->path, i, known.data);
+            sb_buf_free(&known);
+        }
+        else {
+            sc->ops |= 1u << k;
+        }
+    }
+    Py_DECREF(ops);
+    return rc;
+}
+
+/* Build one instance of variant v and classify it by its type. */
+static int
+check_variant(scenario *sc, scenario_variant *v, char *err)
+{
+    PyObject *args = sc->args, *obj;
+    int own_args = 0;
+    if (sc->unique_args) {
+        args = PyObject_CallFunction(sc->unique_args, "n", (Py_ssize_t)1);
+        if (args == NULL) {
+            return interp_exc(err, "%s: unique_args(1) raised", sc->path);
+        }
+        own_args = 1;
+    }
+    obj = PyObject_Call(v->factory, args, sc->kwargs);
+    if (own_args) {
+        Py_DECREF(args);
+    }
+    if (obj == NULL) {
+        return interp_exc(err, "%s: constructing VARIANTS['%s'] (%s) with "
+                               "%s raised", sc->path, v->label, v->type_name,
+                          sc->unique_args ? "unique_args(1)" : "ARGS");
+    }
+    PyTypeObject *t = Py_TYPE(obj);
+    v->has_dict = type_has_dict(t);
+    if (declares_slots(t)) {
+        v->kind = VARIANT_SLOTS;
+        if (v->has_dict) {
+            explain_slots_dict(sc, v, t);
+        }
+    }
+    else {
+        v->kind = v->has_dict ? VARIANT_DICT : VARIANT_OTHER;
+    }
+    snprintf(v->type_name, sizeof v->type_name, "%s", t->tp_name);
+    if (sc->attrs) {
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(sc->attrs); i++) {
+            PyObject *name = PyTuple_GET_ITEM(sc->attrs, i);
+            PyObject *val = PyObject_GetAttr(obj, name);
+            if (val == NULL && v->kind == VARIANT_OTHER) {
+                /* A tuple or other built-in without names: measured for
+                 * memory, left out of attribute timings. */
+                PyErr_Clear();
+                v->no_attrs = 1;
+                break;
+            }
+            if (val == NULL) {
+                PyErr_Clear();
+                sb_seterr(err, "%s: VARIANTS['%s'] (%s) instances have no "
+                               "attribute '%s' listed in ATTRS: every variant "
+                               "must have the same attributes", sc->path,
+                          v->label, v->type_name, PyUnicode_AsUTF8(name));
+                Py_DECREF(obj);
+                return -1;
+            }
+            Py_DECREF(val);
+        }
+    }
+    Py_DECREF(obj);
+    return 0;
+}
+
+static int
+check_variants(scenario *sc, char *err)
+{
+    PyObject *vars = optional_attr(sc->module, "VARIANTS"), *k, *val;
+    Py_ssize_t pos = 0;
+    int rc = -1;
+    if (vars == NULL) {
+        return sb_seterr(err, "%s: no VARIANTS declared: add VARIANTS = "
+                              "{\"dict\": SomeClass, \"slots\": SomeSlotsClass} "
+                              TEMPLATE_HINT, sc->path);
+    }
+    if (!PyDict_Check(vars)) {
+        sb_seterr(err, "%s: VARIANTS must be a dict mapping labels to "
+                       "classes, not %s", sc->path, interp_type_name(vars));
+        goto done;
+    }
+    if (PyDict_Size(vars) < 2) {
+        sb_seterr(err, "%s: VARIANTS has %zd entr%s: declare at least a "
+                       "dict-based class and a __slots__ class", sc->path,
+                  PyDict_Size(vars), PyDict_Size(vars) == 1 ? "y" : "ies");
+        goto done;
+    }
+    if (PyDict_Size(vars) > 64) {
+        sb_seterr(err, "%s: VARIANTS has %zd entries; at most 64 are "
+                       "supported", sc->path, PyDict_Size(vars));
+        goto done;
+    }
+    sc->variants = calloc((size_t)PyDict_Size(vars), sizeof *sc->variants);
+    if (sc->variants == NULL) {
+        sb_seterr(err, "%s: out of memory", sc->path);
+        goto done;
+    }
+    while (PyDict_Next(vars, &pos, &k, &val)) {
+        scenario_variant *v = &sc->variants[sc->nvariants];
+        const char *label;
+        if (!PyUnicode_Check(k)) {
+            sb_seterr(err, "%s: VARIANTS has a key of type %s: labels must "
+                           "be strings such as \"dict\" or \"slots\"",
+                      sc->path, interp_type_name(k));
+            goto done;
+        }
+        label = PyUnicode_AsUTF8(k);
+        if (label == NULL || !sb_name_is_safe(label)) {
+            char shown[80];
+            PyErr_Clear();
+            sb_name_sanitize(label ? label : "?", shown, sizeof shown);
+            sb_seterr(err, "%s: VARIANTS label '%s' is not a valid name: use "
+                           "1-64 letters, digits, '_', '-', '.' or '+', not "
+                           "starting with '.'", sc->path, shown);
+            goto done;
+        }
+        if (!PyCallable_Check(val)) {
+            sb_seterr(err, "%s: VARIANTS['%s'] is not callable (it is a %s): "
+                           "give the class itself", sc->path, label,
+                      interp_type_name(val));
+            goto done;
+        }
+        snprintf(v->label, sizeof v->label, "%s", label);
+        snprintf(v->type_name, sizeof v->type_name, "%s",
+                 PyType_Check(val) ? ((PyTypeObject *)val)->tp_name
+                                   : interp_type_name(val));
+        Py_INCREF(val);
+        v->factory = val;
+        sc->nvariants++;
+    }
+    rc = 0;
+done:
+    Py_DECREF(vars);
+    return rc;
+}
+
+/* ATTRS if declared, else the names in the first slots variant's
+ * __slots__. */
+static int
+check_attrs(scenario *sc, char *err)
+{
+    sc->attrs = optional_attr(sc->module, "ATTRS");
+    if (sc->attrs == Py_None) {
+        Py_CLEAR(sc->attrs);
+    }
+    if (sc->attrs) {
+        if (!PyTuple_Check(sc->attrs)) {
+            return sb_seterr(err, "%s: ATTRS must be a tuple of attribute "
+                                  "names, not %s", sc->path,
+                             interp_type_name(sc->attrs));
+        }
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(sc->attrs); i++) {
+            PyObject *s = PyTuple_GET_ITEM(sc->attrs, i);
+            if (!PyUnicode_Check(s) || !PyUnicode_IsIdentifier(s)) {
+                return sb_seterr(err, "%s: ATTRS item %zd must be an "
+                                      "attribute name (an identifier "
+                                      "string)", sc->path, i);
+            }
+        }
+        return 0;
+    }
+    for (size_t i = 0; i < sc->nvariants && sc->attrs == NULL; i++) {
+        if (PyType_Check(sc->variants[i].factory)) {
+            PyObject *names = slot_names(
+                (PyTypeObject *)sc->variants[i].factory);
+            if (names && PyTuple_GET_SIZE(names) > 0) {
+                sc->attrs = names;
+            }
+            else {
+                Py_XDECREF(names);
+            }
+        }
+    }
+    if (sc->attrs == NULL) {
+        sc->attrs = PyTuple_New(0);
+        if (sc->attrs == NULL) {
+            return interp_exc(err, "%s: creating ATTRS", sc->path);
+        }
+    }
+    return 0;
+}
+
+static int
+check_kinds(scenario *sc, char *err)
+{
+    int ndict = 0, nslots = 0;
+    PyObject *b = optional_attr(sc->module, "BASELINE");
+    for (size_t i = 0; i < sc->nvariants; i++) {
+        ndict += sc->variants[i].kind == VARIANT_DICT;
+        nslots += sc->variants[i].kind == VARIANT_SLOTS;
+    }
+    if (ndict == 0) {
+        Py_XDECREF(b);
+        return sb_seterr(err, "%s: VARIANTS has no dict-based class (one "
+                              "without __slots__) to compare against",
+                         sc->path);
+    }
+    if (nslots == 0) {
+        Py_XDECREF(b);
+        return sb_seterr(err, "%s: VARIANTS has no class that declares "
+                              "__slots__", sc->path);
+    }
+    if (b && b != Py_None) {
+        const char *label = PyUnicode_Check(b) ? PyUnicode_AsUTF8(b) : NULL;
+        int idx = label ? scenario_find_variant(sc, label) : -1;
+        PyErr_Clear();
+        if (idx < 0) {
+            Py_DECREF(b);
+            return sb_seterr(err, "%s: BASELINE must be one of the labels "
+                                  "in VARIANTS", sc->path);
+        }
+        snprintf(sc->baseline, sizeof sc->baseline, "%s", label);
+    }
+    else {
+        for (size_t i = 0; i < sc->nvariants; i++) {
+            if (sc->variants[i].kind == VARIANT_DICT) {
+                snprintf(sc->baseline, sizeof sc->baseline, "%s",
+                         sc->variants[i].label);
+                break;
+            }
+        }
+    }
+    Py_XDECREF(b);
+    return 0;
+}
+
+
+int
+contract_check(scenario *sc, char *err)
+{
+    first_doc_line(sc->module, sc->doc, sizeof sc->doc);
+    if (check_variants(sc, err) < 0 || check_args(sc, err) < 0 ||
+        check_options(sc, err) < 0 || check_attrs(sc, err) < 0 ||
+        check_ops(sc, err) < 0) {
+        return -1;
+    }
+    for (size_t i = 0; i < sc->nvariants; i++) {
+        if (check_variant(sc, &sc->variants[i], err) < 0) {
+            return -1;
+        }
+    }
+    return check_kinds(sc, err);
+}

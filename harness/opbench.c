@@ -1,0 +1,469 @@
+/* opbench.c - one op timed on one variant: getting it ready (an
+ * instance, the compiled loops, one trial call) and the bodies Google
+ * Benchmark calls to time it (see opbench.h; the ops are listed in ops.h).
+ * Also the add_attr check, the one op that is a claim rather than a time.
+ *
+ * Every body times itself (manual time) with the thread's CPU clock: on a
+ * 2-core machine shared with compilers, wall time mostly measures who else
+ * is running.  The bytecode ops (create, read, write) time a compiled loop,
+ * unrolled OPBENCH_UNROLL times, and subtract the same loop with an empty
+ * body measured right after it. */
+#include "opbench.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define OPS_PER_CALL 2048     /* bytecode/C ops per timed call or batch */
+#define BATCH 1000            /* instances per create_keep/delete batch */
+#define UNDECLARED "slotbench_undeclared"
+
+void
+opbench_free(opbench *b)
+{
+    Py_XDECREF(b->obj);
+    Py_XDECREF(b->loop);
+    Py_XDECREF(b->empty);
+    Py_XDECREF(b->loop_args);
+    for (Py_ssize_t i = 0; b->values && i < b->nattrs; i++) {
+        Py_XDECREF(b->values[i]);
+    }
+    free(b->values);
+    free(b->batch);
+}
+
+/* ---- the timed bodies -------------------------------------------------- */
+
+static double
+cpu_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* The pending exception as the benchmark's error, then leave the loop:
+ * the next keep_running returns false. */
+static void
+fail(gbench_state *st, opbench *b)
+{
+    char err[SB_ERRLEN];
+    interp_exc(err, "%s", b->name);
+    gbench_skip_with_error(st, err);
+}
+
+static PyObject *
+new_instance(opbench *b)
+{
+    scenario_variant *v = &b->sc->variants[b->vi];
+    return PyObject_Call(v->factory, b->sc->args, b->sc->kwargs);
+}
+
+/* create, read, write: the compiled loop minus the empty loop. */
+static void
+run_loop(gbench_state *st, void *user)
+{
+    opbench *b = user;
+    double w0 = sb_now(), empty = 0;
+    long long calls = 0;
+    while (gbench_keep_running_batch(st, b->per_call)) {
+        double t0 = cpu_now();
+        PyObject *r = PyObject_Call(b->loop, b->loop_args, NULL);
+        double t1 = cpu_now();
+        PyObject *r2 = r ? PyObject_Call(b->empty, b->loop_args, NULL) : NULL;
+        double t2 = cpu_now();
+        if (r2 == NULL) {
+            Py_XDECREF(r);
+            fail(st, b);
+            continue;
+        }
+        Py_DECREF(r);
+        Py_DECREF(r2);
+        double t = (t1 - t0) - (t2 - t1);
+        gbench_set_iteration_time(st, t > 0 ? t : 0);
+        empty += t2 - t1;
+        calls++;
+    }
+    if (calls) {
+        gbench_counter(st, "empty_loop_ns",
+                       empty / (double)(calls * b->loops) * 1e9,
+                       GBENCH_COUNTER_DEFAULT);
+    }
+    b->seconds += sb_now() - w0;
+}
+
+static void
+release_batch(opbench *b, int n)
+{
+    for (int i = 0; i < n; i++) {
+        Py_DECREF(b->batch[i]);
+    }
+}
+
+/* Build BATCH instances into b->batch; -1 (exception set) on failure. */
+static int
+fill_batch(opbench *b)
+{
+    for (int i = 0; i < BATCH; i++) {
+        b->batch[i] = new_instance(b);
+        if (b->batch[i] == NULL) {
+            release_batch(b, i);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* create_keep: every instance of the batch stays alive until the batch is
+ * done, so no allocation reuses a block freed a moment before. */
+static void
+run_create_keep(gbench_state *st, void *user)
+{
+    opbench *b = user;
+    double w0 = sb_now();
+    while (gbench_keep_running_batch(st, BATCH)) {
+        double t0 = cpu_now();
+        int rc = fill_batch(b);
+        double t1 = cpu_now();
+        if (rc < 0) {
+            fail(st, b);
+            continue;
+        }
+        release_batch(b, BATCH);
+        gbench_set_iteration_time(st, t1 - t0);
+    }
+    b->seconds += sb_now() - w0;
+}
+
+static void
+run_delete(gbench_state *st, void *user)
+{
+    opbench *b = user;
+    double w0 = sb_now();
+    while (gbench_keep_running_batch(st, BATCH)) {
+        if (fill_batch(b) < 0) {
+            fail(st, b);
+            continue;
+        }
+        double t0 = cpu_now();
+        release_batch(b, BATCH);
+        gbench_set_iteration_time(st, cpu_now() - t0);
+    }
+    b->seconds += sb_now() - w0;
+}
+
+static void
+run_capi(gbench_state *st, void *user)
+{
+    opbench *b = user;
+    double w0 = sb_now();
+    PyObject *const *names = &PyTuple_GET_ITEM(b->sc->attrs, 0);
+    long long rounds = b->per_call / b->nattrs;
+    int write = b->op == OP_WRITE_CAPI;
+    while (gbench_keep_running_batch(st, b->per_call)) {
+        int bad = 0;
+        double t0 = cpu_now();
+        for (long long r = 0; r < rounds && !bad; r++) {
+            for (Py_ssize_t a = 0; a < b->nattrs; a++) {
+                if (write) {
+                    if (PyObject_SetAttr(b->obj, names[a], b->values[a]) < 0) {
+                        bad = 1;
+                        break;
+                    }
+                }
+                else {
+                    PyObject *v = PyObject_GetAttr(b->obj, names[a]);
+                    if (v == NULL) {
+                        bad = 1;
+                        break;
+                    }
+                    Py_DECREF(v);
+                }
+            }
+        }
+        double t1 = cpu_now();
+        if (bad) {
+            fail(st, b);
+            continue;
+        }
+        gbench_set_iteration_time(st, t1 - t0);
+    }
+    b->seconds += sb_now() - w0;
+}
+
+/* ---- getting a benchmark ready ----------------------------------------- */
+
+/* Compile "def _sb_loop(_sb_n, params): for ...: body x unroll" with the
+ * scenario module's globals, so names resolve as in the scenario.  New
+ * reference to the function, or NULL with an exception set. */
+static PyObject *
+compile_loop(opbench *b, const char *params, const char *body, int unroll)
+{
+    sb_buf src = {0};
+    PyObject *code, *globals, *locals, *r, *fn = NULL;
+    char file[300];
+    sb_buf_printf(&src, "def _sb_loop(_sb_n%s%s):\n"
+                        "    for _sb_i in range(_sb_n):\n",
+                  params[0] ? ", " : "", params);
+    for (int i = 0; i < unroll; i++) {
+        sb_buf_printf(&src, "        %s\n", body);
+    }
+    snprintf(file, sizeof file, "<slotbench %s>", b->name);
+    code = Py_CompileString(src.data, file, Py_file_input);
+    sb_buf_free(&src);
+    if (code == NULL) {
+        return NULL;
+    }
+    globals = PyModule_GetDict(b->sc->module); /* borrowed */
+    locals = PyDict_New();
+    r = locals ? PyEval_EvalCode(code, globals, locals) : NULL;
+    if (r) {
+        fn = PyDict_GetItemString(locals, "_sb_loop"); /* borrowed */
+        Py_XINCREF(fn);
+        Py_DECREF(r);
+    }
+    Py_DECREF(code);
+    Py_XDECREF(locals);
+    return fn;
+}
+
+/* Parameters, body and arguments of a bytecode op's loop.  Returns -1
+ * with an exception set. */
+static int
+loop_source(opbench *b, sb_buf *params, sb_buf *body, PyObject *args)
+{
+    scenario *sc = b->sc;
+    PyObject *const *names = &PyTuple_GET_ITEM(sc->attrs, 0);
+    if (b->op == OP_CREATE) {
+        sb_buf_printf(params, "_sb_C");
+        sb_buf_printf(body, "_sb_C(");
+        if (PyList_Append(args, sc->variants[b->vi].factory) < 0) {
+            return -1;
+        }
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(sc->args); i++) {
+            sb_buf_printf(params, ", _sb_a%zd", i);
+            sb_buf_printf(body, "%s_sb_a%zd", i ? ", " : "", i);
+            if (PyList_Append(args, PyTuple_GET_ITEM(sc->args, i)) < 0) {
+                return -1;
+            }
+        }
+        if (sc->kwargs && PyDict_Size(sc->kwargs) > 0) {
+            /* Keywords through ** keep any key valid; a call with
+             * literal keywords would fail on a key like "class". */
+            sb_buf_printf(params, ", _sb_kw");
+            sb_buf_printf(body, "%s**_sb_kw", PyTuple_GET_SIZE(sc->args)
+                                                  ? ", " : "");
+            if (PyList_Append(args, sc->kwargs) < 0) {
+                return -1;
+            }
+        }
+        sb_buf_printf(body, ")");
+        return 0;
+    }
+    sb_buf_printf(params, "_sb_o");
+    if (PyList_Append(args, b->obj) < 0) {
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < b->nattrs; i++) {
+        const char *a = PyUnicode_AsUTF8(names[i]);
+        if (a == NULL) {
+            return -1;
+        }
+        if (b->op == OP_READ) {
+            sb_buf_printf(body, "%s_sb_o.%s", i ? "; " : "", a);
+        }
+        else {
+            PyObject *v = PyObject_GetAttr(b->obj, names[i]);
+            if (v == NULL) {
+                return -1;
+            }
+            int rc = PyList_Append(args, v);
+            Py_DECREF(v);
+            if (rc < 0) {
+                return -1;
+            }
+            sb_buf_printf(params, ", _sb_v%zd", i);
+            sb_buf_printf(body, "%s_sb_o.%s = _sb_v%zd", i ? "; " : "", a, i);
+        }
+    }
+    return 0;
+}
+
+static int
+prepare_loop(opbench *b)
+{
+    sb_buf params = {0}, body = {0};
+    PyObject *args = PyList_New(0), *n = NULL, *r;
+    int rc = -1;
+    long long per_line = b->op == OP_CREATE ? 1 : b->nattrs;
+    b->loops = OPS_PER_CALL / (OPBENCH_UNROLL * per_line);
+    if (b->op == OP_CREATE) {
+        b->loops /= 8; /* a creation costs about 8 attribute reads */
+    }
+    if (b->loops < 1) {
+        b->loops = 1;
+    }
+    b->per_call = b->loops * OPBENCH_UNROLL * per_line;
+    n = PyLong_FromLongLong(b->loops);
+    if (args == NULL || n == NULL || PyList_Append(args, n) < 0 ||
+        loop_source(b, &params, &body, args) < 0) {
+        goto done;
+    }
+    b->loop = compile_loop(b, params.data, body.data, OPBENCH_UNROLL);
+    b->empty = b->loop ? compile_loop(b, params.data, "pass", 1) : NULL;
+    b->loop_args = b->empty ? PyList_AsTuple(args) : NULL;
+    if (b->loop_args == NULL) {
+        goto done;
+    }
+    /* One call each: a variant the op cannot apply to fails here, before
+     * Google Benchmark sees it. */
+    r = PyObject_Call(b->loop, b->loop_args, NULL);
+    Py_XDECREF(r);
+    if (r) {
+        r = PyObject_Call(b->empty, b->loop_args, NULL);
+        Py_XDECREF(r);
+    }
+    rc = r ? 0 : -1;
+done:
+    Py_XDECREF(n);
+    Py_XDECREF(args);
+    sb_buf_free(&params);
+    sb_buf_free(&body);
+    return rc;
+}
+
+static int
+prepare_capi(opbench *b)
+{
+    PyObject *const *names = &PyTuple_GET_ITEM(b->sc->attrs, 0);
+    b->per_call = b->nattrs * (OPS_PER_CALL / b->nattrs + 1);
+    b->values = calloc((size_t)b->nattrs, sizeof *b->values);
+    if (b->values == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < b->nattrs; i++) {
+        b->values[i] = PyObject_GetAttr(b->obj, names[i]);
+        if (b->values[i] == NULL) {
+            return -1;
+        }
+        if (b->op == OP_WRITE_CAPI &&
+            PyObject_SetAttr(b->obj, names[i], b->values[i]) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void
+opbench_prepare(opbench *b)
+{
+    scenario_variant *v = &b->sc->variants[b->vi];
+    int attr_op = ops_uses_attrs(b->op);
+    int rc = 0;
+    b->nattrs = PyTuple_GET_SIZE(b->sc->attrs);
+    if (attr_op && (v->no_attrs || b->nattrs == 0)) {
+        snprintf(b->skip, sizeof b->skip, "%s: no attributes to %s (its "
+                 "instances lack the ATTRS names)", b->name,
+                 strstr(ops_name(b->op), "read") ? "read" : "write");
+        return;
+    }
+    b->obj = new_instance(b);
+    if (b->obj == NULL) {
+        interp_exc(b->skip, "%s: constructing an instance", b->name);
+        return;
+    }
+    switch (b->op) {
+    case OP_CREATE:
+    case OP_READ:
+    case OP_WRITE:
+        rc = prepare_loop(b);
+        break;
+    case OP_READ_CAPI:
+    case OP_WRITE_CAPI:
+        rc = prepare_capi(b);
+        break;
+    default:
+        b->per_call = BATCH;
+        b->batch = calloc(BATCH, sizeof *b->batch);
+        if (b->batch == NULL) {
+            PyErr_NoMemory();
+            rc = -1;
+        }
+    }
+    if (rc < 0) {
+        interp_exc(b->skip, "%s", b->name);
+    }
+}
+
+gbench_fn
+opbench_body(int op)
+{
+    switch (op) {
+    case OP_CREATE_KEEP: return run_create_keep;
+    case OP_DELETE: return run_delete;
+    case OP_READ_CAPI:
+    case OP_WRITE_CAPI: return run_capi;
+    default: return run_loop;
+    }
+}
+
+/* ---- add_attr: a claim checked, not timed ------------------------------ */
+
+json_t *
+opbench_check_add_attr(scenario *sc, int vi)
+{
+    scenario_variant *v = &sc->variants[vi];
+    json_t *j = json_object();
+    char err[SB_ERRLEN];
+    const char *expected = v->kind == VARIANT_SLOTS ? "AttributeError"
+                         : v->has_dict ? "accepted" : "AttributeError";
+    char outcome[200] = "accepted", message[SB_ERRLEN] = "";
+    PyObject *obj = PyObject_Call(v->factory, sc->args, sc->kwargs);
+
+    json_object_set_new(j, "scenario", json_string(sc->name));
+    json_object_set_new(j, "variant", json_string(v->label));
+    json_object_set_new(j, "kind", json_string(variant_kind_name(v->kind)));
+    json_object_set_new(j, "has_dict", json_boolean(v->has_dict));
+    json_object_set_new(j, "attribute", json_string(UNDECLARED));
+    json_object_set_new(j, "expected", json_string(expected));
+    if (obj == NULL) {
+        interp_exc(err, "constructing %s", v->label);
+        json_object_set_new(j, "outcome", json_string("error"));
+        json_object_set_new(j, "message", json_string(err));
+        json_object_set_new(j, "verdict", json_string("not checked"));
+        return j;
+    }
+    if (PyObject_SetAttrString(obj, UNDECLARED, Py_None) < 0) {
+        PyObject *exc;
+#if PY_VERSION_HEX >= 0x030C0000
+        exc = PyErr_GetRaisedException();
+#else
+        PyObject *type, *tb;
+        PyErr_Fetch(&type, &exc, &tb);
+        PyErr_NormalizeException(&type, &exc, &tb);
+        Py_XDECREF(type);
+        Py_XDECREF(tb);
+#endif
+        PyObject *s = exc ? PyObject_Str(exc) : NULL;
+        const char *text = s ? PyUnicode_AsUTF8(s) : NULL;
+        snprintf(outcome, sizeof outcome, "%s",
+                 exc && PyErr_GivenExceptionMatches(exc, PyExc_AttributeError)
+                     ? "AttributeError"
+                     : exc ? Py_TYPE(exc)->tp_name : "error");
+        snprintf(message, sizeof message, "%s", text ? text : "");
+        PyErr_Clear();
+        Py_XDECREF(s);
+        Py_XDECREF(exc);
+    }
+    Py_DECREF(obj);
+    json_object_set_new(j, "outcome", json_string(outcome));
+    json_object_set_new(j, "message", json_string(message));
+    json_object_set_new(j, "verdict", json_string(
+        strcmp(outcome, expected) == 0 ? "holds"
+        : v->has_dict && v->kind == VARIANT_SLOTS
+            ? "does not hold: its instances still have a __dict__"
+            : "does not hold"));
+    return j;
+}
