@@ -162,12 +162,6 @@ gbench_bench_repetitions(gbench_bench *b, int n)
 }
 
 extern "C" void
-gbench_bench_iterations(gbench_bench *b, long long n)
-{
-    B(b)->Iterations(static_cast<benchmark::IterationCount>(n));
-}
-
-extern "C" void
 gbench_clear(void)
 {
     benchmark::ClearRegisteredBenchmarks();
@@ -235,18 +229,6 @@ gbench_set_iteration_time(gbench_state *st, double seconds)
 }
 
 extern "C" void
-gbench_pause_timing(gbench_state *st)
-{
-    S(st)->PauseTiming();
-}
-
-extern "C" void
-gbench_resume_timing(gbench_state *st)
-{
-    S(st)->ResumeTiming();
-}
-
-extern "C" void
 gbench_counter(gbench_state *st, const char *name, double value, int flags)
 {
     benchmark::Counter::Flags f = benchmark::Counter::kDefaults;
@@ -268,10 +250,4 @@ extern "C" void
 gbench_skip_with_error(gbench_state *st, const char *msg)
 {
     S(st)->SkipWithError(msg);
-}
-
-extern "C" long long
-gbench_max_iterations(gbench_state *st)
-{
-    return static_cast<long long>(S(st)->max_iterations);
 }

@@ -42,19 +42,20 @@ gbench_bench *gbench_register(const char *name, gbench_fn fn, void *user);
 
 /* Per-benchmark settings (they override the --benchmark_* flags). */
 void gbench_bench_arg(gbench_bench *b, long long arg);
-void gbench_bench_manual_time(gbench_bench *b);   /* time from set_iteration_time */
+/* Time from gbench_set_iteration_time instead of the automatic timer. */
+void gbench_bench_manual_time(gbench_bench *b);
 void gbench_bench_min_time(gbench_bench *b, double seconds);
 void gbench_bench_repetitions(gbench_bench *b, int n);
-void gbench_bench_iterations(gbench_bench *b, long long n);
 
 /* Forget every registered benchmark. */
 void gbench_clear(void);
 
 /* Run the registered benchmarks that --benchmark_filter selects.  display:
  * NULL for no output, else "json" or "console" (any other value) printed on
- * stdout as they run (CSV is deprecated in 1.7.1).  Returns Google Benchmark's JSON report (context and
- * benchmarks) as a malloc'd string the caller frees, or NULL with a
- * message; *nrun gets the number of benchmarks run. */
+ * stdout as they run (CSV is deprecated in 1.7.1).  Returns Google
+ * Benchmark's JSON report (context and benchmarks) as a malloc'd string
+ * the caller frees, or NULL with a message; *nrun gets the number of
+ * benchmarks run. */
 char *gbench_run(const char *display, size_t *nrun, char *err, size_t errlen);
 
 /* Inside a benchmark: true while more iterations are wanted.  _batch counts
@@ -67,10 +68,6 @@ long long gbench_range(gbench_state *st, int i);
 
 /* Manual time: the seconds the last batch of iterations took. */
 void gbench_set_iteration_time(gbench_state *st, double seconds);
-
-/* Stop and resume the automatic timer (costly: use around setup only). */
-void gbench_pause_timing(gbench_state *st);
-void gbench_resume_timing(gbench_state *st);
 
 /* User counters, reported with every run (JSON: a key of its own). */
 enum {
@@ -85,9 +82,6 @@ void gbench_counter(gbench_state *st, const char *name, double value,
  * gbench_keep_running returns false).  The report carries
  * "error_occurred": true and "error_message": msg. */
 void gbench_skip_with_error(gbench_state *st, const char *msg);
-
-/* Iterations this run will perform (the count Google Benchmark chose). */
-long long gbench_max_iterations(gbench_state *st);
 
 #ifdef __cplusplus
 }
