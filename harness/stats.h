@@ -1,6 +1,7 @@
 /* stats.h - the statistics of timing results, in plain C: summaries of
- * repeated measurements, and the ratio of two variants with a
- * distribution-free confidence interval over paired repetitions. */
+ * repeated measurements, the ratio of two variants with a
+ * distribution-free confidence interval over paired repetitions, and the
+ * one rule that turns a ratio and its interval into a verdict. */
 #ifndef SB_STATS_H
 #define SB_STATS_H
 
@@ -28,7 +29,8 @@ typedef struct {
  * coverage is at least `level` (e.g. 0.95).  With too few pairs for that
  * level (fewer than 6 for 0.95) the interval is the whole range of Walsh
  * averages and `confidence` says how much less it covers.  Returns -1 when
- * fewer than 2 pairs have positive values. */
+ * fewer than 2 pairs, or more than 1000, have positive finite values (the
+ * exact distribution counts 2^n sign patterns in a double). */
 int stats_paired_ratio(const double *num, const double *den, size_t n,
                        double level, stats_ratio *r);
 

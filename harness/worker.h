@@ -4,7 +4,8 @@
  *
  * Modes: info (the interpreter and its build), describe (load and validate
  * a scenario), memory and requested (memory.h), timing (timing.h), layout
- * (layout.h: the model of each variant's bytes). */
+ * (layout.h: the model of each variant's bytes).  Every mode but info
+ * loads and validates the scenario first (load.h). */
 #ifndef SB_WORKER_H
 #define SB_WORKER_H
 
