@@ -292,10 +292,11 @@ timing_run(scenario *sc, const timing_options *o, char *err)
 {
     unsigned mask = sc->ops ? sc->ops : ops_default();
     long long reps;
-    timing_state t = {sc, NULL, (int)sc->nvariants, 0, 0,
-                      {json_object(), 0, NULL, 0}, json_array(),
-                      json_array(), json_array(), json_array(),
-                      json_object()};
+    timing_state t = {.sc = sc, .nb = (int)sc->nvariants,
+                      .c = {.gbench = json_object()},
+                      .rows = json_array(), .ratios = json_array(),
+                      .skipped = json_array(), .errors = json_array(),
+                      .op_seconds = json_object()};
     json_t *out = json_object(), *claims = json_array(), *shim;
 
     t.benches = calloc((size_t)(t.nb ? t.nb : 1), sizeof *t.benches);
