@@ -35,7 +35,7 @@ int stats_paired_ratio(const double *num, const double *den, size_t n,
                        double level, stats_ratio *r);
 
 /* What a ratio (variant time / baseline time) with its interval [lo, hi]
- * says: the one rule every reader of timing results uses (timing.c writes
+ * says: the one rule every reader of timing results uses (collect.c writes
  * it into each ratio row as "category"; claims, charts and report read
  * that instead of deriving it again). */
 typedef enum {

@@ -23,5 +23,5 @@ class PersonSlots:
 
 VARIANTS = {"dict": PersonDict, "slots": PersonSlots}
 ARGS = ("Alice", 30)
-# Every timing op (timing.h), not only the default create/read/write.
+# Every timing op (harness/ops.h), not only the default create/read/write.
 OPS = "all"

@@ -29,5 +29,5 @@ VARIANTS = {"dict": PlayerDict, "slots": PlayerSlots}
 ARGS = ("alice", 1200, 7, "al")
 # The articles' game server: the claims table reports the saving at this N.
 N = 100_000
-# Every timing op (timing.h), not only the default create/read/write.
+# Every timing op (harness/ops.h), not only the default create/read/write.
 OPS = "all"
