@@ -1,7 +1,8 @@
 /* worker.c - what a child process does: parse the internal command line
- * that run.c built, start the interpreter, load the scenario, run one
- * measurement and send {"ok": true, ...} or {"ok": false, "phase": ...,
- * "error": ...} to the parent.  Nothing here writes a results file.
+ * the parent built (steps.c, task.c), start the interpreter, load the
+ * scenario, run one measurement and send {"ok": true, ...} or {"ok":
+ * false, "phase": ..., "error": ...} to the parent.  Nothing here writes
+ * a results file.
  *
  * Every mode but info loads the scenario through load_scenario, which also
  * validates it (contract.c): so the scenario's module code and one
