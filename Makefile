@@ -122,10 +122,13 @@ plots: all
 	$(BIN) plot $(RESULTS)
 
 # Unit tests of the C modules that need no interpreter (tests/test_units.c).
-UNIT_OBJS = $(BUILD)/util.o $(BUILD)/results.o $(BUILD)/schema.o $(BUILD)/tsv.o $(BUILD)/sysmem.o
+UNIT_OBJS = $(BUILD)/util.o $(BUILD)/results.o $(BUILD)/schema.o $(BUILD)/tsv.o \
+	$(BUILD)/sysmem.o $(BUILD)/stats.o
+# The verdict rule's case is compiled once stats.h declares stats_verdict.
+UNIT_DEFS = $(if $(shell grep -l stats_verdict_name harness/stats.h),-DHAVE_STATS_VERDICT)
 $(BUILD)/test_units: tests/test_units.c $(UNIT_OBJS) harness/*.h
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CWARNS) $(CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) -o $@ $< $(UNIT_OBJS) $(DEP_LIBS)
+	$(Q)$(CC) $(CWARNS) $(CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) $(UNIT_DEFS) -o $@ $< $(UNIT_OBJS) $(DEP_LIBS)
 
 # The Google Benchmark shim's own test program (tests/test_gbench.c).
 $(BUILD)/test_gbench: tests/test_gbench.c $(BUILD)/gbench.o harness/gbench.h

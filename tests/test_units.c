@@ -1,13 +1,17 @@
 /* test_units.c - unit tests of the harness's C modules that need no
- * interpreter (results writing, option parsing, name sanitizing), in the
+ * interpreter (results writing, option parsing, name sanitizing, the
+ * statistics of stats.c and the verdict rule), in the
  * style of CPython's _testembed: one program, a table of named cases chosen
  * by argv[1].  tests/test_core.py runs each case; `test_units --list` names
  * them.  Exit 0 on success, 1 with a message on failure. */
 #define _GNU_SOURCE
 #include "../harness/results.h"
+#include "../harness/stats.h"
 #include "../harness/util.h"
 
 #include <dirent.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +23,17 @@
         if (!(cond)) {                                                       \
             fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
                     #cond);                                                  \
+            return 1;                                                        \
+        }                                                                    \
+    } while (0)
+
+/* Doubles equal within a relative tolerance, with both values shown. */
+#define CHECK_NEAR(got, want, rel)                                           \
+    do {                                                                     \
+        double g_ = (got), w_ = (want);                                      \
+        if (!(fabs(g_ - w_) <= (rel) * fmax(fabs(w_), 1e-300))) {            \
+            fprintf(stderr, "%s:%d: %s = %.17g, expected %.17g\n", __FILE__, \
+                    __LINE__, #got, g_, w_);                                 \
             return 1;                                                        \
         }                                                                    \
     } while (0)
@@ -116,6 +131,274 @@ names(const char *dir)
     return 0;
 }
 
+
+/* ---- stats.c ------------------------------------------------------------
+ *
+ * The expected values are computed here independently of stats.c: the
+ * signed-rank distribution by enumerating all 2^n sign patterns (stats.c
+ * uses a subset-sum recurrence), and the interval from Walsh averages sorted
+ * here.  The critical values are also checked against the published table
+ * of the Wilcoxon signed-rank test (two-sided alpha = 0.05: n = 6: 0,
+ * n = 9: 5, n = 21: 58), so a wrong enumeration cannot agree by accident. */
+
+static int
+cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The largest t with P(T <= t) <= alpha2 for the signed-rank statistic T
+ * with n pairs (-1 when even P(T <= 0) is above it), and P(T <= t) in *p,
+ * by counting the sign patterns: bit i of a pattern set means rank i + 1
+ * is positive, T is the sum of the positive ranks. */
+static long
+critical_by_enumeration(unsigned n, double alpha2, double *p)
+{
+    size_t m = (size_t)n * (n + 1) / 2;
+    uint64_t *count = calloc(m + 1, sizeof *count);
+    uint64_t total = (uint64_t)1 << n, below = 0;
+    long t = -1;
+    for (uint64_t mask = 0; mask < total; mask++) {
+        size_t sum = 0;
+        for (unsigned i = 0; i < n; i++) {
+            if (mask >> i & 1) {
+                sum += i + 1;
+            }
+        }
+        count[sum]++;
+    }
+    *p = 0;
+    for (size_t k = 0; k <= m; k++) {
+        below += count[k];
+        if ((double)below / (double)total > alpha2) {
+            break;
+        }
+        t = (long)k;
+        *p = (double)below / (double)total;
+    }
+    if (t < 0) {
+        *p = (double)count[0] / (double)total;
+    }
+    free(count);
+    return t;
+}
+
+/* n pairs whose log ratios are distinct and irregular (no ties among the
+ * Walsh averages' neighbours): num[i] = exp(d[i]), den[i] = 1. */
+static void
+irregular_pairs(unsigned n, double *d, double *num, double *den)
+{
+    for (unsigned i = 0; i < n; i++) {
+        d[i] = 0.013 * (double)((i * 5 + 3) % n) - 0.05 +
+               0.0007 * (double)(i * i % 5);
+        num[i] = exp(d[i]);
+        den[i] = 1.0;
+    }
+}
+
+/* stats_paired_ratio on n irregular pairs at level 0.95 against the
+ * enumeration: coverage, the interval's order statistics, the estimate. */
+static int
+check_signed_rank(unsigned n, long table_t)
+{
+    double d[32], num[32], den[32], w[32 * 33 / 2], p;
+    size_t m = (size_t)n * (n + 1) / 2, t = 0;
+    stats_ratio r;
+    long crit = critical_by_enumeration(n, 0.025, &p);
+    CHECK(crit == table_t);
+    irregular_pairs(n, d, num, den);
+    for (unsigned i = 0; i < n; i++) {
+        for (unsigned j = i; j < n; j++) {
+            w[t++] = (d[i] + d[j]) / 2;
+        }
+    }
+    qsort(w, m, sizeof *w, cmp_dbl);
+    CHECK(stats_paired_ratio(num, den, n, 0.95, &r) == 0);
+    CHECK(r.pairs == n);
+    /* The interval [W(c), W(m + 1 - c)] with c = t + 1 (1-based). */
+    size_t c = (size_t)(crit + 1);
+    CHECK_NEAR(r.confidence, 1 - 2 * p, 1e-12);
+    CHECK(r.confidence >= 0.95);
+    CHECK_NEAR(r.low, exp(w[c - 1]), 1e-12);
+    CHECK_NEAR(r.high, exp(w[m - c]), 1e-12);
+    CHECK_NEAR(r.ratio, exp(m % 2 ? w[m / 2] : (w[m / 2 - 1] + w[m / 2]) / 2),
+               1e-12);
+    return 0;
+}
+
+static int
+signed_rank_n6(const char *dir)
+{
+    (void)dir;
+    /* P(T <= 0) = 1/64: the interval is the whole range, 1 - 2/64. */
+    CHECK(check_signed_rank(6, 0) == 0);
+    return 0;
+}
+
+static int
+signed_rank_n9(const char *dir)
+{
+    double num[9], den[9], d[9];
+    stats_ratio r;
+    (void)dir;
+    CHECK(check_signed_rank(9, 5) == 0);
+    /* P(T <= 5) = 10/512: coverage 1 - 20/512, the 0.961 of stats.h. */
+    irregular_pairs(9, d, num, den);
+    CHECK(stats_paired_ratio(num, den, 9, 0.95, &r) == 0);
+    CHECK_NEAR(r.confidence, 1 - 20.0 / 512, 1e-15);
+    return 0;
+}
+
+static int
+signed_rank_n21(const char *dir)
+{
+    (void)dir;
+    CHECK(check_signed_rank(21, 58) == 0);
+    return 0;
+}
+
+/* Fewer pairs than 0.95 can reach: the whole range, with its coverage. */
+static int
+signed_rank_small_n(const char *dir)
+{
+    double num[3] = {1.1, 1.3, 1.2}, den[3] = {1, 1, 1};
+    stats_ratio r;
+    (void)dir;
+    CHECK(stats_paired_ratio(num, den, 3, 0.95, &r) == 0);
+    CHECK_NEAR(r.confidence, 0.75, 1e-15); /* 1 - 2 * (1/8) */
+    CHECK_NEAR(r.low, 1.1, 1e-12);
+    CHECK_NEAR(r.high, 1.3, 1e-12);
+    /* n = 2: Walsh averages d1, (d1 + d2) / 2, d2. */
+    CHECK(stats_paired_ratio(num, den, 2, 0.95, &r) == 0);
+    CHECK(r.pairs == 2);
+    CHECK_NEAR(r.confidence, 0.5, 1e-15);
+    CHECK_NEAR(r.ratio, sqrt(1.1 * 1.3), 1e-12);
+    CHECK_NEAR(r.low, 1.1, 1e-12);
+    CHECK_NEAR(r.high, 1.3, 1e-12);
+    /* n = 1 and n = 0: no ratio. */
+    CHECK(stats_paired_ratio(num, den, 1, 0.95, &r) == -1);
+    CHECK(stats_paired_ratio(num, den, 0, 0.95, &r) == -1);
+    return 0;
+}
+
+/* The Hodges-Lehmann estimate is the median of the Walsh averages, not the
+ * mean: log ratios 0.1, 0.2, 0.3, 0.4, 1.0 have the 15 Walsh averages
+ * .1 .15 .2 .2 .25 .25 .3 .3 .35 .4 .55 .6 .65 .7 1.0, median 0.3 (the
+ * mean would be 0.4, pulled by the outlier). */
+static int
+hodges_lehmann_known(const char *dir)
+{
+    double d[5] = {0.1, 0.2, 0.3, 0.4, 1.0}, num[5], den[5];
+    double d4[4] = {0.0, 0.1, 0.2, 0.7}, num4[4], den4[4];
+    stats_ratio r;
+    (void)dir;
+    for (int i = 0; i < 5; i++) {
+        /* The ratio is num/den: put the factor in both to check that. */
+        num[i] = 3 * exp(d[i]);
+        den[i] = 3;
+    }
+    CHECK(stats_paired_ratio(num, den, 5, 0.95, &r) == 0);
+    CHECK_NEAR(r.ratio, exp(0.3), 1e-12);
+    CHECK_NEAR(r.low, exp(0.1), 1e-12);
+    CHECK_NEAR(r.high, exp(1.0), 1e-12);
+    CHECK_NEAR(r.confidence, 1 - 2.0 / 32, 1e-15);
+    /* Even count (10 averages): 0 .05 .1 .1 .15 .2 .35 .4 .45 .7, median
+     * (.15 + .2) / 2. */
+    for (int i = 0; i < 4; i++) {
+        num4[i] = exp(d4[i]);
+        den4[i] = 1;
+    }
+    CHECK(stats_paired_ratio(num4, den4, 4, 0.95, &r) == 0);
+    CHECK_NEAR(r.ratio, exp(0.175), 1e-12);
+    /* Slower variant: the ratio above 1 on swapped sides. */
+    CHECK(stats_paired_ratio(den, num, 5, 0.95, &r) == 0);
+    CHECK_NEAR(r.ratio, exp(-0.3), 1e-12);
+    return 0;
+}
+
+static int
+ties_and_bad_pairs(const char *dir)
+{
+    double num[9], den[9];
+    stats_ratio r;
+    (void)dir;
+    /* Every ratio the same: estimate and interval collapse onto it. */
+    for (int i = 0; i < 9; i++) {
+        num[i] = 1.5 * (i + 1);
+        den[i] = i + 1;
+    }
+    CHECK(stats_paired_ratio(num, den, 9, 0.95, &r) == 0);
+    CHECK_NEAR(r.ratio, 1.5, 1e-12);
+    CHECK_NEAR(r.low, 1.5, 1e-12);
+    CHECK_NEAR(r.high, 1.5, 1e-12);
+    CHECK_NEAR(r.confidence, 1 - 20.0 / 512, 1e-15);
+    /* Two tied groups: log ratios 0, 0, 0, L, L, L give 6 averages 0, 9 of
+     * L/2 and 6 of L: estimate sqrt(2), the whole range [1, 2]. */
+    double a[6] = {1, 1, 1, 2, 2, 2}, one[6] = {1, 1, 1, 1, 1, 1};
+    CHECK(stats_paired_ratio(a, one, 6, 0.95, &r) == 0);
+    CHECK_NEAR(r.ratio, sqrt(2), 1e-12);
+    CHECK_NEAR(r.low, 1, 1e-12);
+    CHECK_NEAR(r.high, 2, 1e-12);
+    /* Pairs with a value that is not positive and finite are left out. */
+    double bn[5] = {2, 0, 4, NAN, 8}, bd[5] = {1, 1, -1, 1, 4};
+    bd[2] = INFINITY;
+    CHECK(stats_paired_ratio(bn, bd, 5, 0.95, &r) == 0);
+    CHECK(r.pairs == 2);
+    CHECK_NEAR(r.ratio, 2, 1e-12);
+    double cn[3] = {1, 0, -2}, cd[3] = {2, 1, 1};
+    CHECK(stats_paired_ratio(cn, cd, 3, 0.95, &r) == -1);
+    return 0;
+}
+
+static int
+summaries(const char *dir)
+{
+    double x[4] = {4, 1, 3, 2}, one = 7;
+    stats_summary s;
+    (void)dir;
+    stats_summarize(x, 4, &s);
+    CHECK(s.n == 4);
+    CHECK_NEAR(s.mean, 2.5, 1e-15);
+    CHECK_NEAR(s.median, 2.5, 1e-15);
+    CHECK_NEAR(s.stddev, sqrt(5.0 / 3), 1e-15); /* sample: n - 1 */
+    CHECK_NEAR(s.cv, sqrt(5.0 / 3) / 2.5, 1e-15);
+    stats_summarize(x, 3, &s);
+    CHECK_NEAR(s.median, 3, 1e-15);
+    CHECK_NEAR(s.stddev, sqrt(7.0 / 3), 1e-15);
+    stats_summarize(&one, 1, &s);
+    CHECK(s.n == 1 && s.mean == 7 && s.median == 7);
+    CHECK(s.stddev == 0 && s.cv == 0);
+    stats_summarize(x, 0, &s);
+    CHECK(s.n == 0 && s.mean == 0 && s.cv == 0);
+    return 0;
+}
+
+#ifdef HAVE_STATS_VERDICT
+/* The one verdict rule: no difference when the interval holds 1 or the
+ * ratio is within 2% of 1; otherwise faster below 1, slower above. */
+static int
+verdicts(const char *dir)
+{
+    (void)dir;
+#define VERDICT(ratio, lo, hi) stats_verdict_name(stats_verdict(ratio, lo, hi))
+    CHECK(strcmp(VERDICT(0.90, 0.88, 0.92), "faster") == 0);
+    CHECK(strcmp(VERDICT(1.10, 1.05, 1.20), "slower") == 0);
+    CHECK(strcmp(VERDICT(0.90, 0.80, 1.01), "no_difference") == 0);
+    CHECK(strcmp(VERDICT(1.10, 0.99, 1.20), "no_difference") == 0);
+    /* The interval's edges count as holding 1. */
+    CHECK(strcmp(VERDICT(0.95, 0.90, 1.00), "no_difference") == 0);
+    CHECK(strcmp(VERDICT(1.05, 1.00, 1.10), "no_difference") == 0);
+    /* Narrow intervals: under 2% is no difference, over it is one. */
+    CHECK(strcmp(VERDICT(0.981, 0.980, 0.982), "no_difference") == 0);
+    CHECK(strcmp(VERDICT(1.019, 1.018, 1.020), "no_difference") == 0);
+    CHECK(strcmp(VERDICT(0.979, 0.978, 0.980), "faster") == 0);
+    CHECK(strcmp(VERDICT(1.021, 1.020, 1.022), "slower") == 0);
+#undef VERDICT
+    return 0;
+}
+#endif
+
 static const struct {
     const char *name;
     int (*fn)(const char *dir);
@@ -124,6 +407,16 @@ static const struct {
     {"atomic_failure_leaves_nothing", atomic_failure_leaves_nothing},
     {"parse_counts", parse_counts},
     {"names", names},
+    {"signed_rank_n6", signed_rank_n6},
+    {"signed_rank_n9", signed_rank_n9},
+    {"signed_rank_n21", signed_rank_n21},
+    {"signed_rank_small_n", signed_rank_small_n},
+    {"hodges_lehmann_known", hodges_lehmann_known},
+    {"ties_and_bad_pairs", ties_and_bad_pairs},
+    {"summaries", summaries},
+#ifdef HAVE_STATS_VERDICT
+    {"verdicts", verdicts},
+#endif
 };
 
 int
