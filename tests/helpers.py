@@ -57,3 +57,66 @@ class TempDirTest(unittest.TestCase):
                 if d != "latest" and not d.startswith(".")]
         self.assertEqual(len(dirs), 1, dirs)
         return os.path.join(out, dirs[0])
+
+
+# ---- an independent reference for the timing statistics -----------------
+# Written from the definitions, not from stats.c: the signed-rank
+# distribution by enumerating every sign pattern, the Walsh averages sorted
+# here.  Tests recompute ratios.tsv and timing.tsv from the repetitions in
+# timing.json with these and compare.
+
+def repetition_times(doc, name):
+    """{repetition_index: ns} of the iterations of benchmark `name` (its
+    run_name is name or name + "/...") in a timing.json document."""
+    unit = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+    out = {}
+    for b in doc["benchmarks"]:
+        rn = b.get("run_name", "")
+        if b.get("run_type") != "iteration" or b.get("error_occurred"):
+            continue
+        if rn == name or rn.startswith(name + "/"):
+            out[b["repetition_index"]] = (b["real_time"]
+                                          * unit[b.get("time_unit", "ns")])
+    return out
+
+
+def summary(values):
+    """(median, mean, sample stddev, cv) of a list of numbers."""
+    import statistics
+    mean = statistics.fmean(values)
+    sd = statistics.stdev(values) if len(values) > 1 else 0.0
+    return statistics.median(values), mean, sd, sd / mean if mean else 0.0
+
+
+def paired_ratio(num, den, level=0.95):
+    """(ratio, low, high, confidence) of num[i]/den[i]: the Hodges-Lehmann
+    estimate on log ratios and the exact Wilcoxon signed-rank interval,
+    the narrowest of coverage >= level, else the whole range."""
+    import itertools
+    import math
+    import statistics
+    d = [math.log(x / y) for x, y in zip(num, den)]
+    n = len(d)
+    walsh = sorted((d[i] + d[j]) / 2 for i in range(n) for j in range(i, n))
+    m = len(walsh)
+    counts = [0] * (m + 1)
+    for signs in itertools.product((0, 1), repeat=n):
+        counts[sum(r for r, s in zip(range(1, n + 1), signs) if s)] += 1
+    alpha2, below, t, p = (1 - level) / 2, 0, -1, counts[0] / 2 ** n
+    for k, c in enumerate(counts):
+        below += c
+        if below / 2 ** n > alpha2:
+            break
+        t, p = k, below / 2 ** n
+    c = min(max(t + 1, 1), (m + 1) // 2)  # 1-based rank of the limits
+    return (math.exp(statistics.median(walsh)), math.exp(walsh[c - 1]),
+            math.exp(walsh[m - c]), 1 - 2 * p)
+
+
+def verdict(ratio, low, high):
+    """(English verdict, category) by the rule of issue 10: no difference
+    when the interval holds 1 or the ratio is within 2% of 1."""
+    if low <= 1 <= high or abs(ratio - 1) < 0.02:
+        return "no measurable difference", "no_difference"
+    word = "faster" if ratio < 1 else "slower"
+    return f"{abs(1 - ratio) * 100:.1f}% {word}", word
