@@ -48,7 +48,10 @@ NAMES = ["VARIANTS", "ARGS", "KWARGS", "unique_args", "ATTRS", "N",
          "BASELINE", "SKIPPED", "OPS"]
 
 # Whole-file sabotage.  Those tagged "crash" may kill the measuring child
-# (that is the point); every other file must leave it a clean answer.
+# (that is the point); those tagged "noresult" close the result pipe
+# (fd 3), write a false result into it or leave before the harness writes
+# one, so the child may end without a result, but never by a signal or a
+# timeout; every other file must leave it a clean answer.
 SABOTAGE = [
     ("ok", "import sys\nsys.exit(0)\n"),
     ("ok", "import sys\nsys.exit('bye')\n"),
@@ -63,13 +66,13 @@ SABOTAGE = [
     ("ok", "x = []\nfor _ in range(100000):\n    x = [x]\nARGS = (x, x)\n"),
     ("ok", "ARGS = (" + "(" * 5000 + ")" * 5000 + ",)\n"),
     ("ok", "ARGS = " + "[" * 300 + "]" * 300 + "\n"),
-    ("ok", "import os\nos.write(3, b'{\"ok\": true}')\n"),
+    ("noresult", "import os\nos.write(3, b'{\"ok\": true}')\n"),
     ("ok", "import os\nos.write(3, b'garbage{[')\n"),
-    ("ok", "import os\nos.close(3)\n"),
+    ("noresult", "import os\nos.close(3)\n"),
     ("ok", "import os\nos.dup2(1, 3)\n"),
     ("ok", "import os\nos.write(3, b' ' * (1 << 20))\n"),
-    ("ok", "import os\nos._exit(0)\n"),
-    ("ok", "import os\nos._exit(255)\n"),
+    ("noresult", "import os\nos._exit(0)\n"),
+    ("noresult", "import os\nos._exit(255)\n"),
     ("ok", "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"),
     ("ok", "class M(type):\n    def __call__(cls, *a):\n        return None\n"
            "class X(metaclass=M):\n    pass\n"
@@ -120,7 +123,8 @@ FILE_NAMES = ["", "..", "..evil", "\x1b[31mred", "tab\tname", "new\nline",
 
 def mutate(rng, i):
     """One mutated scenario: (tag, bytes).  tag is "crash" when the file
-    is meant to kill the measuring child."""
+    is meant to kill the measuring child, "noresult" when it is meant to
+    end it without a result (see SABOTAGE), else "ok"."""
     t = TEMPLATE
     kind = i % 9
     if kind == 0:
@@ -217,10 +221,14 @@ class FuzzScenariosTest(unittest.TestCase):
                                      r"result|killed after", detail)
                     if died:
                         crashed += 1
-                    if tag != "crash" and died:
-                        # A bad value must get a message, not kill the child
-                        # (the validation code is the harness's own).
-                        self.assertNotRegex(detail, r"crashed with signal")
+                    if tag == "ok":
+                        # A bad value must get a message: not kill the
+                        # child, not hang it until the timeout, not leave
+                        # it without an answer (the validation code is the
+                        # harness's own).
+                        self.assertIsNone(died)
+                    elif tag == "noresult" and died:
+                        self.assertEqual(died.group(), "without a result")
         # The generator really produced bad scenarios, and good ones.
         self.assertGreater(invalid, COUNT // 2)
         self.assertLess(invalid, COUNT)
