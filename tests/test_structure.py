@@ -1,0 +1,105 @@
+"""The structure of harness/ (issue 10): no include cycle between modules.
+
+A module is a base name: harness/x.c, x.h (and x.cc) are module x.  Module
+x depends on module y when one of x's files has `#include "y.h"`.  A cycle
+(x.c includes y.h while y.c includes x.h, or a longer chain) means neither
+module can be read, tested or replaced without the other."""
+import os
+import re
+import unittest
+
+from helpers import ROOT
+
+HARNESS = os.path.join(ROOT, "harness")
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+
+
+def module_graph(files):
+    """{module: {modules it includes}} from {file name: text}; only
+    includes of a header that exists among the files count (system headers
+    and generated ones are not modules of the harness)."""
+    headers = {os.path.splitext(n)[0] for n in files if n.endswith(".h")}
+    graph = {}
+    for name, text in files.items():
+        mod = os.path.splitext(name)[0]
+        deps = graph.setdefault(mod, set())
+        for inc in INCLUDE.findall(text):
+            dep = os.path.splitext(os.path.basename(inc))[0]
+            if inc.endswith(".h") and dep in headers and dep != mod:
+                deps.add(dep)
+    return graph
+
+
+def cycles(graph):
+    """Every elementary cycle's smallest rotation, as tuples, sorted: each
+    cycle once, whatever module the search entered it from."""
+    found = set()
+
+    def walk(start, node, path, on_path):
+        for nxt in sorted(graph.get(node, ())):
+            if nxt == start:
+                found.add(tuple(path))
+            elif nxt not in on_path and nxt > start:
+                on_path.add(nxt)
+                walk(start, nxt, path + [nxt], on_path)
+                on_path.discard(nxt)
+
+    # Each cycle is found from its smallest module only (nxt > start).
+    for start in sorted(graph):
+        walk(start, start, [start], {start})
+    return sorted(found)
+
+
+def harness_files():
+    out = {}
+    for name in sorted(os.listdir(HARNESS)):
+        if name.endswith((".c", ".h", ".cc")):
+            with open(os.path.join(HARNESS, name), encoding="utf-8") as f:
+                out[name] = f.read()
+    return out
+
+
+class CycleFinderTest(unittest.TestCase):
+    """The finder itself, on made-up modules: a test of the harness that
+    could not see a cycle would pass on any tree."""
+
+    def test_pair(self):
+        g = module_graph({"x.c": '#include "x.h"\n#include "y.h"\n',
+                          "x.h": "", "y.h": "",
+                          "y.c": '#include "y.h"\n#include "x.h"\n'})
+        self.assertEqual(cycles(g), [("x", "y")])
+
+    def test_chain_through_a_header(self):
+        # a.h includes b.h, b.c includes c.h, c.c includes a.h.
+        g = module_graph({"a.h": '#include "b.h"\n', "b.h": "", "c.h": "",
+                          "b.c": '#include "c.h"\n',
+                          "c.c": '#  include "a.h"  /* why */\n'})
+        self.assertEqual(cycles(g), [("a", "b", "c")])
+
+    def test_no_cycle(self):
+        g = module_graph({"a.c": '#include "b.h"\n#include <stdio.h>\n',
+                          "b.c": '#include "c.h"\n#include "gen.h"\n',
+                          "a.h": "", "b.h": "", "c.h": ""})
+        self.assertEqual(cycles(g), [])
+
+    def test_self_include_is_not_a_cycle(self):
+        g = module_graph({"a.c": '#include "a.h"\n', "a.h": ""})
+        self.assertEqual(cycles(g), [])
+
+
+class HarnessStructureTest(unittest.TestCase):
+    def test_graph_is_read(self):
+        g = module_graph(harness_files())
+        # main.c starts everything: if it depends on nothing, the include
+        # lines were not read.
+        self.assertIn("run", g["main"])
+        self.assertIn("util", g["results"])
+
+    def test_no_include_cycle(self):
+        found = cycles(module_graph(harness_files()))
+        self.assertEqual(found, [], "include cycles between modules: " +
+                         "; ".join(" -> ".join(c + (c[0],)) for c in found))
+
+
+if __name__ == "__main__":
+    unittest.main()
