@@ -258,8 +258,9 @@ class MemoryRunTest(unittest.TestCase):
         meta = read_json(os.path.join(self.rundir, "meta.json"))
         self.assertEqual(meta["status"], "complete")
         self.assertRegex(meta["python"]["version"], r"^3\.\d+\.\d+$")
-        for key in ("compiler", "git_revision", "libbenchmark_version",
-                    "date", "command_line", "gc_policy"):
+        for key in ("compiler", "git_revision", "build_flags",
+                    "libbenchmark_version", "date", "command_line",
+                    "gc_policy"):
             self.assertIn(key, meta)
         self.assertIn("cpu_model", meta["system"])
         self.assertIn("kernel", meta["system"])
