@@ -1,4 +1,5 @@
-"""The structure of harness/ (issue 10): no include cycle between modules.
+"""The structure of harness/ (issue 10): no include cycle between modules,
+no file over about 600 lines, fork and exec in one module only.
 
 A module is a base name: harness/x.c, x.h (and x.cc) are module x.  Module
 x depends on module y when one of x's files has `#include "y.h"`.  A cycle
@@ -12,6 +13,21 @@ from helpers import ROOT
 
 HARNESS = os.path.join(ROOT, "harness")
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+# "About 600 lines": a file may run a little over while it is split.
+MAX_LINES = 620
+# A call that starts a process, outside comments.
+PROCESS_CALL = re.compile(r"\b(fork|vfork|execl|execlp|execle|execv|execvp|"
+                          r"execvpe|execve|posix_spawnp?|system|popen)\s*\(")
+
+# What issue 10's other parts remove, as on origin/main when this was
+# written: tolerated here so that every branch stays green until they
+# land, and nothing new is.  Delete each entry when its change is merged.
+KNOWN_CYCLES = {("plot", "report"),      # h3: both read the reader
+                ("scenario", "timing")}  # h4: ops.c holds the op table
+KNOWN_LONG = {"plot.c", "report.c", "results.c",  # h3
+              "run.c",                            # h1
+              "scenario.c", "timing.c"}           # h4
+KNOWN_PROCESS_MODULES = {"plot"}                  # h1: child.c runs gnuplot
 
 
 def module_graph(files):
@@ -96,9 +112,30 @@ class HarnessStructureTest(unittest.TestCase):
         self.assertIn("util", g["results"])
 
     def test_no_include_cycle(self):
-        found = cycles(module_graph(harness_files()))
+        found = [c for c in cycles(module_graph(harness_files()))
+                 if c not in KNOWN_CYCLES]
         self.assertEqual(found, [], "include cycles between modules: " +
                          "; ".join(" -> ".join(c + (c[0],)) for c in found))
+
+    def test_no_file_over_about_600_lines(self):
+        long = {name: text.count("\n")
+                for name, text in harness_files().items()
+                if text.count("\n") > MAX_LINES and name not in KNOWN_LONG}
+        self.assertEqual(long, {}, f"split these (over {MAX_LINES} lines)")
+
+    def test_processes_started_in_one_module(self):
+        """fork/exec in exactly one module: the one process runner."""
+        modules = {}
+        for name, text in harness_files().items():
+            code = re.sub(r"/\*.*?\*/|//[^\n]*", "", text, flags=re.S)
+            for m in PROCESS_CALL.finditer(code):
+                modules.setdefault(os.path.splitext(name)[0], set()).add(
+                    m.group(1))
+        self.assertIn("child", modules)
+        self.assertIn("fork", modules["child"])
+        others = set(modules) - {"child"} - KNOWN_PROCESS_MODULES
+        self.assertEqual(others, set(), f"processes started outside "
+                         f"child.c: {modules}")
 
 
 if __name__ == "__main__":
