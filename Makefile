@@ -10,6 +10,8 @@
 #   RESULTS   results directories for `make plots` (default: results/latest)
 #   PYTHONS   interpreters for `make bench-versions`: paths, or pyenv
 #             versions such as "3.8.18 3.13.0" (default: all found)
+#   GIT_REV   revision meta.json records (default: git describe --always
+#             --dirty of the checkout, regenerated on every make)
 #
 # Targets:
 #   all (default)   build the harness (installs missing packages first)
@@ -158,11 +160,9 @@ plots: all
 # Unit tests of the C modules that need no interpreter (tests/test_units.c).
 UNIT_OBJS = $(BUILD)/util.o $(BUILD)/results.o $(BUILD)/schema.o $(BUILD)/tsv.o \
 	$(BUILD)/sysmem.o $(BUILD)/stats.o
-# The verdict rule's case is compiled once stats.h declares stats_verdict.
-UNIT_DEFS = $(if $(shell grep -l stats_verdict_name harness/stats.h),-DHAVE_STATS_VERDICT)
 $(BUILD)/test_units: tests/test_units.c $(UNIT_OBJS) harness/*.h $(BUILD)/BUILD-FLAGS
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CWARNS) $(CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) $(UNIT_DEFS) -o $@ $< $(UNIT_OBJS) $(DEP_LIBS)
+	$(Q)$(CC) $(CWARNS) $(CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) -o $@ $< $(UNIT_OBJS) $(DEP_LIBS)
 
 # The Google Benchmark shim's own test program (tests/test_gbench.c).
 $(BUILD)/test_gbench: tests/test_gbench.c $(BUILD)/gbench.o harness/gbench.h $(BUILD)/BUILD-FLAGS

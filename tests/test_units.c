@@ -374,7 +374,6 @@ summaries(const char *dir)
     return 0;
 }
 
-#ifdef HAVE_STATS_VERDICT
 /* The one verdict rule: no difference when the interval holds 1 or the
  * ratio is within 2% of 1; otherwise faster below 1, slower above. */
 static int
@@ -397,7 +396,6 @@ verdicts(const char *dir)
 #undef VERDICT
     return 0;
 }
-#endif
 
 static const struct {
     const char *name;
@@ -414,9 +412,7 @@ static const struct {
     {"hodges_lehmann_known", hodges_lehmann_known},
     {"ties_and_bad_pairs", ties_and_bad_pairs},
     {"summaries", summaries},
-#ifdef HAVE_STATS_VERDICT
     {"verdicts", verdicts},
-#endif
 };
 
 int
