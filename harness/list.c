@@ -87,5 +87,8 @@ run_list(const run_options *o)
         child_result_free(&res);
     }
     discover_free(paths, npaths);
+    if (child_stop_requested()) {
+        return 128 + child_stop_requested(); /* as run_main: 130, 143 */
+    }
     return bad ? 1 : 0;
 }

@@ -13,6 +13,7 @@
 #include "plot.h"
 #include "charts.h"
 #include "child.h"
+#include "cmdline.h"
 #include "report.h"
 #include "results.h"
 
@@ -22,8 +23,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#define GNUPLOT_PACKAGE "gnuplot-nox"
 
 /* ---- running gnuplot ----------------------------------------------------- */
 
@@ -116,46 +115,21 @@ draw(plotter *p, chart *c)
 
 /* ---- the command ------------------------------------------------------- */
 
-static const char plot_usage[] =
-"usage: slotbench plot [RESULTS_DIR ...]\n"
-"\n"
-"Draws charts (PNG and SVG, by gnuplot from the scripts in plots/) and\n"
-"writes report.md and report.html for results directories (default:\n"
-"results/latest).  Everything goes into the first directory: charts/ and\n"
-"the two reports.  With several directories from different Python\n"
-"versions, it also draws bytes per instance across the versions.\n"
-"\n"
-"charts: bytes (per scenario and variant, with the saving against the\n"
-"baseline), timeline-SCENARIO (RSS while creating), timing-SCENARIO and\n"
-"ratios (when the run has timing.tsv and ratios.tsv), scaling-SCENARIO\n"
-"(when the run was made with --sweep), versions-SCENARIO (several\n"
-"directories).  Needs gnuplot (Debian package " GNUPLOT_PACKAGE ").\n";
-
 int
 plot_main(int argc, char **argv, const char *root)
 {
     char err[SB_ERRLEN], latest[PATH_MAX];
-    int ndirs = argc - 1, rc = 0;
-    char **dirs = argv + 1;
+    int rc = 0;
     plotter p;
     chart_set set = {NULL, 0};
+    options o = {0}; /* no run options */
 
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(plot_usage, stdout);
-            return 0;
-        }
-        if (argv[i][0] == '-' && strcmp(argv[i], "--") != 0) {
-            fprintf(stderr, "slotbench: plot: unknown option '%s'\nTry "
-                    "'slotbench plot --help' for more information.\n",
-                    argv[i]);
-            return 2;
-        }
+    int status = cmdline_parse(OPTIONS_PLOT, argc, argv, &o);
+    if (status >= 0) {
+        return status; /* --help, or a usage error */
     }
-    if (ndirs > 0 && strcmp(dirs[0], "--") == 0) {
-        dirs++;
-        ndirs--;
-    }
+    int ndirs = o.noperands;
+    char **dirs = o.operands;
     if (ndirs == 0) {
         snprintf(latest, sizeof latest, "%s/results/latest", root);
         static char *one[1];

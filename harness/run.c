@@ -49,77 +49,9 @@
 #include "results.h"
 #include "steps.h"
 #include "summary.h"
-#include "sysmem.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-#define DEFAULT_N 1000000LL
-#define QUICK_N 100000LL
-/* Without --full, a scenario's own N is capped here: bytes per instance do
- * not change with N, the run time does (event.py declares 10,000,000). */
-#define CAPPED_N 1000000LL
-
-void
-run_options_default(run_options *o)
-{
-    memset(o, 0, sizeof *o);
-    o->timeout = 600;
-    long long total = sysmem_total();
-    o->max_rss = total > 0 ? total / 10 * 8 : 0;
-    timing_options_default(&o->timing);
-}
-
-int
-run_parse_sweep(const char *spec, run_options *o, char *err)
-{
-    char buf[128], *parts[4];
-    int nparts = 0;
-    long long lo, hi, points;
-    snprintf(buf, sizeof buf, "%s", spec);
-    for (char *p = buf, *colon; nparts < 4; p = colon + 1) {
-        parts[nparts++] = p;
-        if ((colon = strchr(p, ':')) == NULL) {
-            break;
-        }
-        *colon = '\0';
-    }
-    if (nparts < 2 || nparts > 3) {
-        return sb_seterr(err, "--sweep: '%s' is not LO:HI or LO:HI:POINTS "
-                              "(for example 1e3:1e7)", spec);
-    }
-    if (sb_parse_count(parts[0], "--sweep LO", 1, 1000000000LL, &lo,
-                       err) < 0 ||
-        sb_parse_count(parts[1], "--sweep HI", 1, 1000000000LL, &hi,
-                       err) < 0) {
-        return -1;
-    }
-    if (hi <= lo) {
-        return sb_seterr(err, "--sweep: HI (%lld) must be larger than LO "
-                              "(%lld)", hi, lo);
-    }
-    /* One point per decade by default: 1e3:1e7 gives 5. */
-    points = (long long)floor(log10((double)hi / (double)lo) + 1e-9) + 1;
-    points = points < 2 ? 2 : points;
-    if (nparts == 3 && sb_parse_count(parts[2], "--sweep POINTS", 2,
-                                      RUN_SWEEP_MAX, &points, err) < 0) {
-        return -1;
-    }
-    o->nsweep = 0;
-    for (long long i = 0; i < points; i++) {
-        double x = (double)lo * pow((double)hi / (double)lo,
-                                    (double)i / (double)(points - 1));
-        /* Two significant digits: 3162 -> 3200, a number people read. */
-        double mag = pow(10.0, floor(log10(x)) - 1);
-        long long n = i == 0 ? lo : i == points - 1 ? hi
-                                  : (long long)(round(x / mag) * mag);
-        if (o->nsweep == 0 || n > o->sweep[o->nsweep - 1]) {
-            o->sweep[o->nsweep++] = n;
-        }
-    }
-    return 0;
-}
 
 task_limits
 run_task_limits(const run_options *o)

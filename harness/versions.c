@@ -5,10 +5,10 @@
  * results.h. */
 #define _GNU_SOURCE 1 /* PATH_MAX */
 #include "versions.h"
+#include "cmdline.h"
 #include "results.h"
 #include "rundir.h"
 
-#include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
 #include <math.h>
@@ -313,45 +313,23 @@ write_md(version_run *runs, int n, sb_buf *b)
     }
 }
 
-static const char versions_usage[] =
-"usage: slotbench versions [--out DIR] RESULTS_DIR ...\n"
-"\n"
-"One table across the results directories of several Python versions:\n"
-"versions.tsv and versions.md in DIR (default: the directory holding the\n"
-"first RESULTS_DIR); the markdown table is also printed.\n";
-
 int
 versions_main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"out", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    char err[SB_ERRLEN], out[PATH_MAX] = "", path[PATH_MAX];
-    int c, rc = 0;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "+o:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o': snprintf(out, sizeof out, "%s", optarg); break;
-        case 'h': fputs(versions_usage, stdout); return 0;
-        default:
-            fprintf(stderr, "slotbench: versions: %s '%s'\n%s",
-                    optopt ? "option needs a value:" : "unknown option",
-                    argv[optind - 1], versions_usage);
-            return 2;
-        }
+    char err[SB_ERRLEN], out[PATH_MAX], path[PATH_MAX];
+    int rc = 0;
+    options o = {0}; /* no run options */
+    int status = cmdline_parse(OPTIONS_VERSIONS, argc, argv, &o);
+    if (status >= 0) {
+        return status; /* --help, or a usage error */
     }
-    int n = argc - optind;
-    if (n < 1) {
-        fprintf(stderr, "slotbench: versions: give at least one results "
-                        "directory\n%s", versions_usage);
-        return 2;
-    }
+    snprintf(out, sizeof out, "%s", o.versions_out);
+    int n = o.noperands;
+    char **dirs = o.operands;
     version_run *runs = sb_xmalloc(sizeof *runs * (size_t)n);
     int loaded = 0;
     for (int i = 0; i < n; i++) {
-        if (load_run(argv[optind + i], &runs[loaded], err) < 0) {
+        if (load_run(dirs[i], &runs[loaded], err) < 0) {
             sb_warn("versions: %s", err);
             free_run(&runs[loaded]);
             rc = 1;
@@ -364,7 +342,7 @@ versions_main(int argc, char **argv)
         return 1;
     }
     if (out[0] == '\0') {
-        snprintf(out, sizeof out, "%s", argv[optind]);
+        snprintf(out, sizeof out, "%s", dirs[0]);
         char *slash = strrchr(out, '/');
         if (slash && slash != out) {
             *slash = '\0';

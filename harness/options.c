@@ -1,0 +1,487 @@
+/* options.c - the tables of every option, command and exit status, and
+ * the defaults they give (options.h says what a row holds; cmdline.c
+ * makes the parser and the help from them).  Redis's config.c keeps its
+ * configuration the same way: one row per setting.
+ *
+ * Where a default is decided by another module, the row's show() prints
+ * what that module uses (DEFAULT_N for --n; timing_resolve of timing.h for
+ * --repetitions and --min-time): never a second literal. */
+#define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
+#include "run_options.h" /* first: it brings Python.h */
+#include "options.h"
+#include "sysmem.h"
+#include "util.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef SB_ROOT
+#define SB_ROOT "."
+#endif
+
+/* ---- the options -------------------------------------------------------- */
+
+#define RUN_AND_LIST (OPTIONS_RUN | OPTIONS_LIST)
+#define EVERY_COMMAND (OPTIONS_GLOBAL | OPTIONS_RUN | OPTIONS_LIST | \
+                       OPTIONS_PLOT | OPTIONS_VERSIONS)
+/* The in_run and field columns of a row. */
+#define RUN_FIELD(f) 1, offsetof(run_options, f)
+#define OPT_FIELD(f) 0, offsetof(options, f)
+#define NO_FIELD 0, OPTIONS_NO_FIELD
+#define RUN_NO_FIELD 1, OPTIONS_NO_FIELD    /* a run option, stored by extra */
+
+static void
+fill_out(options *o)
+{
+    snprintf(o->run->out, sizeof o->run->out, "%s/results", o->run->root);
+}
+
+/* --max-rss by default: this many tenths of physical memory. */
+#define MAX_RSS_TENTHS 8
+
+static void
+fill_max_rss(options *o)
+{
+    long long total = sysmem_total();
+    o->run->max_rss = total > 0 ? total / 10 * MAX_RSS_TENTHS : 0;
+}
+
+static void
+show_n(const options *d, char *buf, size_t len)
+{
+    (void)d;
+    snprintf(buf, len, "the scenario's N, else %lld; --quick: %lld", DEFAULT_N,
+             QUICK_N);
+}
+
+static void
+show_full(const options *d, char *buf, size_t len)
+{
+    (void)d;
+    snprintf(buf, len, "a scenario's N is capped at %lld", CAPPED_N);
+}
+
+/* Timing's defaults, as timing_resolve gives them to a run without
+ * --repetitions and --min-time, and to a --quick one: the repetitions, or
+ * the seconds per repetition when `seconds`. */
+static void
+show_timing(int seconds, char *buf, size_t len)
+{
+    timing_options t;
+    long long reps[2];
+    double min_time[2];
+    timing_options_default(&t);
+    for (int quick = 0; quick < 2; quick++) {
+        t.quick = quick;
+        timing_resolve(&t, &reps[quick], &min_time[quick]);
+    }
+    if (seconds) {
+        snprintf(buf, len, "%g; --quick: %g", min_time[0], min_time[1]);
+    }
+    else {
+        snprintf(buf, len, "%lld; --quick: %lld", reps[0], reps[1]);
+    }
+}
+
+static void
+show_repetitions(const options *d, char *buf, size_t len)
+{
+    (void)d;
+    show_timing(0, buf, len);
+}
+
+static void
+show_min_time(const options *d, char *buf, size_t len)
+{
+    (void)d;
+    show_timing(1, buf, len);
+}
+
+static void
+show_max_rss(const options *d, char *buf, size_t len)
+{
+    if (d->run->max_rss > 0) {
+        snprintf(buf, len, "%d%% of physical memory, here %.1fG",
+                 MAX_RSS_TENTHS * 10, (double)d->run->max_rss / (1 << 30));
+    }
+    else {
+        snprintf(buf, len, "none (physical memory unknown)");
+    }
+}
+
+static void
+show_out(const options *d, char *buf, size_t len)
+{
+    snprintf(buf, len, "results/ of the checkout, here %s", d->run->out);
+}
+
+static void
+show_versions_out(const options *d, char *buf, size_t len)
+{
+    (void)d;
+    snprintf(buf, len, "the directory holding the first RESULTS_DIR");
+}
+
+static int
+extra_quick(options *o, const char *arg, char *err)
+{
+    (void)arg;
+    (void)err;
+    o->run->timing.quick = 1;
+    return 0;
+}
+
+static int
+extra_repetitions(options *o, const char *arg, char *err)
+{
+    if (o->run->timing.repetitions % 2 == 0) {
+        /* libbenchmark 1.7.1 computes the median of an even count wrong. */
+        return sb_seterr(err, "--repetitions must be odd, got %s", arg);
+    }
+    return 0;
+}
+
+static int
+extra_max_rss(options *o, const char *arg, char *err)
+{
+    if (o->run->max_rss < MIN_MAX_RSS) {
+        return sb_seterr(err, "--max-rss: '%s' is too small (at least %lldM: "
+                              "the interpreter alone takes about 10M)", arg,
+                         MIN_MAX_RSS >> 20);
+    }
+    return 0;
+}
+
+static int
+extra_sweep(options *o, const char *arg, char *err)
+{
+    return options_parse_sweep(arg, o->run, err);
+}
+
+/* name, short form, argument, metavar, commands, in_run + field, def, min,
+ * max, fill, show, extra, help (options.h: option_def). */
+const option_def options_table[] = {
+    {"n", 'n', ARG_COUNT, "N", OPTIONS_RUN, RUN_FIELD(n), 0, 1,
+     1000000000LL, NULL, show_n, NULL,
+     "instances per measurement; RSS figures need at least 100000 to mean "
+     "anything"},
+    {"out", 'o', ARG_DIR, "DIR", OPTIONS_RUN, RUN_FIELD(out), 0, 0, 0,
+     fill_out, show_out, NULL,
+     "where run directories are created"},
+    {"quick", 'q', ARG_NONE, NULL, OPTIONS_RUN, RUN_FIELD(quick), 0, 0, 0,
+     NULL, NULL, extra_quick,
+     "small N and short timings: a smoke run in seconds"},
+    {"full", 0, ARG_NONE, NULL, OPTIONS_RUN, RUN_FIELD(full), 0, 0, 0,
+     NULL, show_full, NULL,
+     "measure a scenario at its own N however large, e.g. event.py's "
+     "10000000"},
+    {"no-timing", 0, ARG_NONE, NULL, OPTIONS_RUN, RUN_FIELD(no_timing), 0,
+     0, 0, NULL, NULL, NULL,
+     "measure memory only"},
+    {"sweep", 0, ARG_SWEEP, "LO:HI[:K]", OPTIONS_RUN, RUN_NO_FIELD, 0, 0, 0,
+     NULL, NULL, extra_sweep,
+     "also measure memory at K values of N, log-spaced from LO to HI "
+     "(default K: one per decade), into sweep.tsv: bytes and ns per "
+     "instance against N"},
+    {"repetitions", 0, ARG_COUNT, "R", OPTIONS_RUN,
+     RUN_FIELD(timing.repetitions), 0, 1, 999, NULL, show_repetitions,
+     extra_repetitions,
+     "timing repetitions per benchmark, odd"},
+    {"min-time", 0, ARG_SECONDS, "S", OPTIONS_RUN,
+     RUN_FIELD(timing.min_time), 0, 0, 0, NULL, show_min_time, NULL,
+     "measured seconds per timing repetition"},
+    {"timeout", 0, ARG_SECONDS, "S", RUN_AND_LIST, RUN_FIELD(timeout), 600,
+     0, 0, NULL, NULL, NULL,
+     "wall-time limit per measurement, in seconds"},
+    {"max-rss", 0, ARG_SIZE, "SIZE", RUN_AND_LIST, RUN_FIELD(max_rss), 0,
+     MIN_MAX_RSS, 0, fill_max_rss, show_max_rss, extra_max_rss,
+     "memory ceiling per measurement, e.g. 4G (K, M, G: powers of 1024)"},
+    {"benchmark_*", 0, ARG_PASS, NULL, OPTIONS_RUN, RUN_NO_FIELD, 0, 0, 0,
+     NULL, NULL, NULL,
+     "passed to Google Benchmark unchanged, e.g. --benchmark_filter=/slots/ "
+     "(not --benchmark_out: timing.json holds its report)"},
+    {"out", 'o', ARG_DIR, "DIR", OPTIONS_VERSIONS, OPT_FIELD(versions_out),
+     0, 0, 0, NULL, show_versions_out, NULL,
+     "where versions.tsv and versions.md go"},
+    {"help", 'h', ARG_HELP, NULL, EVERY_COMMAND, NO_FIELD, 0, 0, 0, NULL,
+     NULL, NULL,
+     "show this help"},
+    {"version", 0, ARG_NONE, NULL, OPTIONS_GLOBAL, NO_FIELD, 0, 0, 0, NULL,
+     NULL, NULL,
+     "show slotbench's version, the embedded Python's and libbenchmark's"},
+};
+
+const int options_count = (int)(sizeof options_table /
+                               sizeof options_table[0]);
+_Static_assert(sizeof options_table / sizeof options_table[0] <= OPTIONS_MAX,
+               "options_table has more rows than OPTIONS_MAX");
+
+/* ---- the commands ------------------------------------------------------- */
+
+const char options_run_files[] =
+"Each run writes results/<time>-py<version>/ and points results/latest at\n"
+"it: meta.json (settings, environment, status), memory.tsv, timeline.tsv,\n"
+"layout.tsv, failures.tsv, claims.tsv; with timing (no --no-timing):\n"
+"timing.json, timing.tsv, ratios.tsv; with --sweep: sweep.tsv.  'slotbench\n"
+"plot' adds charts/, report.md and report.html.\n";
+
+const char options_environment[] =
+"environment: SLOTBENCH_ROOT, the checkout holding scenarios/ (default: the\n"
+"one this binary was built in)\n";
+
+const command_def options_commands[] = {
+    {.cmd = OPTIONS_GLOBAL, .name = NULL,
+     .operands = "COMMAND [OPTIONS] [ARG ...]", .max_operands = -1,
+     .err_prefix = "", .hint = "slotbench --help",
+     .about =
+     "Measures what __slots__ buys, in bytes and nanoseconds, on real\n"
+     "CPython objects of the embedded interpreter.\n",
+     .after =
+     "'slotbench help COMMAND' (or 'slotbench COMMAND --help') shows the\n"
+     "options of one command.\n"},
+    {.cmd = OPTIONS_RUN, .name = "run", .operands = "[SCENARIO ...]",
+     .max_operands = -1, .err_prefix = "", .hint = "slotbench --help",
+     .summary =
+     "measure scenarios (default: every scenarios/*.py); a SCENARIO is a "
+     "name from scenarios/ or a path to a .py file anywhere",
+     .about =
+     "Measures the scenarios (default: every scenarios/*.py; files\n"
+     "starting with _ are left out).  A SCENARIO is a name from scenarios/\n"
+     "or a path to a .py file anywhere.  Every measurement runs in a fresh\n"
+     "process; a failing scenario is recorded and the run goes on.\n"
+     "Progress goes to stderr, the summary table to stdout.\n",
+     .after = options_run_files},
+    /* list has always taken run's options, so that a run's command line
+     * can be listed; only --timeout and --max-rss reach its children. */
+    {.cmd = OPTIONS_LIST, .name = "list", .operands = "",
+     .also_accepts = OPTIONS_RUN, .max_operands = 0, .err_prefix = "",
+     .hint = "slotbench --help",
+     .summary = "show scenarios, their variants and any problems",
+     .about =
+     "Shows each scenario of scenarios/ with its variants, their kind\n"
+     "(dict, slots, other), whether instances carry a __dict__, and every\n"
+     "validation problem.  Each scenario is imported in a process of its\n"
+     "own.  It also accepts (and checks) every option of run, so that a\n"
+     "run's command line can be listed; those change nothing here.\n"},
+    {.cmd = OPTIONS_PLOT, .name = "plot", .operands = "[RESULTS_DIR ...]",
+     .max_operands = -1, .err_prefix = "plot: ",
+     .hint = "slotbench plot --help",
+     .summary =
+     "charts (PNG, SVG) and report.md/report.html of results directories "
+     "(default: results/latest); several directories of different Python "
+     "versions add charts across versions",
+     .about =
+     "Draws charts (PNG and SVG, by gnuplot from the scripts in plots/)\n"
+     "and writes report.md and report.html for results directories\n"
+     "(default: results/latest).  Everything goes into the first\n"
+     "directory: charts/ and the two reports.  With several directories\n"
+     "from different Python versions, it also draws bytes per instance\n"
+     "across the versions.\n",
+     .after =
+     "charts: bytes (per scenario and variant, with the saving against\n"
+     "the baseline), timeline-SCENARIO (RSS while creating),\n"
+     "timing-SCENARIO and ratios (when the run has timing.tsv and\n"
+     "ratios.tsv), scaling-SCENARIO (when the run has sweep.tsv),\n"
+     "versions-SCENARIO (several directories).  Needs gnuplot (Debian\n"
+     "package " GNUPLOT_PACKAGE ").\n"},
+    {.cmd = OPTIONS_VERSIONS, .name = "versions",
+     .operands = "RESULTS_DIR ...", .max_operands = -1,
+     .too_few = "give at least one results directory",
+     .err_prefix = "versions: ", .hint = "slotbench versions --help",
+     .summary =
+     "one table (versions.tsv, versions.md) across the runs of several "
+     "Python versions; see 'make bench-versions'",
+     .about =
+     "One table across the results directories of several Python\n"
+     "versions: versions.tsv and versions.md; the markdown table is also\n"
+     "printed.\n"},
+};
+
+const int options_ncommands = (int)(sizeof options_commands /
+                                   sizeof options_commands[0]);
+
+/* Exit statuses, per command: the help lists each command's own. */
+const status_def options_statuses[] = {
+    {0, OPTIONS_GLOBAL, "success (run: everything measured)"},
+    {0, OPTIONS_RUN, "everything measured"},
+    {0, OPTIONS_LIST, "every scenario is valid"},
+    {0, OPTIONS_PLOT, "every chart and both reports written"},
+    {0, OPTIONS_VERSIONS, "both tables written"},
+    {1, OPTIONS_GLOBAL, "something failed (run: a measurement, see "
+                        "failures.tsv; or a results file could not be "
+                        "written)"},
+    {1, OPTIONS_RUN, "some measurement failed (see failures.tsv), or a "
+                     "results file could not be written"},
+    {1, OPTIONS_LIST, "some scenario is invalid"},
+    {1, OPTIONS_PLOT, "a results directory could not be read, or a chart "
+                      "or the report could not be made"},
+    {1, OPTIONS_VERSIONS, "a results directory could not be read, or a "
+                          "table could not be written"},
+    {2, OPTIONS_GLOBAL | OPTIONS_RUN, "usage error: an unknown option, a "
+        "bad value, no such scenario, or no scenarios found"},
+    {2, OPTIONS_LIST, "usage error: an unknown option, a bad value, or no "
+                      "readable scenarios/ directory"},
+    {2, OPTIONS_PLOT | OPTIONS_VERSIONS, "usage error: an unknown option, a "
+                                         "bad value"},
+    {70, EVERY_COMMAND, "slotbench itself ran out of memory"},
+    {130, EVERY_COMMAND & ~OPTIONS_VERSIONS, "interrupted by SIGINT "
+        "(Ctrl-C): the running child is stopped, nothing new starts"},
+    {143, EVERY_COMMAND & ~OPTIONS_VERSIONS, "stopped by SIGTERM, the same "
+        "way"},
+};
+
+const int options_nstatuses = (int)(sizeof options_statuses /
+                                   sizeof options_statuses[0]);
+
+const command_def *
+options_command_of(options_command cmd)
+{
+    for (int i = 0; i < options_ncommands; i++) {
+        if (options_commands[i].cmd == cmd) {
+            return &options_commands[i];
+        }
+    }
+    return &options_commands[0];
+}
+
+options_command
+options_command_named(const char *name)
+{
+    for (int i = 0; i < options_ncommands; i++) {
+        if (options_commands[i].name && strcmp(options_commands[i].name,
+                                               name) == 0) {
+            return options_commands[i].cmd;
+        }
+    }
+    return 0;
+}
+
+/* ---- defaults ----------------------------------------------------------- */
+
+void *
+options_field(const option_def *d, const options *o)
+{
+    const void *base = d->in_run ? (const void *)o->run : (const void *)o;
+    if (d->field == OPTIONS_NO_FIELD || base == NULL) {
+        return NULL;
+    }
+    return (char *)base + d->field;
+}
+
+void
+options_default(options *o)
+{
+    run_options *run = o->run;
+    const char *root = getenv("SLOTBENCH_ROOT");
+
+    memset(o, 0, sizeof *o);
+    o->run = run;
+    if (run) {
+        memset(run, 0, sizeof *run);
+        timing_options_default(&run->timing);
+        ssize_t n = readlink("/proc/self/exe", run->self,
+                             sizeof run->self - 1);
+        run->self[n > 0 ? n : 0] = '\0';
+        snprintf(run->root, sizeof run->root, "%s",
+                 root && *root ? root : SB_ROOT);
+    }
+    for (int i = 0; i < options_count; i++) {
+        const option_def *d = &options_table[i];
+        void *field = options_field(d, o);
+        if (field == NULL) {
+            continue;
+        }
+        if (d->fill) {
+            d->fill(o);
+        }
+        else if (d->show == NULL && d->arg == ARG_SECONDS) {
+            *(double *)field = d->def;
+        }
+        else if (d->show == NULL && (d->arg == ARG_COUNT ||
+                                     d->arg == ARG_SIZE)) {
+            *(long long *)field = (long long)d->def;
+        }
+    }
+}
+
+int
+options_parse_sweep(const char *spec, run_options *o, char *err)
+{
+    char buf[128], *parts[4];
+    int nparts = 0;
+    long long lo, hi, points;
+    snprintf(buf, sizeof buf, "%s", spec);
+    for (char *p = buf, *colon; nparts < 4; p = colon + 1) {
+        parts[nparts++] = p;
+        if ((colon = strchr(p, ':')) == NULL) {
+            break;
+        }
+        *colon = '\0';
+    }
+    if (nparts < 2 || nparts > 3) {
+        return sb_seterr(err, "--sweep: '%s' is not LO:HI or LO:HI:POINTS "
+                              "(for example 1e3:1e7)", spec);
+    }
+    if (sb_parse_count(parts[0], "--sweep LO", 1, 1000000000LL, &lo,
+                       err) < 0 ||
+        sb_parse_count(parts[1], "--sweep HI", 1, 1000000000LL, &hi,
+                       err) < 0) {
+        return -1;
+    }
+    if (hi <= lo) {
+        return sb_seterr(err, "--sweep: HI (%lld) must be larger than LO "
+                              "(%lld)", hi, lo);
+    }
+    /* One point per decade by default: 1e3:1e7 gives 5. */
+    points = (long long)floor(log10((double)hi / (double)lo) + 1e-9) + 1;
+    points = points < 2 ? 2 : points;
+    if (nparts == 3 && sb_parse_count(parts[2], "--sweep POINTS", 2,
+                                      RUN_SWEEP_MAX, &points, err) < 0) {
+        return -1;
+    }
+    o->nsweep = 0;
+    for (long long i = 0; i < points; i++) {
+        double x = (double)lo * pow((double)hi / (double)lo,
+                                    (double)i / (double)(points - 1));
+        /* Two significant digits: 3162 -> 3200, a number people read. */
+        double mag = pow(10.0, floor(log10(x)) - 1);
+        long long n = i == 0 ? lo : i == points - 1 ? hi
+                                  : (long long)(round(x / mag) * mag);
+        if (o->nsweep == 0 || n > o->sweep[o->nsweep - 1]) {
+            o->sweep[o->nsweep++] = n;
+        }
+    }
+    return 0;
+}
+
+void
+options_default_text(const option_def *d, const options *def, char *buf,
+                     size_t len)
+{
+    const char *field = options_field(d, def);
+    buf[0] = '\0';
+    if (d->show) {
+        d->show(def, buf, len);
+        return;
+    }
+    if (field == NULL) {
+        return;
+    }
+    switch (d->arg) {
+    case ARG_COUNT:
+    case ARG_SIZE:
+        snprintf(buf, len, "%lld", *(const long long *)field);
+        break;
+    case ARG_SECONDS:
+        snprintf(buf, len, "%g", *(const double *)field);
+        break;
+    case ARG_DIR:
+        snprintf(buf, len, "%s", field);
+        break;
+    default:
+        break;
+    }
+}
