@@ -88,8 +88,8 @@ dict_reason(json_t *desc, const char *label, char *reason, size_t rlen,
     char key[120];
     size_t i;
     json_t *w;
-    snprintf(key, sizeof key, "VARIANTS['%s']", label);
-    snprintf(reason, rlen, "its type has a __dict__");
+    sb_format(key, sizeof key, "VARIANTS['%s']", label);
+    sb_format(reason, rlen, "its type has a __dict__");
     *cond = "instances have no __dict__";
     json_array_foreach(json_object_get(desc, "warnings"), i, w) {
         const char *text = json_string_value(w);
@@ -99,12 +99,12 @@ dict_reason(json_t *desc, const char *label, char *reason, size_t rlen,
         }
         if ((base = strstr(text, "base class ")) != NULL) {
             base += strlen("base class ");
-            snprintf(reason, rlen, "base class %.*s has no __slots__",
+            sb_format(reason, rlen, "base class %.*s has no __slots__",
                      (int)strcspn(base, " "), base);
             *cond = "every base class declares __slots__";
         }
         else if (strstr(text, "'__dict__'")) {
-            snprintf(reason, rlen, "'__dict__' is listed in __slots__");
+            sb_format(reason, rlen, "'__dict__' is listed in __slots__");
             *cond = "'__dict__' is not listed in __slots__";
         }
     }
@@ -148,16 +148,16 @@ fmt_bytes(double b, char *out, size_t len)
 {
     double a = fabs(b);
     if (a < 1e3) {
-        snprintf(out, len, "%.0f B", b);
+        sb_format(out, len, "%.0f B", b);
     }
     else if (a < 1e6) {
-        snprintf(out, len, "%.1f kB", b / 1e3);
+        sb_format(out, len, "%.1f kB", b / 1e3);
     }
     else if (a < 1e9) {
-        snprintf(out, len, "%.1f MB", b / 1e6);
+        sb_format(out, len, "%.1f MB", b / 1e6);
     }
     else {
-        snprintf(out, len, "%.2f GB", b / 1e9);
+        sb_format(out, len, "%.2f GB", b / 1e9);
     }
 }
 
@@ -190,13 +190,13 @@ claim_no_dict(claim_ctx *c, json_t *v)
     const char *cond;
     if (json_is_true(json_object_get(v, "has_dict"))) {
         dict_reason(c->desc, label, reason, sizeof reason, &cond);
-        snprintf(ev, sizeof ev, "%s declares __slots__ but its instances "
+        sb_format(ev, sizeof ev, "%s declares __slots__ but its instances "
                  "carry a __dict__: %s", str(v, "type"), reason);
         set_cond(add_row(c->rows, "no_dict", c->scenario, label, "-", ev,
                          FAILS), cond);
         return;
     }
-    snprintf(ev, sizeof ev, "%s instances have no __dict__ (read from the "
+    sb_format(ev, sizeof ev, "%s instances have no __dict__ (read from the "
              "type: no dict offset, no managed dict)", str(v, "type"));
     add_row(c->rows, "no_dict", c->scenario, label, "-", ev, HOLDS);
 }
@@ -217,14 +217,14 @@ claim_less_memory(claim_ctx *c, json_t *v, const char *args)
     b = base ? num(base, "allocated_bytes") : NAN;
     m = mine ? num(mine, "allocated_bytes") : NAN;
     if (isnan(b) || isnan(m) || b <= 0) {
-        snprintf(ev, sizeof ev, "no memory result for %s (see failures.tsv)",
+        sb_format(ev, sizeof ev, "no memory result for %s (see failures.tsv)",
                  isnan(m) ? label : c->baseline);
         add_row(c->rows, "less_memory", c->scenario, label, args, ev,
                 UNMEASURED);
         return;
     }
     double share = (b - m) / b;
-    snprintf(ev, sizeof ev, "allocated %.1f B vs %.1f B for %s (%+.1f B, "
+    sb_format(ev, sizeof ev, "allocated %.1f B vs %.1f B for %s (%+.1f B, "
              "%+.1f%%); resident %.1f vs %.1f B; N = %lld",
              m, b, c->baseline, m - b, -100.0 * share,
              num(mine, "resident_bytes"), num(base, "resident_bytes"),
@@ -246,7 +246,7 @@ claim_faster(claim_ctx *c, json_t *v, const char *op, const char *claim)
                      label);
     char ev[600];
     if (r == NULL || isnan(num(r, "ratio"))) {
-        snprintf(ev, sizeof ev, "no %s ratio for %s in this run", op, label);
+        sb_format(ev, sizeof ev, "no %s ratio for %s in this run", op, label);
         add_row(c->rows, claim, c->scenario, label, "-", ev, UNMEASURED);
         return;
     }
@@ -257,7 +257,7 @@ claim_faster(claim_ctx *c, json_t *v, const char *op, const char *claim)
     const char *category = str(r, "category");
     int faster = strcmp(category, "faster") == 0;
     int slower = strcmp(category, "slower") == 0;
-    snprintf(ev, sizeof ev, "%s time %s/%s = %.3f, 95%% CI [%.3f, %.3f]: "
+    sb_format(ev, sizeof ev, "%s time %s/%s = %.3f, 95%% CI [%.3f, %.3f]: "
              "%s", op, label, str(r, "baseline"), ratio, lo, hi,
              faster ? "faster, above the noise"
                     : slower ? "slower, above the noise"
@@ -274,7 +274,7 @@ claim_rejects(claim_ctx *c, json_t *v)
                      NULL, NULL);
     char ev[600];
     if (r == NULL) {
-        snprintf(ev, sizeof ev, "no add_attr result for %s in this run",
+        sb_format(ev, sizeof ev, "no add_attr result for %s in this run",
                  label);
         add_row(c->rows, "rejects_undeclared", c->scenario, label, "-", ev,
                 UNMEASURED);
@@ -282,20 +282,20 @@ claim_rejects(claim_ctx *c, json_t *v)
     }
     const char *outcome = str(r, "outcome");
     if (strcmp(outcome, "error") == 0 || *outcome == '\0') {
-        snprintf(ev, sizeof ev, "the check could not run: %s",
+        sb_format(ev, sizeof ev, "the check could not run: %s",
                  str(r, "message"));
         add_row(c->rows, "rejects_undeclared", c->scenario, label, "-", ev,
                 UNMEASURED);
         return;
     }
     if (strcmp(outcome, "accepted") != 0) {
-        snprintf(ev, sizeof ev, "obj.%s = None raised %s: %s",
+        sb_format(ev, sizeof ev, "obj.%s = None raised %s: %s",
                  str(r, "attribute"), outcome, str(r, "message"));
         add_row(c->rows, "rejects_undeclared", c->scenario, label, "-", ev,
                 strcmp(outcome, "AttributeError") == 0 ? HOLDS : FAILS);
         return;
     }
-    snprintf(ev, sizeof ev, "obj.%s = None was accepted%s",
+    sb_format(ev, sizeof ev, "obj.%s = None was accepted%s",
              str(r, "attribute"),
              json_is_true(json_object_get(v, "has_dict"))
                  ? ": the attribute went into the instance's __dict__" : "");
@@ -347,7 +347,7 @@ claim_pays_off(claim_ctx *c, json_t *v)
         return;
     }
     char text[900];
-    snprintf(text, sizeof text, "at %lld instances%s: %s (bytes per instance "
+    sb_format(text, sizeof text, "at %lld instances%s: %s (bytes per instance "
              "measured at N = %lld, times %lld)", scale,
              declared > 0 ? " (the scenario's N)" : "", ev.data, n_measured,
              scale);
@@ -425,7 +425,7 @@ summarize(json_t *rows, const char *claim, const char *absent)
             all_conditional = 0;
         }
         char who[200];
-        snprintf(who, sizeof who, "%s/%s%s%s", str(r, "scenario"),
+        sb_format(who, sizeof who, "%s/%s%s%s", str(r, "scenario"),
                  str(r, "variant"),
                  strcmp(str(r, "args"), "-") ? " " : "",
                  strcmp(str(r, "args"), "-") ? str(r, "args") : "");
@@ -437,32 +437,32 @@ summarize(json_t *rows, const char *claim, const char *absent)
         add_row(rows, claim, "all", "all", "-", absent, UNMEASURED);
         return;
     }
-    int n = snprintf(ev, sizeof ev, "holds in %d of %d measured cases",
+    size_t n = sb_format(ev, sizeof ev, "holds in %d of %d measured cases",
                      holds, holds + fails);
     if (lo <= hi && strcmp(claim, "faster_read") != 0 &&
         strcmp(claim, "faster_write") != 0) {
-        n += snprintf(ev + n, sizeof ev - (size_t)n, "; saving %.0f%% to "
+        n += sb_format(ev + n, sizeof ev - n, "; saving %.0f%% to "
                       "%.0f%%", 100.0 * lo, 100.0 * hi);
     }
     else if (lo <= hi) {
-        n += snprintf(ev + n, sizeof ev - (size_t)n, "; slots/dict time "
+        n += sb_format(ev + n, sizeof ev - n, "; slots/dict time "
                       "ratio %.3f to %.3f", lo, hi);
     }
     if (fails) {
-        snprintf(ev + n, sizeof ev - (size_t)n, "; not for: %s",
+        sb_format(ev + n, sizeof ev - n, "; not for: %s",
                  failed.data);
     }
     if (fails == 0) {
-        snprintf(verdict, sizeof verdict, HOLDS);
+        sb_format(verdict, sizeof verdict, HOLDS);
     }
     else if (holds == 0 && partial == 0) {
-        snprintf(verdict, sizeof verdict, FAILS);
+        sb_format(verdict, sizeof verdict, FAILS);
     }
     else if (all_conditional && conds.len) {
-        snprintf(verdict, sizeof verdict, "holds only when %s", conds.data);
+        sb_format(verdict, sizeof verdict, "holds only when %s", conds.data);
     }
     else {
-        snprintf(verdict, sizeof verdict, "holds only in %d of %d cases",
+        sb_format(verdict, sizeof verdict, "holds only in %d of %d cases",
                  holds, holds + fails);
     }
     add_row(rows, claim, "all", "all", "-", ev, verdict);

@@ -27,12 +27,13 @@ optional_attr(PyObject *module, const char *name)
     return v;
 }
 
-/* The docstring's first paragraph, on one line. */
+/* The docstring's first paragraph, on one line, cut to outlen at a
+ * character boundary. */
 static void
 first_doc_line(PyObject *module, char *out, size_t outlen)
 {
     PyObject *doc = optional_attr(module, "__doc__");
-    size_t j = 0;
+    sb_buf line = {0};
     out[0] = '\0';
     if (doc && PyUnicode_Check(doc)) {
         const char *s = PyUnicode_AsUTF8(doc);
@@ -40,18 +41,21 @@ first_doc_line(PyObject *module, char *out, size_t outlen)
         while (s && (*s == '\n' || *s == ' ')) {
             s++;
         }
-        for (; s && *s && j + 1 < outlen; s++) {
+        for (; s && *s && line.len < outlen; s++) {
             if (s[0] == '\n' && s[1] == '\n') {
                 break;
             }
             char c = (*s == '\n' || *s == '\t') ? ' ' : *s;
-            if (c == ' ' && j > 0 && out[j - 1] == ' ') {
+            if (c == ' ' && line.len > 0 && line.data[line.len - 1] == ' ') {
                 continue;
             }
-            out[j++] = c;
+            sb_buf_append(&line, &c, 1);
         }
-        out[j] = '\0';
+        if (line.data) {
+            sb_copy_text(out, outlen, line.data);
+        }
     }
+    sb_buf_free(&line);
     Py_XDECREF(doc);
 }
 
@@ -312,7 +316,7 @@ check_variant(scenario *sc, scenario_variant *v, char *err)
     else {
         v->kind = v->has_dict ? VARIANT_DICT : VARIANT_OTHER;
     }
-    snprintf(v->type_name, sizeof v->type_name, "%s", t->tp_name);
+    sb_format(v->type_name, sizeof v->type_name, "%s", t->tp_name);
     if (sc->attrs) {
         for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(sc->attrs); i++) {
             PyObject *name = PyTuple_GET_ITEM(sc->attrs, i);
@@ -397,8 +401,8 @@ check_variants(scenario *sc, char *err)
                       interp_type_name(val));
             goto done;
         }
-        snprintf(v->label, sizeof v->label, "%s", label);
-        snprintf(v->type_name, sizeof v->type_name, "%s",
+        sb_format(v->label, sizeof v->label, "%s", label);
+        sb_format(v->type_name, sizeof v->type_name, "%s",
                  PyType_Check(val) ? ((PyTypeObject *)val)->tp_name
                                    : interp_type_name(val));
         Py_INCREF(val);
@@ -486,12 +490,12 @@ check_kinds(scenario *sc, char *err)
             return sb_seterr(err, "%s: BASELINE must be one of the labels "
                                   "in VARIANTS", sc->path);
         }
-        snprintf(sc->baseline, sizeof sc->baseline, "%s", label);
+        sb_format(sc->baseline, sizeof sc->baseline, "%s", label);
     }
     else {
         for (size_t i = 0; i < sc->nvariants; i++) {
             if (sc->variants[i].kind == VARIANT_DICT) {
-                snprintf(sc->baseline, sizeof sc->baseline, "%s",
+                sb_format(sc->baseline, sizeof sc->baseline, "%s",
                          sc->variants[i].label);
                 break;
             }

@@ -106,13 +106,19 @@ take_exception(void)
 #endif
 }
 
-/* str(o) as UTF-8 into out; on failure a placeholder. */
+/* str(o) as UTF-8 into out, cut at a character boundary; a lone
+ * surrogate is written as a backslash escape rather than losing the whole
+ * text; on failure a placeholder. */
 static void
 object_text(PyObject *o, char *out, size_t outlen)
 {
     PyObject *s = o ? PyObject_Str(o) : NULL;
-    const char *u = s ? PyUnicode_AsUTF8(s) : NULL;
-    snprintf(out, outlen, "%s", u ? u : "<unprintable>");
+    PyObject *b = s ? PyUnicode_AsEncodedString(s, "utf-8",
+                                                "backslashreplace")
+                    : NULL;
+    const char *u = b ? PyBytes_AsString(b) : NULL;
+    sb_copy_text(out, outlen, u ? u : "<unprintable>");
+    Py_XDECREF(b);
     Py_XDECREF(s);
     PyErr_Clear();
 }
@@ -130,7 +136,7 @@ exception_location(PyObject *exc, char *out, size_t outlen)
         if (fn && fn != Py_None && ln && PyLong_Check(ln)) {
             char f[512];
             object_text(fn, f, sizeof f);
-            snprintf(out, outlen, "%s:%ld: ", f, PyLong_AsLong(ln));
+            sb_format(out, outlen, "%s:%ld: ", f, PyLong_AsLong(ln));
         }
         Py_XDECREF(fn);
         Py_XDECREF(ln);
@@ -162,7 +168,7 @@ exception_location(PyObject *exc, char *out, size_t outlen)
             char f[512], fn[128];
             object_text(file, f, sizeof f);
             object_text(func, fn, sizeof fn);
-            snprintf(out, outlen, "%s:%ld: in %s: ", f,
+            sb_format(out, outlen, "%s:%ld: in %s: ", f,
                      PyLong_AsLong(lineno), fn);
             PyErr_Clear();
         }
@@ -181,7 +187,7 @@ interp_exc(char *err, const char *context_fmt, ...)
     char context[512], where[700], msg[600];
     va_list ap;
     va_start(ap, context_fmt);
-    vsnprintf(context, sizeof context, context_fmt, ap);
+    sb_vformat(context, sizeof context, context_fmt, ap);
     va_end(ap);
 
     PyObject *exc = take_exception();

@@ -20,7 +20,7 @@ exec_module(const char *path, const char *name, char *err)
     char modname[128];
     PyObject *util = NULL, *spec = NULL, *module = NULL, *loader = NULL,
              *modules, *r;
-    snprintf(modname, sizeof modname, "scenario_%s", name);
+    sb_format(modname, sizeof modname, "scenario_%s", name);
 
     util = PyImport_ImportModule("importlib.util");
     if (util == NULL) {
@@ -77,7 +77,7 @@ load_status
 load_scenario(const char *path, scenario *sc, char *err)
 {
     memset(sc, 0, sizeof *sc);
-    snprintf(sc->path, sizeof sc->path, "%s", path);
+    sb_format(sc->path, sizeof sc->path, "%s", path);
     scenario_name_from_path(path, sc->name, sizeof sc->name);
 
     sc->module = exec_module(path, sc->name, err);

@@ -9,6 +9,7 @@
  * unrolled OPBENCH_UNROLL times, and subtract the same loop with an empty
  * body measured right after it. */
 #include "opbench.h"
+#include "results.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,13 +45,16 @@ cpu_now(void)
 }
 
 /* The pending exception as the benchmark's error, then leave the loop:
- * the next keep_running returns false. */
+ * the next keep_running returns false.  Google Benchmark's JSON reporter
+ * escapes quotes, backslashes and \n\t\r\b\f but writes other control
+ * characters raw, which no JSON parser accepts: they become '?'.  (The
+ * text is valid UTF-8: interp_exc cuts at character boundaries.) */
 static void
 fail(gbench_state *st, opbench *b)
 {
     char err[SB_ERRLEN];
     interp_exc(err, "%s", b->name);
-    gbench_skip_with_error(st, err);
+    gbench_skip_with_error(st, sb_printable(err));
 }
 
 static PyObject *
@@ -209,7 +213,7 @@ compile_loop(opbench *b, const char *params, const char *body, int unroll)
     for (int i = 0; i < unroll; i++) {
         sb_buf_printf(&src, "        %s\n", body);
     }
-    snprintf(file, sizeof file, "<slotbench %s>", b->name);
+    sb_format(file, sizeof file, "<slotbench %s>", b->name);
     code = Py_CompileString(src.data, file, Py_file_input);
     sb_buf_free(&src);
     if (code == NULL) {
@@ -364,7 +368,7 @@ opbench_prepare(opbench *b)
     int rc = 0;
     b->nattrs = PyTuple_GET_SIZE(b->sc->attrs);
     if (attr_op && (v->no_attrs || b->nattrs == 0)) {
-        snprintf(b->skip, sizeof b->skip, "%s: no attributes to %s (its "
+        sb_format(b->skip, sizeof b->skip, "%s: no attributes to %s (its "
                  "instances lack the ATTRS names)", b->name,
                  strstr(ops_name(b->op), "read") ? "read" : "write");
         return;
@@ -431,7 +435,7 @@ opbench_check_add_attr(scenario *sc, int vi)
     if (obj == NULL) {
         interp_exc(err, "constructing %s", v->label);
         json_object_set_new(j, "outcome", json_string("error"));
-        json_object_set_new(j, "message", json_string(err));
+        json_object_set_new(j, "message", results_text(err));
         json_object_set_new(j, "verdict", json_string("not checked"));
         return j;
     }
@@ -448,18 +452,18 @@ opbench_check_add_attr(scenario *sc, int vi)
 #endif
         PyObject *s = exc ? PyObject_Str(exc) : NULL;
         const char *text = s ? PyUnicode_AsUTF8(s) : NULL;
-        snprintf(outcome, sizeof outcome, "%s",
+        sb_format(outcome, sizeof outcome, "%s",
                  exc && PyErr_GivenExceptionMatches(exc, PyExc_AttributeError)
                      ? "AttributeError"
                      : exc ? Py_TYPE(exc)->tp_name : "error");
-        snprintf(message, sizeof message, "%s", text ? text : "");
+        sb_format(message, sizeof message, "%s", text ? text : "");
         PyErr_Clear();
         Py_XDECREF(s);
         Py_XDECREF(exc);
     }
     Py_DECREF(obj);
     json_object_set_new(j, "outcome", json_string(outcome));
-    json_object_set_new(j, "message", json_string(message));
+    json_object_set_new(j, "message", results_text(message));
     json_object_set_new(j, "verdict", json_string(
         strcmp(outcome, expected) == 0 ? "holds"
         : v->has_dict && v->kind == VARIANT_SLOTS

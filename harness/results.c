@@ -25,13 +25,9 @@ results_text(const char *s)
     if (j) {
         return j;
     }
-    /* Not UTF-8: keep the ASCII, mark the rest. */
-    size_t n = strlen(s);
-    char *copy = sb_xmalloc(n + 1);
-    for (size_t i = 0; i <= n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        copy[i] = c < 0x80 ? (char)c : '?';
-    }
+    /* Not UTF-8 (a file name, say): keep every valid character, replace
+     * only the bytes that are not one. */
+    char *copy = sb_utf8_repair(s);
     j = json_string(copy);
     free(copy);
     return j;

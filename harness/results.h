@@ -100,8 +100,9 @@ void results_free(results_run *r);
  * skeleton of a run is left behind.  -1 with a message on failure. */
 int results_discard(results_run *r, char *err);
 
-/* A JSON string for arbitrary bytes: invalid UTF-8 is replaced, never
- * dropped, so a file name or message always reaches the results. */
+/* A JSON string for arbitrary bytes: valid UTF-8 is kept as it is, each
+ * invalid byte replaced by U+FFFD (sb_utf8_repair), never dropped, so a
+ * file name or message always reaches the results. */
 json_t *results_text(const char *s);
 
 /* The baseline variant of a scenario as meta.json's "scenarios" records it

@@ -1,5 +1,6 @@
-/* util.c - the error reporter, option-value parsing, name sanitizing, and
- * small buffers shared by every module of the harness. */
+/* util.c - the error reporter, text cut at UTF-8 character boundaries,
+ * option-value parsing, name sanitizing, and small buffers shared by every
+ * module of the harness. */
 #define _POSIX_C_SOURCE 200809L
 #include "util.h"
 
@@ -17,10 +18,162 @@ sb_seterr(char *err, const char *fmt, ...)
     if (err) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(err, SB_ERRLEN, fmt, ap);
+        sb_vformat(err, SB_ERRLEN, fmt, ap);
         va_end(ap);
     }
     return -1;
+}
+
+/* ---- UTF-8 ------------------------------------------------------------- */
+
+static int
+is_continuation(unsigned char c)
+{
+    return (c & 0xC0) == 0x80;
+}
+
+size_t
+sb_utf8_prefix(const char *s, size_t n, size_t max)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t k;
+    if (n <= max) {
+        return n;
+    }
+    /* u[max] is the first byte left out: when it continues a character,
+     * that character's first bytes go too.  At most three steps back, so
+     * that bytes that are not UTF-8 at all are cut where they fall. */
+    k = max;
+    for (int back = 0; k > 0 && back < 3 && is_continuation(u[k]); back++) {
+        k--;
+    }
+    return is_continuation(u[k]) ? max : k;
+}
+
+size_t
+sb_vformat(char *out, size_t outlen, const char *fmt, va_list ap)
+{
+    va_list again;
+    int n;
+    if (out == NULL || outlen == 0) {
+        return 0;
+    }
+    va_copy(again, ap);
+    n = vsnprintf(out, outlen, fmt, ap);
+    if (n < 0) {
+        out[0] = '\0';
+        va_end(again);
+        return 0;
+    }
+    if ((size_t)n < outlen) {
+        va_end(again);
+        return (size_t)n;
+    }
+    /* Cut: where depends on the byte after the last one that fit, which
+     * vsnprintf did not keep, so format the whole text once more. */
+    char *full = sb_xmalloc((size_t)n + 1);
+    vsnprintf(full, (size_t)n + 1, fmt, again);
+    va_end(again);
+    size_t k = sb_utf8_prefix(full, (size_t)n, outlen - 1);
+    memcpy(out, full, k);
+    out[k] = '\0';
+    free(full);
+    return k;
+}
+
+size_t
+sb_format(char *out, size_t outlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t n = sb_vformat(out, outlen, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+size_t
+sb_copy_text(char *out, size_t outlen, const char *s)
+{
+    size_t n;
+    if (out == NULL || outlen == 0) {
+        return 0;
+    }
+    n = sb_utf8_prefix(s, strlen(s), outlen - 1);
+    memmove(out, s, n);
+    out[n] = '\0';
+    return n;
+}
+
+/* Length of the valid UTF-8 character at u (at most n bytes), 0 when the
+ * bytes there are not one (RFC 3629: no overlong forms, no surrogates,
+ * nothing above U+10FFFF). */
+static size_t
+utf8_char_len(const unsigned char *u, size_t n)
+{
+    size_t len;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (u[0] < 0x80) {
+        return 1;
+    }
+    if (u[0] >= 0xC2 && u[0] <= 0xDF) {
+        len = 2;
+    }
+    else if (u[0] >= 0xE0 && u[0] <= 0xEF) {
+        len = 3;
+        lo = u[0] == 0xE0 ? 0xA0 : 0x80;
+        hi = u[0] == 0xED ? 0x9F : 0xBF;
+    }
+    else if (u[0] >= 0xF0 && u[0] <= 0xF4) {
+        len = 4;
+        lo = u[0] == 0xF0 ? 0x90 : 0x80;
+        hi = u[0] == 0xF4 ? 0x8F : 0xBF;
+    }
+    else {
+        return 0;
+    }
+    if (n < len || u[1] < lo || u[1] > hi) {
+        return 0;
+    }
+    for (size_t i = 2; i < len; i++) {
+        if (!is_continuation(u[i])) {
+            return 0;
+        }
+    }
+    return len;
+}
+
+int
+sb_utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        size_t len = utf8_char_len(u + i, n - i);
+        if (len == 0) {
+            return 0;
+        }
+        i += len;
+    }
+    return 1;
+}
+
+char *
+sb_utf8_repair(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = strlen(s);
+    sb_buf b = {0};
+    sb_buf_append(&b, "", 0);
+    for (size_t i = 0; i < n;) {
+        size_t len = utf8_char_len(u + i, n - i);
+        if (len == 0) {
+            sb_buf_append(&b, "\xEF\xBF\xBD", 3); /* U+FFFD */
+            i++;
+            continue;
+        }
+        sb_buf_append(&b, s + i, len);
+        i += len;
+    }
+    return b.data;
 }
 
 char *
@@ -40,7 +193,7 @@ sb_warn(const char *fmt, ...)
     char line[2 * SB_ERRLEN];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    sb_vformat(line, sizeof line, fmt, ap);
     va_end(ap);
     fprintf(stderr, "slotbench: %s\n", sb_printable(line));
 }

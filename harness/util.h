@@ -12,8 +12,9 @@
 
 #define SB_ERRLEN 1024
 
-/* Format a message into err (may be NULL); always returns -1 so callers can
- * write `return sb_seterr(err, "...")`. */
+/* Format a message into err (may be NULL), cut at a UTF-8 character
+ * boundary when it is longer than SB_ERRLEN; always returns -1 so callers
+ * can write `return sb_seterr(err, "...")`. */
 int sb_seterr(char *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -22,8 +23,37 @@ void sb_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Replace control characters in s (in place) with '?': file names and
  * exception messages printed to a terminal must not move its cursor or
- * break a line.  Returns s. */
+ * break a line.  Bytes from 0x80 up are left alone, so valid non-ASCII text
+ * stays as it is.  Returns s. */
 char *sb_printable(char *s);
+
+/* ---- text cut only at UTF-8 character boundaries -----------------------
+ * Every truncation of text that may come from a user (exception messages,
+ * file names, docstrings) goes through these: a cut inside a multi-byte
+ * character makes the text invalid UTF-8, which JSON writers then drop or
+ * refuse (a Google Benchmark report becomes unparsable).  None of them
+ * fails; they cut instead. */
+
+/* The length of the longest prefix of s[0..n) that is at most max bytes
+ * long and does not end inside a UTF-8 character. */
+size_t sb_utf8_prefix(const char *s, size_t n, size_t max);
+
+/* vsnprintf/snprintf into out (outlen bytes) that cut the result at a
+ * character boundary when it does not fit.  Return the length written. */
+size_t sb_vformat(char *out, size_t outlen, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+size_t sb_format(char *out, size_t outlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Copy s into out (outlen bytes), cut at a character boundary. */
+size_t sb_copy_text(char *out, size_t outlen, const char *s);
+
+/* True when s[0..n) is valid UTF-8 (no overlong forms, no surrogates). */
+int sb_utf8_valid(const char *s, size_t n);
+
+/* A valid UTF-8 copy of s (malloc'd, caller frees): valid characters kept
+ * as they are, each invalid byte replaced by U+FFFD. */
+char *sb_utf8_repair(const char *s);
 
 /* Parse a count such as "1000000", "1e6" or "1_000_000" into *out.
  * Accepts integers in [min, max]; returns -1 with a message naming `what`
