@@ -18,8 +18,8 @@ static PyObject *
 exec_module(const char *path, const char *name, char *err)
 {
     char modname[128];
-    PyObject *util = NULL, *spec = NULL, *module = NULL, *loader = NULL,
-             *modules, *r;
+    PyObject *util = NULL, *fspath = NULL, *spec = NULL, *module = NULL,
+             *loader = NULL, *modules, *r;
     sb_format(modname, sizeof modname, "scenario_%s", name);
 
     util = PyImport_ImportModule("importlib.util");
@@ -27,8 +27,15 @@ exec_module(const char *path, const char *name, char *err)
         interp_exc(err, "%s: importing importlib.util", path);
         goto error;
     }
-    spec = PyObject_CallMethod(util, "spec_from_file_location", "ss",
-                               modname, path);
+    /* The file name as python3 FILE takes it: decoded with the file
+     * system encoding (undecodable bytes as surrogates), not as UTF-8. */
+    fspath = PyUnicode_DecodeFSDefault(path);
+    if (fspath == NULL) {
+        interp_exc(err, "%s: decoding the file name", path);
+        goto error;
+    }
+    spec = PyObject_CallMethod(util, "spec_from_file_location", "sO",
+                               modname, fspath);
     if (spec == NULL || spec == Py_None) {
         if (spec == NULL) {
             interp_exc(err, "%s: cannot be loaded as a Python module", path);
@@ -62,6 +69,7 @@ exec_module(const char *path, const char *name, char *err)
     Py_DECREF(r);
     Py_DECREF(loader);
     Py_DECREF(spec);
+    Py_DECREF(fspath);
     Py_DECREF(util);
     return module;
 
@@ -69,6 +77,7 @@ error:
     Py_XDECREF(loader);
     Py_XDECREF(module);
     Py_XDECREF(spec);
+    Py_XDECREF(fspath);
     Py_XDECREF(util);
     return NULL;
 }

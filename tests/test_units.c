@@ -397,6 +397,56 @@ verdicts(const char *dir)
     return 0;
 }
 
+/* Every cut lands on a character boundary, whatever the text: "é" is two
+ * bytes, "€" three, U+1F600 four. */
+static int
+utf8_cuts(const char *dir)
+{
+    char out[16];
+    (void)dir;
+    CHECK(sb_utf8_prefix("abc", 3, 2) == 2);
+    CHECK(sb_utf8_prefix("a\xc3\xa9", 3, 2) == 1);       /* inside é */
+    CHECK(sb_utf8_prefix("a\xc3\xa9", 3, 3) == 3);
+    CHECK(sb_utf8_prefix("\xe2\x82\xac", 3, 2) == 0);   /* inside € */
+    CHECK(sb_utf8_prefix("\xf0\x9f\x98\x80", 4, 3) == 0);
+    CHECK(sb_utf8_prefix("\xff\x80\x80\x80\x80", 5, 4) == 4); /* not UTF-8 */
+    /* sb_format and sb_copy_text cut where snprintf would, minus the
+     * character that would be split. */
+    CHECK(sb_format(out, sizeof out, "%s", "0123456789abc\xe2\x82\xac") == 13);
+    CHECK(strcmp(out, "0123456789abc") == 0);
+    CHECK(sb_format(out, sizeof out, "%d%s", 1, "\xc3\xa9\xc3\xa9") == 5);
+    CHECK(sb_copy_text(out, 4, "\xc3\xa9\xc3\xa9") == 2);
+    CHECK(strcmp(out, "\xc3\xa9") == 0);
+    /* Every length of a mixed text: the result is always valid UTF-8. */
+    const char *mixed = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80z";
+    for (size_t len = 1; len <= sizeof out; len++) {
+        char err[SB_ERRLEN];
+        size_t n = sb_format(out, len, "%s", mixed);
+        CHECK(n < len && sb_utf8_valid(out, n));
+        (void)err;
+    }
+    char err[SB_ERRLEN], big[2 * SB_ERRLEN];
+    memset(big, 'x', 1);
+    for (size_t i = 1; i + 3 < sizeof big; i += 3) {
+        memcpy(big + i, "\xe2\x82\xac", 3);
+        big[i + 3] = '\0';
+    }
+    sb_seterr(err, "context: %s", big);
+    CHECK(sb_utf8_valid(err, strlen(err)) && strlen(err) >= SB_ERRLEN - 4);
+    /* Validation and repair: valid characters kept, bad bytes U+FFFD. */
+    CHECK(sb_utf8_valid("caf\xc3\xa9", 5));
+    CHECK(!sb_utf8_valid("caf\xc3", 4));
+    CHECK(!sb_utf8_valid("\xc0\xaf", 2));          /* overlong */
+    CHECK(!sb_utf8_valid("\xed\xa0\x80", 3));      /* surrogate */
+    char *r = sb_utf8_repair("caf\xc3\xa9 \xff!");
+    CHECK(strcmp(r, "caf\xc3\xa9 \xef\xbf\xbd!") == 0);
+    free(r);
+    json_t *j = results_text("caf\xc3\xa9 \xe2\x82");
+    CHECK(j && strcmp(json_string_value(j), "caf\xc3\xa9 \xef\xbf\xbd\xef\xbf\xbd") == 0);
+    json_decref(j);
+    return 0;
+}
+
 static const struct {
     const char *name;
     int (*fn)(const char *dir);
@@ -413,6 +463,7 @@ static const struct {
     {"ties_and_bad_pairs", ties_and_bad_pairs},
     {"summaries", summaries},
     {"verdicts", verdicts},
+    {"utf8_cuts", utf8_cuts},
 };
 
 int
