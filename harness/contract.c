@@ -351,9 +351,16 @@ check_variants(scenario *sc, char *err)
     Py_ssize_t pos = 0;
     int rc = -1;
     if (vars == NULL) {
+        /* A module that scenarios import (their shared classes) is not
+         * a scenario: the convention is a leading '_', which discovery
+         * skips (discover.c) and import finds as usual. */
         return sb_seterr(err, "%s: no VARIANTS declared: add VARIANTS = "
                               "{\"dict\": SomeClass, \"slots\": SomeSlotsClass} "
-                              TEMPLATE_HINT, sc->path);
+                              TEMPLATE_HINT "; if this file is a module that "
+                              "scenarios import rather than a scenario, name "
+                              "it with a leading '_' (_%s.py): such files "
+                              "are not run as scenarios and import as usual",
+                         sc->path, sc->name);
     }
     if (!PyDict_Check(vars)) {
         sb_seterr(err, "%s: VARIANTS must be a dict mapping labels to "

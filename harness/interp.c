@@ -4,11 +4,15 @@
  * carry.  PyErr_Print is never used: it exits the process on SystemExit and
  * writes to a stderr the user may not see. */
 #include "interp.h"
+#include "results.h"
 #include "util.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int
 status_failed(PyStatus st, const char *what, char *err)
@@ -83,6 +87,76 @@ interp_version(void)
     return version;
 }
 
+/* "3.11" of "3.11.2". */
+static void
+major_minor(char *out, size_t outlen)
+{
+    const char *v = interp_version();
+    const char *dot = strchr(v, '.');
+    size_t n = dot ? strcspn(dot + 1, ".") + (size_t)(dot + 1 - v) : strlen(v);
+    sb_format(out, outlen, "%.*s", (int)n, v);
+}
+
+static int
+is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int
+interp_venv_site(char *out, size_t outlen, char *why, size_t whylen)
+{
+    const char *venv = getenv("VIRTUAL_ENV");
+    char mm[16];
+    out[0] = '\0';
+    why[0] = '\0';
+    if (venv == NULL || *venv == '\0') {
+        return 0;
+    }
+    major_minor(mm, sizeof mm);
+    sb_format(out, outlen, "%s/lib/python%s/site-packages", venv, mm);
+    if (is_dir(out)) {
+        return 1;
+    }
+    out[0] = '\0';
+    sb_format(why, whylen, "VIRTUAL_ENV=%s has no lib/python%s/site-packages: "
+              "it is not a virtualenv of the embedded Python %s, so its "
+              "packages are not used (create one with python%s -m venv)",
+              venv, mm, interp_version(), mm);
+    return 0;
+}
+
+json_t *
+interp_import_path(void)
+{
+    json_t *d = json_object(), *extra = json_array();
+    const char *p = getenv(INTERP_PATH_ENV);
+    const char *venv = getenv("VIRTUAL_ENV");
+    char site[PATH_MAX], why[SB_ERRLEN];
+    while (p && *p) {
+        size_t n = strcspn(p, ":");
+        if (n > 0) {
+            char *dir = sb_xmalloc(n + 1);
+            memcpy(dir, p, n);
+            dir[n] = '\0';
+            json_array_append_new(extra, results_text(dir));
+            free(dir);
+        }
+        p += n + (p[n] == ':');
+    }
+    json_object_set_new(d, "scenario_dir_first", json_true());
+    json_object_set_new(d, "extra", extra);
+    int ok = interp_venv_site(site, sizeof site, why, sizeof why);
+    json_object_set_new(d, "virtual_env",
+                        venv && *venv ? results_text(venv) : json_null());
+    json_object_set_new(d, "site_packages",
+                        ok ? results_text(site) : json_null());
+    json_object_set_new(d, "virtual_env_ignored",
+                        why[0] ? results_text(why) : json_null());
+    return d;
+}
+
 /* Take the pending exception as one normalized object (new reference, or
  * NULL when none is set), with its traceback attached. */
 static PyObject *
@@ -104,6 +178,44 @@ take_exception(void)
     Py_XDECREF(tb);
     return value;
 #endif
+}
+
+/* Put back an exception taken by take_exception (steals the reference). */
+static void
+restore_exception(PyObject *exc)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    PyErr_SetRaisedException(exc);
+#else
+    PyObject *tb = PyException_GetTraceback(exc); /* new reference */
+    PyObject *type = (PyObject *)Py_TYPE(exc);
+    Py_INCREF(type);
+    PyErr_Restore(type, exc, tb);
+#endif
+}
+
+static void object_text(PyObject *o, char *out, size_t outlen);
+
+int
+interp_exc_peek(PyObject *type, const char *name, char *out, size_t outlen)
+{
+    PyObject *exc = take_exception();
+    int match = 0;
+    out[0] = '\0';
+    if (exc == NULL) {
+        return 0;
+    }
+    if (PyErr_GivenExceptionMatches(exc, type)) {
+        PyObject *v = PyObject_GetAttrString(exc, name);
+        match = 1;
+        if (v != NULL && v != Py_None) {
+            object_text(v, out, outlen);
+        }
+        Py_XDECREF(v);
+        PyErr_Clear();
+    }
+    restore_exception(exc);
+    return match;
 }
 
 /* str(o) as UTF-8 into out, cut at a character boundary; a lone

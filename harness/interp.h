@@ -37,4 +37,33 @@ json_t *interp_describe(char *err);
  * "3.11.2"; works without starting the interpreter. */
 const char *interp_version(void);
 
+/* ---- where a scenario's imports look, beyond the interpreter's own
+ * sys.path (load.c puts them there; meta.json records them) ----------
+ *
+ *   1. the scenario file's directory, first, as `python3 FILE` does;
+ *   2. each directory of SLOTBENCH_PATH (':'-separated, set by --path);
+ *   3. the site-packages of $VIRTUAL_ENV when that virtualenv is for the
+ *      embedded Python's version (lib/pythonX.Y/site-packages exists).
+ * None of these functions needs the interpreter running. */
+
+/* The environment variable holding the extra directories. */
+#define INTERP_PATH_ENV "SLOTBENCH_PATH"
+
+/* The site-packages directory of $VIRTUAL_ENV into out and 1 when it is
+ * usable; 0 when VIRTUAL_ENV is unset (why = "") or is for another
+ * Python version (why says so, naming both versions). */
+int interp_venv_site(char *out, size_t outlen, char *why, size_t whylen);
+
+/* What the three give for this run, for meta.json: {"scenario_dir_first":
+ * true, "extra": [dirs], "virtual_env": path or null, "site_packages":
+ * path or null, "virtual_env_ignored": why or null}.  New reference. */
+json_t *interp_import_path(void);
+
+/* The value of attribute `name` of the pending exception, as text into
+ * out ("" when it has none or it is None), leaving the exception pending.
+ * Returns 1 when the pending exception is an instance of `type`, else 0
+ * (out is then ""). */
+int interp_exc_peek(PyObject *type, const char *name, char *out,
+                    size_t outlen);
+
 #endif

@@ -1,7 +1,7 @@
 /* meta.c - collects what a reader of a result needs to trust or reproduce
  * it: CPU model, core count, memory, kernel, date, compiler, libbenchmark
  * and jansson versions, git revision and build flags of the harness,
- * command line. */
+ * command line, and where scenarios' imports look (interp_import_path). */
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "meta.h"
 #include "gbench.h"
@@ -73,6 +73,7 @@ meta_collect(int argc, char **argv)
     json_object_set_new(m, "libbenchmark_version", json_string(gbench_version()));
     json_object_set_new(m, "jansson_version", json_string(JANSSON_VERSION));
     json_object_set_new(m, "python_linked", json_string(interp_version()));
+    json_object_set_new(m, "import_path", interp_import_path());
     json_object_set_new(m, "date", json_string(date));
     json_object_set_new(m, "command_line", cmd);
     json_object_set_new(m, "system", sys);
