@@ -120,10 +120,9 @@ interp_venv_site(char *out, size_t outlen, char *why, size_t whylen)
         return 1;
     }
     out[0] = '\0';
-    sb_format(why, whylen, "VIRTUAL_ENV=%s has no lib/python%s/site-packages: "
-              "it is not a virtualenv of the embedded Python %s, so its "
-              "packages are not used (create one with python%s -m venv)",
-              venv, mm, interp_version(), mm);
+    sb_format(why, whylen, "VIRTUAL_ENV=%s is not used: it is not a "
+              "virtualenv of the embedded Python %s (no lib/python%s/"
+              "site-packages)", venv, mm, mm);
     return 0;
 }
 

@@ -107,14 +107,14 @@ import_hint(const char *missing, char *out, size_t outlen)
     int top = (int)strcspn(missing, ".");
     PyErr_Clear();
     interp_venv_site(site, sizeof site, why, sizeof why);
-    sb_format(out, outlen, " [slotbench embeds Python %s (prefix %s), "
+    sb_format(out, outlen, " [%s%sslotbench embeds Python %s (prefix %s), "
               "which searched sys.path = %s.  Add a directory with --path "
               "DIR (or %s=DIR), activate a virtualenv made with this "
               "Python, or install the Debian package (apt-get install "
-              "python3-%.*s)%s%s]",
-              interp_version(), p ? p : "?", r ? r : "?", INTERP_PATH_ENV,
-              missing[0] ? top : 4, missing[0] ? missing : "NAME",
-              why[0] ? "; " : "", why);
+              "python3-%.*s)]",
+              why, why[0] ? "; " : "", interp_version(), p ? p : "?",
+              r ? r : "?", INTERP_PATH_ENV, missing[0] ? top : 4,
+              missing[0] ? missing : "NAME");
     Py_XDECREF(rs);
 }
 
@@ -169,7 +169,7 @@ exec_module(const char *path, const char *name, char *err)
     }
     r = PyObject_CallMethod(loader, "exec_module", "O", module);
     if (r == NULL) {
-        char missing[128], hint[SB_ERRLEN / 2], what[SB_ERRLEN / 2];
+        char missing[128], hint[SB_ERRLEN - 400], what[400];
         if (interp_exc_peek(PyExc_ImportError, "name", missing,
                             sizeof missing)) {
             /* The message first (taking the exception), cut to leave
