@@ -122,6 +122,10 @@ class UnitTest(unittest.TestCase):
     def test_verdicts(self):
         self.run_case("verdicts")
 
+    # util.c: text cut only at UTF-8 character boundaries (issue 13).
+    def test_utf8_cuts(self):
+        self.run_case("utf8_cuts")
+
     def test_every_case_is_run(self):
         """A case added to test_units.c without a test here would never
         run: the list of the binary and the tests above must agree."""

@@ -4,11 +4,10 @@ as it is (issue 13, "Text").
 A long non-ASCII exception message raised inside a benchmark used to be
 cut at 1023 bytes in the middle of a character: Google Benchmark's report
 became unparsable and the whole scenario's timing was lost.  Now only that
-benchmark fails, with its message, and every other result is complete."""
-import json
+benchmark fails, with its message, and every other result is complete.  The cuts themselves: test_units.c
+utf8_cuts (tests/test_core.py)."""
 import os
 import subprocess
-import tempfile
 import unittest
 
 from helpers import BIN, TempDirTest, read_json, read_tsv, slotbench
@@ -75,15 +74,6 @@ def is_utf8(b):
         return True
     except UnicodeDecodeError:
         return False
-
-
-class Utf8UnitTest(unittest.TestCase):
-    def test_cuts_in_c(self):
-        units = os.path.join(os.path.dirname(BIN), "test_units")
-        with tempfile.TemporaryDirectory() as d:
-            r = subprocess.run([units, "utf8_cuts", d], capture_output=True,
-                               text=True)
-        self.assertEqual(r.returncode, 0, r.stderr)
 
 
 class LongNonAsciiExceptionTest(TempDirTest):
