@@ -97,7 +97,13 @@ dict_reason(json_t *desc, const char *label, char *reason, size_t rlen,
         if (text == NULL || strstr(text, key) == NULL) {
             continue;
         }
-        if ((base = strstr(text, "base class ")) != NULL) {
+        if (strstr(text, "assigned after the class statement")) {
+            sb_format(reason, rlen, "__slots__ was set after the class "
+                      "statement, which has no effect");
+            *cond = "__slots__ is declared in the class body";
+        }
+        else if ((base = strstr(text, "base class ")) != NULL &&
+                 strstr(text, "has no __slots__")) {
             base += strlen("base class ");
             sb_format(reason, rlen, "base class %.*s has no __slots__",
                      (int)strcspn(base, " "), base);
@@ -247,6 +253,13 @@ claim_faster(claim_ctx *c, json_t *v, const char *op, const char *claim)
     char ev[600];
     if (r == NULL || isnan(num(r, "ratio"))) {
         sb_format(ev, sizeof ev, "no %s ratio for %s in this run", op, label);
+        add_row(c->rows, claim, c->scenario, label, "-", ev, UNMEASURED);
+        return;
+    }
+    if (strcmp(str(r, "baseline"), c->baseline) != 0) {
+        sb_format(ev, sizeof ev, "the %s ratio of %s is against %s, not "
+                  "the dict-based %s (BASELINE is not dict-based)", op,
+                  label, str(r, "baseline"), c->baseline);
         add_row(c->rows, claim, c->scenario, label, "-", ev, UNMEASURED);
         return;
     }
@@ -474,7 +487,7 @@ json_t *
 claims_compute(json_t *scenarios, json_t *memory, json_t *ratios,
                json_t *add_attr, long long scale_n)
 {
-    json_t *rows = json_array(), *desc, *v, *out;
+    json_t *rows = json_array(), *desc, *v, *out, *vars;
     size_t i, k;
     claim_ctx c;
 
@@ -495,8 +508,15 @@ claims_compute(json_t *scenarios, json_t *memory, json_t *ratios,
         const char *why;
         c.desc = desc;
         c.scenario = str(desc, "scenario");
+        /* Against BASELINE if dict-based, else the first dict variant. */
+        vars = json_object_get(desc, "variants");
         c.baseline = str(desc, "baseline");
-        json_array_foreach(json_object_get(desc, "variants"), k, v) {
+        json_t *bv = find(vars, "label", c.baseline, NULL, NULL, NULL, NULL);
+        json_t *dv = find(vars, "kind", "dict", NULL, NULL, NULL, NULL);
+        if (strcmp(str(bv, "kind"), "dict") != 0) {
+            c.baseline = str(dv, "label");
+        }
+        json_array_foreach(vars, k, v) {
             const char *label = str(v, "label");
             if (strcmp(str(v, "kind"), "slots") != 0) {
                 continue;
@@ -522,8 +542,7 @@ claims_compute(json_t *scenarios, json_t *memory, json_t *ratios,
         const char *label;
         json_t *reason;
         json_object_foreach(json_object_get(desc, "skipped"), label, reason) {
-            if (find(json_object_get(desc, "variants"), "label", label, NULL,
-                     NULL, NULL, NULL) == NULL) {
+            if (find(vars, "label", label, NULL, NULL, NULL, NULL) == NULL) {
                 add_row(rows, "no_dict", c.scenario, label, "-",
                         json_string_value(reason), UNMEASURED);
             }
@@ -532,14 +551,12 @@ claims_compute(json_t *scenarios, json_t *memory, json_t *ratios,
 
     summarize(rows, "no_dict", "no slots variant was measured");
     summarize(rows, "less_memory", "no memory results");
-    summarize(rows, "faster_read", ratios
-        ? "no read ratios in this run"
-        : "no timing ratios in this run (--no-timing, or timing failed: "
-          "see failures.tsv)");
-    summarize(rows, "faster_write", ratios
-        ? "no write ratios in this run"
-        : "no timing ratios in this run (--no-timing, or timing failed: "
-          "see failures.tsv)");
+    const char *untimed = "no timing ratios in this run (--no-timing, or "
+                          "timing failed: see failures.tsv)";
+    summarize(rows, "faster_read", ratios ? "no read ratios in this run"
+                                          : untimed);
+    summarize(rows, "faster_write", ratios ? "no write ratios in this run"
+                                           : untimed);
     summarize(rows, "rejects_undeclared", add_attr
         ? "no add_attr results in this run"
         : "no add_attr check in this run (it runs with timing)");

@@ -8,6 +8,7 @@
  * costs.  They run wherever a scenario is loaded, in every child process,
  * measuring ones included (load.c). */
 #include "contract.h"
+#include "kinds.h"
 #include "ops.h"
 
 #include <stdio.h>
@@ -57,89 +58,6 @@ first_doc_line(PyObject *module, char *out, size_t outlen)
     }
     sb_buf_free(&line);
     Py_XDECREF(doc);
-}
-
-/* Does the type declare __slots__ in its own namespace? */
-static int
-declares_slots(PyTypeObject *t)
-{
-    PyObject *d = t->tp_dict; /* borrowed */
-    return d && PyDict_GetItemString(d, "__slots__") != NULL;
-}
-
-static int
-type_has_dict(PyTypeObject *t)
-{
-#ifdef Py_TPFLAGS_MANAGED_DICT
-    if (PyType_HasFeature(t, Py_TPFLAGS_MANAGED_DICT)) {
-        return 1;
-    }
-#endif
-    return t->tp_dictoffset != 0;
-}
-
-/* For a slots class whose instances still carry a __dict__, say why. */
-static void
-explain_slots_dict(scenario *sc, scenario_variant *v, PyTypeObject *t)
-{
-    PyObject *mro = t->tp_mro; /* borrowed tuple */
-    Py_ssize_t n = mro ? PyTuple_GET_SIZE(mro) : 0;
-    for (Py_ssize_t i = 1; i < n; i++) {
-        PyTypeObject *base = (PyTypeObject *)PyTuple_GET_ITEM(mro, i);
-        if (base == &PyBaseObject_Type || !type_has_dict(base)) {
-            continue;
-        }
-        if (!declares_slots(base)) {
-            sb_buf_printf(&sc->warnings,
-                          "%s: VARIANTS['%s'] (%s) declares __slots__ but its "
-                          "instances still have a __dict__: base class %s "
-                          "has no __slots__ (add __slots__ = () to %s)\n",
-                          sc->path, v->label, t->tp_name, base->tp_name,
-                          base->tp_name);
-            return;
-        }
-    }
-    sb_buf_printf(&sc->warnings,
-                  "%s: VARIANTS['%s'] (%s) lists '__dict__' in __slots__, so "
-                  "its instances still have a __dict__\n",
-                  sc->path, v->label, t->tp_name);
-}
-
-/* Attribute names from a class's __slots__ (a str or an iterable of str),
- * without __dict__ and __weakref__.  New tuple, or NULL with no error. */
-static PyObject *
-slot_names(PyTypeObject *t)
-{
-    PyObject *slots = t->tp_dict ? PyDict_GetItemString(t->tp_dict, "__slots__")
-                                 : NULL;
-    PyObject *seq, *names;
-    if (slots == NULL) {
-        return NULL;
-    }
-    if (PyUnicode_Check(slots)) {
-        return PyTuple_Pack(1, slots);
-    }
-    seq = PySequence_Fast(slots, "__slots__");
-    if (seq == NULL) {
-        PyErr_Clear();
-        return NULL;
-    }
-    names = PyList_New(0);
-    for (Py_ssize_t i = 0; names && i < PySequence_Fast_GET_SIZE(seq); i++) {
-        PyObject *s = PySequence_Fast_GET_ITEM(seq, i);
-        if (PyUnicode_Check(s) &&
-            PyUnicode_CompareWithASCIIString(s, "__dict__") != 0 &&
-            PyUnicode_CompareWithASCIIString(s, "__weakref__") != 0) {
-            if (PyList_Append(names, s) < 0) {
-                Py_CLEAR(names);
-            }
-        }
-    }
-    Py_DECREF(seq);
-    PyObject *t2 = names ? PyList_AsTuple(names) : NULL;
-    Py_XDECREF(names);
-    PyErr_Clear();
-    return t2;
 }
 
 static int
@@ -306,22 +224,18 @@ check_variant(scenario *sc, scenario_variant *v, char *err)
                           sc->unique_args ? "unique_args(1)" : "ARGS");
     }
     PyTypeObject *t = Py_TYPE(obj);
-    v->has_dict = type_has_dict(t);
-    if (declares_slots(t)) {
-        v->kind = VARIANT_SLOTS;
-        if (v->has_dict) {
-            explain_slots_dict(sc, v, t);
-        }
-    }
-    else {
-        v->kind = v->has_dict ? VARIANT_DICT : VARIANT_OTHER;
+    v->has_dict = kinds_has_dict(t);
+    v->kind = kinds_classify(t, v->has_dict);
+    if (v->kind == VARIANT_SLOTS && v->has_dict) {
+        kinds_explain_dict(sc, v, t);
     }
     sb_format(v->type_name, sizeof v->type_name, "%s", t->tp_name);
     if (sc->attrs) {
         for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(sc->attrs); i++) {
             PyObject *name = PyTuple_GET_ITEM(sc->attrs, i);
             PyObject *val = PyObject_GetAttr(obj, name);
-            if (val == NULL && v->kind == VARIANT_OTHER) {
+            if (val == NULL && v->kind != VARIANT_DICT &&
+                v->kind != VARIANT_SLOTS) {
                 /* A tuple or other built-in without names: measured for
                  * memory, left out of attribute timings. */
                 PyErr_Clear();
@@ -449,7 +363,7 @@ check_attrs(scenario *sc, char *err)
     }
     for (size_t i = 0; i < sc->nvariants && sc->attrs == NULL; i++) {
         if (PyType_Check(sc->variants[i].factory)) {
-            PyObject *names = slot_names(
+            PyObject *names = kinds_slot_names(
                 (PyTypeObject *)sc->variants[i].factory);
             if (names && PyTuple_GET_SIZE(names) > 0) {
                 sc->attrs = names;
@@ -486,7 +400,10 @@ check_kinds(scenario *sc, char *err)
     if (nslots == 0) {
         Py_XDECREF(b);
         return sb_seterr(err, "%s: VARIANTS has no class that declares "
-                              "__slots__", sc->path);
+                              "__slots__ with attributes in them (a "
+                              "NamedTuple or namedtuple is kind 'tuple', a "
+                              "class with empty __slots__ and no slot "
+                              "attributes 'empty_slots')", sc->path);
     }
     if (b && b != Py_None) {
         const char *label = PyUnicode_Check(b) ? PyUnicode_AsUTF8(b) : NULL;
@@ -498,6 +415,23 @@ check_kinds(scenario *sc, char *err)
                                   "in VARIANTS", sc->path);
         }
         sb_format(sc->baseline, sizeof sc->baseline, "%s", label);
+        if (sc->variants[idx].kind != VARIANT_DICT) {
+            /* Ratios are taken against it as asked; the claims about
+             * what slots buy need a class with a __dict__ (claims.c). */
+            for (size_t i = 0; i < sc->nvariants; i++) {
+                if (sc->variants[i].kind == VARIANT_DICT) {
+                    sb_buf_printf(&sc->warnings,
+                                  "%s: BASELINE '%s' is not dict-based (it "
+                                  "is kind '%s'): ratios are taken against "
+                                  "it, but the claims compare with the "
+                                  "first dict variant, '%s'\n", sc->path,
+                                  label,
+                                  variant_kind_name(sc->variants[idx].kind),
+                                  sc->variants[i].label);
+                    break;
+                }
+            }
+        }
     }
     else {
         for (size_t i = 0; i < sc->nvariants; i++) {

@@ -14,6 +14,8 @@ variant_kind_name(variant_kind k)
     switch (k) {
     case VARIANT_DICT: return "dict";
     case VARIANT_SLOTS: return "slots";
+    case VARIANT_TUPLE: return "tuple";
+    case VARIANT_EMPTY_SLOTS: return "empty_slots";
     default: return "other";
     }
 }

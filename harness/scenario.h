@@ -14,7 +14,22 @@
 
 #include <limits.h>
 
-typedef enum { VARIANT_DICT, VARIANT_SLOTS, VARIANT_OTHER } variant_kind;
+/* What a variant's instances are, read from their type (contract.c):
+ *   dict         a class whose instances carry a __dict__, no __slots__
+ *   slots        a class that declares __slots__ (it may still have a
+ *                __dict__: has_dict says, the warnings say why)
+ *   tuple        a tuple subclass (typing.NamedTuple, namedtuple): its
+ *                __slots__ = () only keeps a __dict__ away
+ *   empty_slots  __slots__ declared empty, no slot descriptor anywhere in
+ *                the MRO and no __dict__: stores no attributes itself
+ *   other        anything else (a plain tuple, a built-in) */
+typedef enum {
+    VARIANT_DICT,
+    VARIANT_SLOTS,
+    VARIANT_OTHER,
+    VARIANT_TUPLE,
+    VARIANT_EMPTY_SLOTS
+} variant_kind;
 
 typedef struct {
     char label[80];
@@ -60,7 +75,7 @@ json_t *scenario_describe(const scenario *sc);
  * partly filled scenario). */
 void scenario_clear(scenario *sc);
 
-/* "dict", "slots" or "other" (static storage). */
+/* "dict", "slots", "tuple", "empty_slots" or "other" (static storage). */
 const char *variant_kind_name(variant_kind k);
 
 #endif
