@@ -12,6 +12,22 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 BIN = os.environ.get("SLOTBENCH_BIN", os.path.join(ROOT, "build", "slotbench"))
 
 
+# The smallest pair a scenario compares: a dict class and a slots class
+# with one attribute `a`, for tests to build scenario text from.
+ONE_ATTR_CLASSES = '''
+class D:
+    def __init__(self, a):
+        self.a = a
+
+
+class S:
+    __slots__ = ("a",)
+
+    def __init__(self, a):
+        self.a = a
+'''
+
+
 def slotbench(*args, timeout=300, env=None, cwd=None):
     """Run slotbench; returns CompletedProcess with text stdout/stderr."""
     e = dict(os.environ)

@@ -6,20 +6,10 @@ where and what to do; helper modules in scenarios/ take a leading '_'."""
 import os
 import sys
 
-from helpers import TempDirTest, read_json, read_tsv, slotbench
+from helpers import (ONE_ATTR_CLASSES, TempDirTest, read_json, read_tsv,
+                     slotbench)
 
-MODELS = '''
-class D:
-    def __init__(self, a):
-        self.a = a
-
-
-class S:
-    __slots__ = ("a",)
-
-    def __init__(self, a):
-        self.a = a
-'''
+MODELS = ONE_ATTR_CLASSES
 
 
 def scenario(module):

@@ -6,7 +6,8 @@ diagnosed as such; the claims compare with a dict-based variant even when
 BASELINE names a slots one."""
 import os
 
-from helpers import TempDirTest, read_json, read_tsv, slotbench
+from helpers import (ONE_ATTR_CLASSES, TempDirTest, read_json, read_tsv,
+                     slotbench)
 
 KINDS = '''
 """Every kind, and a late __slots__."""
@@ -61,21 +62,8 @@ ATTRS = ("a", "b")
 KIND_OF = {"dict": "dict", "slots": "slots", "nt": "tuple", "cnt": "tuple",
            "empty": "empty_slots", "late": "slots"}
 
-BASELINE_SLOTS = '''
-"""BASELINE names the slots variant."""
-
-
-class D:
-    def __init__(self, a):
-        self.a = a
-
-
-class S:
-    __slots__ = ("a",)
-
-    def __init__(self, a):
-        self.a = a
-
+BASELINE_SLOTS = '''"""BASELINE names the slots variant."""''' + \
+    ONE_ATTR_CLASSES + '''
 
 class S2:
     __slots__ = ("a", "b")

@@ -10,7 +10,8 @@ import os
 import subprocess
 import unittest
 
-from helpers import BIN, TempDirTest, read_json, read_tsv, slotbench
+from helpers import (BIN, ONE_ATTR_CLASSES, TempDirTest, read_json, read_tsv,
+                     slotbench)
 
 # The dict variant's constructor raises once the run is well inside the
 # benchmark loop (the contract's instance, the memory child's 1000 and the
@@ -47,25 +48,11 @@ OPS = ("create", "read")
 
 # A docstring longer than the 512 bytes kept, in 2-byte characters after
 # one ASCII one: the cut at 511 bytes falls inside a character.
-DOC_SCENARIO = '''
-"""Caf\\u00e9 ''' + "\u00e9" * 400 + '''"""
-
-
-class D:
-    def __init__(self, a):
-        self.a = a
-
-
-class S:
-    __slots__ = ("a",)
-
-    def __init__(self, a):
-        self.a = a
-
-
+DOC_SCENARIO = ('''"""Caf\\u00e9 ''' + "\u00e9" * 400 + '''"""''' +
+                ONE_ATTR_CLASSES + '''
 VARIANTS = {"dict": D, "slots": S}
 ARGS = (1,)
-'''
+''')
 
 
 def is_utf8(b):
