@@ -275,7 +275,9 @@ set_option(const option_def *d, options *o, const char *arg, char *err)
         if (*arg == '\0') {
             return sb_seterr(err, "%s needs a directory", what);
         }
-        snprintf(field, PATH_MAX, "%s", arg);
+        if (field) { /* else extra stores it (--path) */
+            snprintf(field, PATH_MAX, "%s", arg);
+        }
         break;
     default:
         break;

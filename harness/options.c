@@ -8,14 +8,17 @@
  * --repetitions and --min-time): never a second literal. */
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "run_options.h" /* first: it brings Python.h */
+#include "interp.h"
 #include "options.h"
 #include "sysmem.h"
 #include "util.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef SB_ROOT
@@ -161,6 +164,44 @@ extra_sweep(options *o, const char *arg, char *err)
     return options_parse_sweep(arg, o->run, err);
 }
 
+/* --path DIR: the children and meta.json read the extra import directories
+ * from SLOTBENCH_PATH (interp.h), so each --path goes there, absolute
+ * (children run elsewhere), after the earlier --path directories and
+ * before what the variable held already. */
+static int
+extra_path(options *o, const char *arg, char *err)
+{
+    static size_t given; /* length of the --path part of the variable */
+    const char *old = getenv(INTERP_PATH_ENV);
+    char abs[PATH_MAX];
+    struct stat st;
+    sb_buf v = {0};
+    (void)o;
+    if (realpath(arg, abs) == NULL || stat(abs, &st) < 0) {
+        return sb_seterr(err, "--path: %s: %s", arg, strerror(errno));
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        return sb_seterr(err, "--path: %s is not a directory", arg);
+    }
+    if (strchr(abs, ':')) {
+        return sb_seterr(err, "--path: %s has a ':', which separates the "
+                              "directories of %s", abs, INTERP_PATH_ENV);
+    }
+    old = old ? old : "";
+    sb_buf_append(&v, old, given);
+    sb_buf_printf(&v, "%s%s", given ? ":" : "", abs);
+    size_t mine = v.len;
+    sb_buf_printf(&v, "%s%s", old[given] && old[given] != ':' ? ":" : "",
+                  old + given);
+    given = mine;
+    int rc = setenv(INTERP_PATH_ENV, v.data, 1);
+    sb_buf_free(&v);
+    if (rc < 0) {
+        return sb_seterr(err, "--path: %s", strerror(errno));
+    }
+    return 0;
+}
+
 /* name, short form, argument, metavar, commands, in_run + field, def, min,
  * max, fill, show, extra, help (options.h: option_def). */
 const option_def options_table[] = {
@@ -199,6 +240,10 @@ const option_def options_table[] = {
     {"max-rss", 0, ARG_SIZE, "SIZE", RUN_AND_LIST, RUN_FIELD(max_rss), 0,
      MIN_MAX_RSS, 0, fill_max_rss, show_max_rss, extra_max_rss,
      "memory ceiling per measurement, e.g. 4G (K, M, G: powers of 1024)"},
+    {"path", 0, ARG_DIR, "DIR", RUN_AND_LIST, RUN_NO_FIELD, 0, 0, 0, NULL,
+     NULL, extra_path,
+     "one more directory scenarios import from, after the scenario's own "
+     "(repeatable; also SLOTBENCH_PATH, ':'-separated absolute paths)"},
     {"benchmark_*", 0, ARG_PASS, NULL, OPTIONS_RUN, RUN_NO_FIELD, 0, 0, 0,
      NULL, NULL, NULL,
      "passed to Google Benchmark unchanged, e.g. --benchmark_filter=/slots/ "
@@ -230,7 +275,9 @@ const char options_run_files[] =
 
 const char options_environment[] =
 "environment: SLOTBENCH_ROOT, the checkout holding scenarios/ (default: the\n"
-"one this binary was built in)\n";
+"one this binary was built in); SLOTBENCH_PATH, ':'-separated absolute\n"
+"directories scenarios import from; VIRTUAL_ENV, a virtualenv of the\n"
+"embedded Python whose packages scenarios import\n";
 
 const command_def options_commands[] = {
     {.cmd = OPTIONS_GLOBAL, .name = NULL,

@@ -114,7 +114,7 @@ class HelpTextTest(unittest.TestCase):
                     self.assertNotRegex(text, re.escape(name) + r"(?![\w-])",
                                         name)
         self.assertEqual(option_lines(help_of("list")),
-                         {"--timeout", "--max-rss", "--help"})
+                         {"--timeout", "--max-rss", "--path", "--help"})
 
     def test_global_help_lists_run_options_and_every_command(self):
         text = slotbench("--help").stdout

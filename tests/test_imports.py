@@ -1,6 +1,6 @@
 """Scenario imports work as in `python3 FILE` (issue 13, "Imports like
-python"): the scenario's directory first on sys.path, SLOTBENCH_PATH (what
---path sets) and a virtualenv of the same Python version add more, all
+python"): the scenario's directory first on sys.path, --path and
+SLOTBENCH_PATH and a virtualenv of the same Python version add more, all
 recorded in meta.json; an import failure says which interpreter looked
 where and what to do; helper modules in scenarios/ take a leading '_'."""
 import os
@@ -23,10 +23,10 @@ ARGS = (1,)
 
 
 class ImportTest(TempDirTest):
-    def run_one(self, path, env=None, expect=0):
+    def run_one(self, path, env=None, expect=0, args=()):
         out = os.path.join(self.tmp, "out")
         r = slotbench("run", path, "--no-timing", "--n", "1000", "--out",
-                      out, env=env, cwd=self.tmp)
+                      out, *args, env=env, cwd=self.tmp)
         self.assertEqual(r.returncode, expect, r.stderr)
         run = self.run_dir(out)
         meta = read_json(os.path.join(run, "meta.json"))
@@ -44,12 +44,36 @@ class ImportTest(TempDirTest):
         self.assertTrue(meta["import_path"]["scenario_dir_first"])
         self.assertEqual(meta["import_path"]["extra"], [])
 
-    def test_extra_directory(self):
+    def test_extra_directory_from_the_environment(self):
         lib = os.path.join(self.tmp, "lib")
         self.write("lib/mylib.py", MODELS)
         path = self.write("bench.py", scenario("mylib"))
         _, meta, _ = self.run_one(path, env={"SLOTBENCH_PATH": lib})
         self.assertEqual(meta["import_path"]["extra"], [lib])
+
+    def test_path_option_repeatable_relative_and_first(self):
+        # Two --path directories, relative to the caller's directory (made
+        # absolute: children run elsewhere), ahead of SLOTBENCH_PATH; the
+        # module in "one" shadows the one in "env".
+        self.write("one/first.py", MODELS)
+        self.write("two/second.py", "from first import D, S\n")
+        self.write("env/first.py", "raise ImportError('the wrong one')\n")
+        path = self.write("bench.py", scenario("second"))
+        env_dir = os.path.join(self.tmp, "env")
+        _, meta, _ = self.run_one(path, env={"SLOTBENCH_PATH": env_dir},
+                                  args=("--path", "one", "--path", "two"))
+        self.assertEqual(meta["import_path"]["extra"],
+                         [os.path.join(self.tmp, "one"),
+                          os.path.join(self.tmp, "two"), env_dir])
+
+    def test_path_option_must_name_a_directory(self):
+        path = self.write("bench.py", scenario("models"))
+        r = slotbench("run", path, "--path", "no/such/dir", "--out",
+                      os.path.join(self.tmp, "out"), cwd=self.tmp)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("--path: no/such/dir: No such file or directory",
+                      r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "out")))
 
     def test_virtualenv_of_this_python(self):
         r = slotbench("--version")
