@@ -106,7 +106,7 @@ dict_reason(json_t *desc, const char *label, char *reason, size_t rlen,
                  strstr(text, "has no __slots__")) {
             base += strlen("base class ");
             sb_format(reason, rlen, "base class %.*s has no __slots__",
-                     (int)strcspn(base, " "), base);
+                      (int)strcspn(base, " "), base);
             *cond = "every base class declares __slots__";
         }
         else if (strstr(text, "'__dict__'")) {
@@ -197,13 +197,13 @@ claim_no_dict(claim_ctx *c, json_t *v)
     if (json_is_true(json_object_get(v, "has_dict"))) {
         dict_reason(c->desc, label, reason, sizeof reason, &cond);
         sb_format(ev, sizeof ev, "%s declares __slots__ but its instances "
-                 "carry a __dict__: %s", str(v, "type"), reason);
+                  "carry a __dict__: %s", str(v, "type"), reason);
         set_cond(add_row(c->rows, "no_dict", c->scenario, label, "-", ev,
                          FAILS), cond);
         return;
     }
     sb_format(ev, sizeof ev, "%s instances have no __dict__ (read from the "
-             "type: no dict offset, no managed dict)", str(v, "type"));
+              "type: no dict offset, no managed dict)", str(v, "type"));
     add_row(c->rows, "no_dict", c->scenario, label, "-", ev, HOLDS);
 }
 
@@ -224,17 +224,17 @@ claim_less_memory(claim_ctx *c, json_t *v, const char *args)
     m = mine ? num(mine, "allocated_bytes") : NAN;
     if (isnan(b) || isnan(m) || b <= 0) {
         sb_format(ev, sizeof ev, "no memory result for %s (see failures.tsv)",
-                 isnan(m) ? label : c->baseline);
+                  isnan(m) ? label : c->baseline);
         add_row(c->rows, "less_memory", c->scenario, label, args, ev,
                 UNMEASURED);
         return;
     }
     double share = (b - m) / b;
     sb_format(ev, sizeof ev, "allocated %.1f B vs %.1f B for %s (%+.1f B, "
-             "%+.1f%%); resident %.1f vs %.1f B; N = %lld",
-             m, b, c->baseline, m - b, -100.0 * share,
-             num(mine, "resident_bytes"), num(base, "resident_bytes"),
-             (long long)json_integer_value(json_object_get(mine, "n")));
+              "%+.1f%%); resident %.1f vs %.1f B; N = %lld",
+              m, b, c->baseline, m - b, -100.0 * share,
+              num(mine, "resident_bytes"), num(base, "resident_bytes"),
+              (long long)json_integer_value(json_object_get(mine, "n")));
     json_t *row = add_row(c->rows, "less_memory", c->scenario, label, args,
                           ev, share >= CLAIMS_MEMORY_NOISE ? HOLDS : FAILS);
     set_value(row, share);
@@ -271,8 +271,8 @@ claim_faster(claim_ctx *c, json_t *v, const char *op, const char *claim)
     int faster = strcmp(category, "faster") == 0;
     int slower = strcmp(category, "slower") == 0;
     sb_format(ev, sizeof ev, "%s time %s/%s = %.3f, 95%% CI [%.3f, %.3f]: "
-             "%s", op, label, str(r, "baseline"), ratio, lo, hi,
-             faster ? "faster, above the noise"
+              "%s", op, label, str(r, "baseline"), ratio, lo, hi,
+              faster ? "faster, above the noise"
                     : slower ? "slower, above the noise"
                              : "no measurable difference");
     set_value(add_row(c->rows, claim, c->scenario, label, "-", ev,
@@ -288,7 +288,7 @@ claim_rejects(claim_ctx *c, json_t *v)
     char ev[600];
     if (r == NULL) {
         sb_format(ev, sizeof ev, "no add_attr result for %s in this run",
-                 label);
+                  label);
         add_row(c->rows, "rejects_undeclared", c->scenario, label, "-", ev,
                 UNMEASURED);
         return;
@@ -296,21 +296,21 @@ claim_rejects(claim_ctx *c, json_t *v)
     const char *outcome = str(r, "outcome");
     if (strcmp(outcome, "error") == 0 || *outcome == '\0') {
         sb_format(ev, sizeof ev, "the check could not run: %s",
-                 str(r, "message"));
+                  str(r, "message"));
         add_row(c->rows, "rejects_undeclared", c->scenario, label, "-", ev,
                 UNMEASURED);
         return;
     }
     if (strcmp(outcome, "accepted") != 0) {
         sb_format(ev, sizeof ev, "obj.%s = None raised %s: %s",
-                 str(r, "attribute"), outcome, str(r, "message"));
+                  str(r, "attribute"), outcome, str(r, "message"));
         add_row(c->rows, "rejects_undeclared", c->scenario, label, "-", ev,
                 strcmp(outcome, "AttributeError") == 0 ? HOLDS : FAILS);
         return;
     }
     sb_format(ev, sizeof ev, "obj.%s = None was accepted%s",
-             str(r, "attribute"),
-             json_is_true(json_object_get(v, "has_dict"))
+              str(r, "attribute"),
+              json_is_true(json_object_get(v, "has_dict"))
                  ? ": the attribute went into the instance's __dict__" : "");
     set_cond(add_row(c->rows, "rejects_undeclared", c->scenario, label, "-",
                      ev, FAILS),
@@ -361,9 +361,9 @@ claim_pays_off(claim_ctx *c, json_t *v)
     }
     char text[900];
     sb_format(text, sizeof text, "at %lld instances%s: %s (bytes per instance "
-             "measured at N = %lld, times %lld)", scale,
-             declared > 0 ? " (the scenario's N)" : "", ev.data, n_measured,
-             scale);
+              "measured at N = %lld, times %lld)", scale,
+              declared > 0 ? " (the scenario's N)" : "", ev.data, n_measured,
+              scale);
     sb_buf_free(&ev);
     const char *verdict;
     const char *cond = NULL;
@@ -439,9 +439,9 @@ summarize(json_t *rows, const char *claim, const char *absent)
         }
         char who[200];
         sb_format(who, sizeof who, "%s/%s%s%s", str(r, "scenario"),
-                 str(r, "variant"),
-                 strcmp(str(r, "args"), "-") ? " " : "",
-                 strcmp(str(r, "args"), "-") ? str(r, "args") : "");
+                  str(r, "variant"),
+                  strcmp(str(r, "args"), "-") ? " " : "",
+                  strcmp(str(r, "args"), "-") ? str(r, "args") : "");
         if (failed.len < 600) {
             add_unique(&failed, who, ", ");
         }
@@ -455,15 +455,15 @@ summarize(json_t *rows, const char *claim, const char *absent)
     if (lo <= hi && strcmp(claim, "faster_read") != 0 &&
         strcmp(claim, "faster_write") != 0) {
         n += sb_format(ev + n, sizeof ev - n, "; saving %.0f%% to "
-                      "%.0f%%", 100.0 * lo, 100.0 * hi);
+                       "%.0f%%", 100.0 * lo, 100.0 * hi);
     }
     else if (lo <= hi) {
         n += sb_format(ev + n, sizeof ev - n, "; slots/dict time "
-                      "ratio %.3f to %.3f", lo, hi);
+                       "ratio %.3f to %.3f", lo, hi);
     }
     if (fails) {
         sb_format(ev + n, sizeof ev - n, "; not for: %s",
-                 failed.data);
+                  failed.data);
     }
     if (fails == 0) {
         sb_format(verdict, sizeof verdict, HOLDS);
@@ -476,7 +476,7 @@ summarize(json_t *rows, const char *claim, const char *absent)
     }
     else {
         sb_format(verdict, sizeof verdict, "holds only in %d of %d cases",
-                 holds, holds + fails);
+                  holds, holds + fails);
     }
     add_row(rows, claim, "all", "all", "-", ev, verdict);
     sb_buf_free(&conds);

@@ -324,7 +324,7 @@ check_variants(scenario *sc, char *err)
         }
         sb_format(v->label, sizeof v->label, "%s", label);
         sb_format(v->type_name, sizeof v->type_name, "%s",
-                 PyType_Check(val) ? ((PyTypeObject *)val)->tp_name
+                  PyType_Check(val) ? ((PyTypeObject *)val)->tp_name
                                    : interp_type_name(val));
         Py_INCREF(val);
         v->factory = val;
@@ -437,7 +437,7 @@ check_kinds(scenario *sc, char *err)
         for (size_t i = 0; i < sc->nvariants; i++) {
             if (sc->variants[i].kind == VARIANT_DICT) {
                 sb_format(sc->baseline, sizeof sc->baseline, "%s",
-                         sc->variants[i].label);
+                          sc->variants[i].label);
                 break;
             }
         }

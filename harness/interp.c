@@ -280,7 +280,7 @@ exception_location(PyObject *exc, char *out, size_t outlen)
             object_text(file, f, sizeof f);
             object_text(func, fn, sizeof fn);
             sb_format(out, outlen, "%s:%ld: in %s: ", f,
-                     PyLong_AsLong(lineno), fn);
+                      PyLong_AsLong(lineno), fn);
             PyErr_Clear();
         }
         Py_XDECREF(frame);

@@ -369,8 +369,8 @@ opbench_prepare(opbench *b)
     b->nattrs = PyTuple_GET_SIZE(b->sc->attrs);
     if (attr_op && (v->no_attrs || b->nattrs == 0)) {
         sb_format(b->skip, sizeof b->skip, "%s: no attributes to %s (its "
-                 "instances lack the ATTRS names)", b->name,
-                 strstr(ops_name(b->op), "read") ? "read" : "write");
+                  "instances lack the ATTRS names)", b->name,
+                  strstr(ops_name(b->op), "read") ? "read" : "write");
         return;
     }
     b->obj = new_instance(b);
@@ -453,7 +453,7 @@ opbench_check_add_attr(scenario *sc, int vi)
         PyObject *s = exc ? PyObject_Str(exc) : NULL;
         const char *text = s ? PyUnicode_AsUTF8(s) : NULL;
         sb_format(outcome, sizeof outcome, "%s",
-                 exc && PyErr_GivenExceptionMatches(exc, PyExc_AttributeError)
+                  exc && PyErr_GivenExceptionMatches(exc, PyExc_AttributeError)
                      ? "AttributeError"
                      : exc ? Py_TYPE(exc)->tp_name : "error");
         sb_format(message, sizeof message, "%s", text ? text : "");

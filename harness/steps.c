@@ -252,9 +252,9 @@ step_timing(run_record *rec, const task_limits *lim, const char *path,
     json_array_foreach(json_object_get(tm, "errors"), i, e) {
         child_result one = {0};
         one.outcome = CHILD_FAILED;
-        snprintf(one.reason, sizeof one.reason, "%s: %s",
-                 json_string_value(json_object_get(e, "op")),
-                 json_string_value(json_object_get(e, "error")));
+        sb_format(one.reason, sizeof one.reason, "%s: %s",
+                  json_string_value(json_object_get(e, "op")),
+                  json_string_value(json_object_get(e, "error")));
         record_failure(rec, name,
                        json_string_value(json_object_get(e, "variant")),
                        "timing", &one);
