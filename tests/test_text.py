@@ -13,24 +13,28 @@ import unittest
 from helpers import (BIN, ONE_ATTR_CLASSES, TempDirTest, read_json, read_tsv,
                      slotbench)
 
-# The dict variant's constructor raises once the run is well inside the
-# benchmark loop (the contract's instance, the memory child's 1000 and the
-# benchmark's trial call come first).  "x" + 3-byte characters: any cut
-# at 1023 bytes that is not on a boundary splits a "€".
+# Three dict variants whose constructors raise once the run is well inside
+# the benchmark loop (the contract's instance, the memory child's 1000 and
+# the benchmark's trial call come first), with 0, 1 and 2 ASCII bytes
+# before 3-byte characters: wherever the fields around it put a cut at a
+# fixed byte count, one of the three has it inside a "\u20ac".
 CUT_SCENARIO = '''
-"""A dict variant whose constructor starts raising a long non-ASCII
+"""Dict variants whose constructors start raising a long non-ASCII
 message."""
-CALLS = [0]
-MESSAGE = "x" + "\\u20ac" * 700
 
 
-class D:
-    def __init__(self, a, b):
-        CALLS[0] += 1
-        if CALLS[0] > 20000:
-            raise ValueError(MESSAGE)
-        self.a = a
-        self.b = b
+def raising(pad):
+    calls = [0]
+
+    class D:
+        def __init__(self, a, b):
+            calls[0] += 1
+            if calls[0] > 20000:
+                raise ValueError("x" * pad + "\\u20ac" * 700)
+            self.a = a
+            self.b = b
+    D.__name__ = D.__qualname__ = "D%d" % pad
+    return D
 
 
 class S:
@@ -41,10 +45,13 @@ class S:
         self.b = b
 
 
-VARIANTS = {"dict": D, "slots": S}
+VARIANTS = {"dict": raising(0), "d1": raising(1), "d2": raising(2),
+            "slots": S}
 ARGS = (1, 2)
 OPS = ("create", "read")
 '''
+RAISING = ("dict", "d1", "d2")
+
 
 # A docstring longer than the 512 bytes kept, in 2-byte characters after
 # one ASCII one: the cut at 511 bytes falls inside a character.
@@ -77,14 +84,15 @@ class LongNonAsciiExceptionTest(TempDirTest):
                 with open(p, "rb") as f:
                     self.assertTrue(is_utf8(f.read()), name)
         failures = read_tsv(os.path.join(run, "failures.tsv"))
-        self.assertEqual(len(failures), 1, failures)
-        f = failures[0]
-        self.assertEqual((f["variant"], f["phase"], f["outcome"]),
-                         ("dict", "timing", "error"))
-        self.assertIn("cut/dict/create", f["reason"])
-        self.assertIn("ValueError: x\u20ac\u20ac", f["reason"])
-        self.assertNotIn("not JSON", f["reason"])
-        self.assertNotIn("\ufffd", f["reason"])
+        self.assertEqual(sorted(f["variant"] for f in failures),
+                         sorted(RAISING), failures)
+        for f in failures:
+            self.assertEqual((f["phase"], f["outcome"]), ("timing", "error"))
+            self.assertIn("cut/%s/create" % f["variant"], f["reason"])
+            self.assertRegex(f["reason"], r"ValueError: x*\u20ac\u20ac")
+            self.assertNotIn("not JSON", f["reason"])
+            self.assertNotIn("\ufffd", f["reason"])
+            self.assertTrue(f["reason"].endswith("\u20ac"), f["reason"][-5:])
         # The rest of the scenario's timing is there: Google Benchmark's
         # report parses and the slots variant was timed for both ops.
         timing = read_json(os.path.join(run, "timing.json"))
@@ -93,13 +101,15 @@ class LongNonAsciiExceptionTest(TempDirTest):
         for want in ("cut/slots/create", "cut/slots/read"):
             self.assertTrue(any(n.startswith(want) for n in names),
                             (want, sorted(names)))
-        errors = [b for b in timing["benchmarks"] if b.get("error_occurred")]
-        self.assertTrue(errors)
-        self.assertTrue(all(b["run_name"].startswith("cut/dict/create")
-                            for b in errors))
+        errors = {b["run_name"].split("/")[1]
+                  for b in timing["benchmarks"] if b.get("error_occurred")}
+        self.assertEqual(errors, set(RAISING))
+        for b in timing["benchmarks"]:
+            if b.get("error_occurred"):
+                self.assertNotIn("\ufffd", b["error_message"])
         memory = read_tsv(os.path.join(run, "memory.tsv"))
-        self.assertEqual({(m["variant"], m["args"]) for m in memory},
-                         {("dict", "shared"), ("slots", "shared")})
+        self.assertEqual({m["variant"] for m in memory},
+                         set(RAISING) | {"slots"})
         meta = read_json(os.path.join(run, "meta.json"))
         self.assertEqual(meta["scenarios"][0]["scenario"], "cut")
 
