@@ -32,6 +32,10 @@ def slotbench(*args, timeout=300, env=None, cwd=None):
     """Run slotbench; returns CompletedProcess with text stdout/stderr."""
     e = dict(os.environ)
     e.setdefault("SLOTBENCH_ROOT", ROOT)
+    # Where scenarios import from is the test's to say: a virtualenv or
+    # SLOTBENCH_PATH of the caller's would change meta.json and imports.
+    e.pop("VIRTUAL_ENV", None)
+    e.pop("SLOTBENCH_PATH", None)
     if env:
         e.update(env)
     return subprocess.run([BIN, *args], capture_output=True, text=True,

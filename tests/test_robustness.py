@@ -445,10 +445,13 @@ class OutputDirectoryTest(TempDirTest, ResultsCheck):
     def setUp(self):
         super().setUp()
         self.mounts = []
+        self.read_only = []
 
     def tearDown(self):
         for m in self.mounts:  # before the temporary directory goes
             subprocess.run(["umount", m], check=False)
+        for d in self.read_only:  # likewise: addCleanup would run after
+            os.chmod(d, 0o755)
         super().tearDown()
 
     def mount_tmpfs(self, path, options):
@@ -496,7 +499,7 @@ class OutputDirectoryTest(TempDirTest, ResultsCheck):
                               "is not allowed here")
         else:
             os.chmod(ro, 0o555)
-            self.addCleanup(os.chmod, ro, 0o755)
+            self.read_only.append(ro)
         r = self.run_good(ro)
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertRegex(r.stderr, r"cannot create the run directory "
