@@ -3,6 +3,7 @@
  * repetition, a summary row per benchmark, and the ratio of each variant to
  * the baseline with its interval and verdict (the rule is stats.c's). */
 #include "collect.h"
+#include "gbjson.h"
 #include "stats.h"
 
 #include <math.h>
@@ -15,9 +16,7 @@ collect_run(collector *c, char *err)
 {
     size_t nrun = 0;
     json_error_t jerr;
-    json_t *doc, *b;
-    size_t i;
-    json_int_t top = -1;
+    json_t *doc;
     char *text = gbench_run(c->display, &nrun, err, SB_ERRLEN);
     if (text == NULL) {
         return -1;
@@ -33,19 +32,7 @@ collect_run(collector *c, char *err)
         return sb_seterr(err, "Google Benchmark's report is not JSON: %s "
                               "(line %d)", jerr.text, jerr.line);
     }
-    if (json_object_get(c->gbench, "context") == NULL) {
-        json_object_set(c->gbench, "context", json_object_get(doc, "context"));
-    }
-    json_array_foreach(json_object_get(doc, "benchmarks"), i, b) {
-        /* Each run numbers its families from 0: keep them distinct. */
-        json_int_t f = json_integer_value(json_object_get(b, "family_index"));
-        if (f > top) {
-            top = f;
-        }
-        json_object_set_new(b, "family_index", json_integer(f + c->families));
-        json_array_append(json_object_get(c->gbench, "benchmarks"), b);
-    }
-    c->families += top + 1;
+    gbjson_merge(c->gbench, doc);
     json_decref(doc);
     return 0;
 }

@@ -9,14 +9,12 @@
 
 typedef struct {
     json_t *gbench;        /* owned: merged report (context, benchmarks) */
-    json_int_t families;   /* family_index offset for the next run */
     const char *display;   /* --benchmark_format value, or NULL */
-    int user_min_time;     /* --benchmark_min_time given */
 } collector;
 
 /* Run the registered benchmarks (gbench_run) and append their report to
- * c->gbench, family indexes made distinct across runs.  Returns 0, or -1
- * with a message in err (SB_ERRLEN). */
+ * c->gbench, family indexes made distinct across runs (gbjson_merge).
+ * Returns 0, or -1 with a message in err (SB_ERRLEN). */
 int collect_run(collector *c, char *err);
 
 /* The times (ns) of benchmark name's repetitions into vals[0..cap-1],

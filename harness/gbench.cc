@@ -5,6 +5,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -18,7 +19,28 @@
 #define SB_BENCHMARK_VERSION "unknown"
 #endif
 
+// libbenchmark's own --benchmark_min_time and --benchmark_repetitions, which
+// gbench_set_run_defaults sets between runs: defined and exported by the
+// library, declared only in its private src/commandlineflags.h.  These are
+// their 1.7 types (1.8 made the min time a string: a declaration of the
+// wrong type would still link), hence the version check below.
+namespace benchmark {
+extern double FLAGS_benchmark_min_time;
+extern int32_t FLAGS_benchmark_repetitions;
+} // namespace benchmark
+
 namespace {
+
+constexpr bool
+is_version_1_7(const char *v)
+{
+    return v[0] == '1' && v[1] == '.' && v[2] == '7' &&
+           (v[3] == '.' || v[3] == '\0');
+}
+
+static_assert(is_version_1_7(SB_BENCHMARK_VERSION),
+              "gbench.cc sets libbenchmark 1.7's flag variables: check "
+              "their types in this version's src/commandlineflags.h");
 
 benchmark::State *
 S(gbench_state *st)
@@ -82,6 +104,42 @@ set_error(char *err, size_t errlen, const char *msg)
     }
 }
 
+// The values libbenchmark 1.7.1 answers with its usage text and exit(0),
+// which would end a slotbench process as if it had succeeded: returns a
+// message for arg when it is one of them, else an empty string.
+std::string
+refused_value(const char *arg)
+{
+    static const char *const formats[] = {"console", "json", "csv", nullptr};
+    static const char *const units[] = {"ns", "us", "ms", "s", "", nullptr};
+    static const struct {
+        const char *prefix;
+        const char *const *values; // nullptr: any but the empty string
+        const char *allowed;
+    } checked[] = {
+        {"--benchmark_format=", formats, "console, json or csv"},
+        {"--benchmark_out_format=", formats, "console, json or csv"},
+        {"--benchmark_time_unit=", units, "ns, us, ms or s"},
+        {"--benchmark_color=", nullptr, "auto, true or false"},
+    };
+    for (const auto &c : checked) {
+        size_t n = std::strlen(c.prefix);
+        if (std::strncmp(arg, c.prefix, n) != 0) {
+            continue;
+        }
+        const char *v = arg + n;
+        bool ok = c.values == nullptr && *v != '\0';
+        for (const char *const *a = c.values; a && *a && !ok; a++) {
+            ok = std::strcmp(v, *a) == 0;
+        }
+        if (!ok) {
+            return std::string("'") + arg + "': Google Benchmark takes " +
+                   c.allowed;
+        }
+    }
+    return std::string();
+}
+
 } // namespace
 
 extern "C" const char *
@@ -98,6 +156,13 @@ gbench_init(int argc, char **argv, char *err, size_t errlen)
     static std::vector<char *> args;
     static std::string program;
     try {
+        for (int i = 1; i < argc; i++) {
+            std::string msg = refused_value(argv[i]);
+            if (!msg.empty()) {
+                set_error(err, errlen, msg.c_str());
+                return -1;
+            }
+        }
         program = argc > 0 && argv[0] ? argv[0] : "slotbench";
         args.assign(argv, argv + argc);
         if (args.empty()) {
@@ -108,9 +173,12 @@ gbench_init(int argc, char **argv, char *err, size_t errlen)
         int n = argc > 0 ? argc : 1;
         benchmark::Initialize(&n, args.data());
         if (n > 1) {
-            std::string msg = "Google Benchmark does not know the flag '";
+            // Unknown, or known with a value its parser cannot read (it
+            // has said why on stderr), or without the =VALUE it needs.
+            std::string msg = "'";
             msg += args[1];
-            msg += "' (see --benchmark_* in libbenchmark's documentation)";
+            msg += "': Google Benchmark knows no such flag, or not with "
+                   "this value (its flags are --benchmark_NAME=VALUE)";
             set_error(err, errlen, msg.c_str());
             return -1;
         }
@@ -159,6 +227,17 @@ extern "C" void
 gbench_bench_repetitions(gbench_bench *b, int n)
 {
     B(b)->Repetitions(n);
+}
+
+extern "C" void
+gbench_set_run_defaults(double min_time, int repetitions)
+{
+    if (min_time > 0) {
+        benchmark::FLAGS_benchmark_min_time = min_time;
+    }
+    if (repetitions > 0) {
+        benchmark::FLAGS_benchmark_repetitions = repetitions;
+    }
 }
 
 extern "C" void

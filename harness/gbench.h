@@ -30,9 +30,13 @@ typedef void (*gbench_fn)(gbench_state *st, void *user);
 const char *gbench_version(void);
 
 /* Parse the --benchmark_* flags in argv[1..argc-1] (argv[0] is a program
- * name); later flags override earlier ones.  Call once per process, before
- * gbench_run.  Returns -1 with a message naming the first argument Google
- * Benchmark does not know. */
+ * name) with Google Benchmark's own parser; later flags override earlier
+ * ones.  Call once per process, before gbench_run; a process that runs no
+ * benchmark calls it to check a command line (gbflags.c).  Returns -1 with
+ * a message naming the first argument the parser does not take: an
+ * unknown flag, a value it cannot read, a flag without its =VALUE, or one
+ * of the values 1.7.1 would answer by printing its usage and ending the
+ * process (those are refused before it sees them). */
 int gbench_init(int argc, char **argv, char *err, size_t errlen);
 
 /* Register a benchmark named name calling fn(st, user).  The pointer stays
@@ -40,12 +44,23 @@ int gbench_init(int argc, char **argv, char *err, size_t errlen);
  * gbench_bench_* setters, or NULL when out of memory. */
 gbench_bench *gbench_register(const char *name, gbench_fn fn, void *user);
 
-/* Per-benchmark settings (they override the --benchmark_* flags). */
+/* Per-benchmark settings (they override the --benchmark_* flags).  The
+ * min time and the repetitions set here become part of the benchmark's
+ * name ("x/min_time:0.010/repeats:3"), so reports made with other settings
+ * no longer match it by name (compare.py): gbench_set_run_defaults sets
+ * them without. */
 void gbench_bench_arg(gbench_bench *b, long long arg);
 /* Time from gbench_set_iteration_time instead of the automatic timer. */
 void gbench_bench_manual_time(gbench_bench *b);
 void gbench_bench_min_time(gbench_bench *b, double seconds);
 void gbench_bench_repetitions(gbench_bench *b, int n);
+
+/* The min time (seconds) and repetitions of the benchmarks the following
+ * gbench_run calls run, for those without their own: libbenchmark's
+ * --benchmark_min_time and --benchmark_repetitions, set anew.  Unlike the
+ * per-benchmark settings they stay out of the names.  A value <= 0 leaves
+ * that setting as it is. */
+void gbench_set_run_defaults(double min_time, int repetitions);
 
 /* Forget every registered benchmark. */
 void gbench_clear(void);

@@ -4,6 +4,7 @@
  * the layout.  No other module opens a file for writing. */
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "results.h"
+#include "gbjson.h"
 #include "schema.h"
 #include "tsv.h"
 
@@ -315,11 +316,7 @@ results_add_timing(results_run *r, json_t *t)
     json_t *gb = json_object_get(t, "gbench");
     json_t *copy = json_deep_copy(t);
     static const char *lists[] = {"rows", "ratios", "add_attr", "skipped"};
-    if (json_object_get(r->timing, "context") == NULL &&
-        json_object_get(gb, "context")) {
-        json_object_set(r->timing, "context", json_object_get(gb, "context"));
-    }
-    timing_extend(r, "benchmarks", json_object_get(gb, "benchmarks"));
+    gbjson_merge(r->timing, gb); /* family indexes distinct run-wide */
     for (size_t i = 0; i < 4; i++) {
         timing_extend(r, lists[i], json_object_get(t, lists[i]));
     }

@@ -3,8 +3,12 @@
  * timing.h for what it returns and ops.h for the ops.
  *
  * How one scenario is timed (timing_run), and why:
- *   flags      Google Benchmark's flags: slotbench's defaults, then the
- *              user's --benchmark_* flags (init_gbench)
+ *   flags      Google Benchmark's flags: random interleaving, then the
+ *              user's --benchmark_* flags (init_gbench); the min time and
+ *              repetitions are set before each run (gbench_set_run_defaults)
+ *              and not per benchmark, so that they stay out of the
+ *              benchmark names and reports of runs made with other settings
+ *              still match by name (compare.py)
  *   gc         collected, then disabled while timing, as timeit does: a
  *              collection in a timed loop would be charged to whichever
  *              variant was running (gc_call)
@@ -96,8 +100,7 @@ shim_overhead(collector *c, const char *scenario_name, int quick, char *err)
         sb_seterr(err, "cannot register %s", name);
         return NULL;
     }
-    gbench_bench_min_time(b, quick ? 0.01 : 0.05);
-    gbench_bench_repetitions(b, 3);
+    gbench_set_run_defaults(quick ? 0.01 : 0.05, 3);
     if (collect_run(c, err) < 0) {
         return NULL;
     }
@@ -120,30 +123,23 @@ shim_overhead(collector *c, const char *scenario_name, int quick, char *err)
 
 /* ---- the run of one scenario ------------------------------------------ */
 
-/* Google Benchmark's flags: slotbench's defaults first, so that the
- * user's --benchmark_* flags, coming after, win. */
+/* Google Benchmark's flags: slotbench's first, then the user's
+ * --benchmark_* flags (the parent has checked them and refused those
+ * slotbench owns: gbflags.h). */
 static int
 init_gbench(const timing_options *o, long long *reps, double *min_time,
             collector *c, char *err)
 {
     static int done;
-    char rbuf[64], mbuf[64];
-    char **argv = sb_xmalloc(sizeof *argv * (size_t)(o->npassthrough + 5));
+    char **argv = sb_xmalloc(sizeof *argv * (size_t)(o->npassthrough + 3));
     int argc = 0, rc = 0;
     timing_resolve(o, reps, min_time);
-    snprintf(rbuf, sizeof rbuf, "--benchmark_repetitions=%lld", *reps);
-    snprintf(mbuf, sizeof mbuf, "--benchmark_min_time=%g", *min_time);
     argv[argc++] = "slotbench";
-    argv[argc++] = rbuf;
-    argv[argc++] = mbuf;
     argv[argc++] = "--benchmark_enable_random_interleaving=true";
     for (int i = 0; i < o->npassthrough; i++) {
         argv[argc++] = o->passthrough[i];
         if (strncmp(o->passthrough[i], "--benchmark_format=", 19) == 0) {
             c->display = o->passthrough[i] + 19;
-        }
-        if (strncmp(o->passthrough[i], "--benchmark_min_time=", 21) == 0) {
-            c->user_min_time = 1;
         }
     }
     if (!done) {
@@ -177,6 +173,7 @@ typedef struct {
     opbench *benches;     /* one per variant, reused by every op */
     int nb;
     size_t cap;           /* most repetitions a benchmark can have */
+    long long reps;       /* repetitions per benchmark */
     double min_time;
     collector c;
     json_t *rows, *ratios, *skipped, *errors, *op_seconds; /* owned */
@@ -216,10 +213,6 @@ register_op(timing_state *t, int op, int *base, char *err)
             return sb_seterr(err, "cannot register %s", b->name);
         }
         gbench_bench_manual_time(gb);
-        if ((op == OP_DELETE || op == OP_CREATE_KEEP) &&
-            !t->c.user_min_time) {
-            gbench_bench_min_time(gb, t->min_time * BATCH_TIME_SHARE);
-        }
         nreg++;
         if (strcmp(label, sc->baseline) == 0) {
             *base = i;
@@ -241,6 +234,9 @@ time_op(timing_state *t, int op, char *err)
     if (nreg < 0) {
         return -1;
     }
+    gbench_set_run_defaults(op == OP_DELETE || op == OP_CREATE_KEEP
+                            ? t->min_time * BATCH_TIME_SHARE : t->min_time,
+                            (int)t->reps);
     double t0 = sb_now();
     if (nreg > 0 && collect_run(&t->c, err) < 0) {
         return -1;
@@ -291,7 +287,6 @@ json_t *
 timing_run(scenario *sc, const timing_options *o, char *err)
 {
     unsigned mask = sc->ops ? sc->ops : ops_default();
-    long long reps;
     timing_state t = {.sc = sc, .nb = (int)sc->nvariants,
                       .c = {.gbench = json_object()},
                       .rows = json_array(), .ratios = json_array(),
@@ -302,14 +297,14 @@ timing_run(scenario *sc, const timing_options *o, char *err)
     t.benches = calloc((size_t)(t.nb ? t.nb : 1), sizeof *t.benches);
     json_object_set_new(t.c.gbench, "benchmarks", json_array());
     if (t.benches == NULL ||
-        init_gbench(o, &reps, &t.min_time, &t.c, err) < 0) {
+        init_gbench(o, &t.reps, &t.min_time, &t.c, err) < 0) {
         goto error;
     }
     if (gc_call("collect") < 0 || gc_call("disable") < 0) {
         interp_exc(err, "%s: disabling the garbage collector", sc->path);
         goto error;
     }
-    t.cap = (size_t)(reps > 0 ? reps : 1) + 1000; /* --benchmark_repetitions */
+    t.cap = (size_t)t.reps;
 
     if (mask & (1u << OP_ADD_ATTR)) {
         for (int i = 0; i < t.nb; i++) {
@@ -344,8 +339,10 @@ timing_run(scenario *sc, const timing_options *o, char *err)
     json_object_set_new(out, "errors", t.errors);
     json_object_set_new(out, "op_seconds", t.op_seconds);
     json_object_set_new(out, "settings", json_pack(
-        "{s:I,s:f,s:s,s:s,s:s,s:i,s:s}", "repetitions", (json_int_t)reps,
-        "min_time", t.min_time, "interleaving",
+        "{s:I,s:f,s:f,s:s,s:s,s:s,s:i,s:s}", "repetitions",
+        (json_int_t)t.reps, "min_time", t.min_time,
+        "min_time_create_keep_delete", t.min_time * BATCH_TIME_SHARE,
+        "interleaving",
         "random (--benchmark_enable_random_interleaving)", "clock",
         "thread CPU time (manual time; Google Benchmark's real_time field)",
         "gc", "disabled while timing", "unroll", OPBENCH_UNROLL, "interval",

@@ -1,0 +1,22 @@
+/* gbjson.h - Google Benchmark's JSON report (context, benchmarks) as
+ * data: several reports merged into one, each benchmark keeping a family
+ * index of its own.  One rule for both places reports are merged: the runs
+ * of one timing child (collect.c) and the children of one slotbench run
+ * (results.c, timing.json).
+ *
+ * Why: libbenchmark numbers the families of every run from 0, so without
+ * renumbering "person/dict/create" and "player/dict/create" share a
+ * family_index, and tools that sort by it (compare.py) interleave them. */
+#ifndef SB_GBJSON_H
+#define SB_GBJSON_H
+
+#include <jansson.h>
+
+/* Append the benchmarks of report (borrowed) to into["benchmarks"] (made
+ * when missing), their family_index moved past every family already there
+ * (families of one report keep their order and stay distinct); into takes
+ * report's context when it has none.  Runs of one benchmark (repetitions,
+ * aggregates) share its family_index, as in libbenchmark's own report. */
+void gbjson_merge(json_t *into, json_t *report);
+
+#endif
