@@ -5,6 +5,7 @@
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "run_options.h" /* first: it brings Python.h */
 #include "cmdline.h"
+#include "gbflags.h"
 #include "util.h"
 
 #include <getopt.h>
@@ -211,23 +212,14 @@ cmdline_usage_error(options_command cmd, const char *fmt, ...)
 }
 
 /* Take the --benchmark_* flags out of argv before getopt sees them, into
- * o->run->timing.passthrough.  Returns -1 (message printed) on a flag
- * slotbench refuses. */
+ * o->run->timing.passthrough, and check them now, before anything runs
+ * (gbflags.h).  Returns -1 with a message in err on a flag refused. */
 static int
-take_passthrough(int *argc, char **argv, options *o)
+take_passthrough(int *argc, char **argv, options *o, char *err)
 {
     char **pass = sb_xmalloc(sizeof *pass * ((size_t)*argc + 1));
     int j = 0, k = 0;
     for (int i = 0; i < *argc; i++) {
-        if (i > 0 && strncmp(argv[i], "--benchmark_out", 15) == 0) {
-            /* Each timing child runs Google Benchmark once per op: a file
-             * of its own would keep only the last one. */
-            free(pass);
-            fprintf(stderr, "slotbench: %s: Google Benchmark's JSON report "
-                    "of every benchmark is timing.json in the run "
-                    "directory\n", argv[i]);
-            return -1;
-        }
         if (i > 0 && strncmp(argv[i], "--benchmark_", 12) == 0) {
             pass[k++] = argv[i];
         }
@@ -239,7 +231,7 @@ take_passthrough(int *argc, char **argv, options *o)
     *argc = j;
     o->run->timing.passthrough = pass;
     o->run->timing.npassthrough = k;
-    return 0;
+    return gbflags_check(pass, k, err);
 }
 
 /* Store one option's value; -1 with a message naming it on a bad one. */
@@ -302,8 +294,8 @@ cmdline_parse(options_command cmd, int argc, char **argv, options *o)
             continue;
         }
         if (d->arg == ARG_PASS) {
-            if (take_passthrough(&argc, argv, o) < 0) {
-                return 2;
+            if (take_passthrough(&argc, argv, o, err) < 0) {
+                return cmdline_usage_error(cmd, "%s", err);
             }
             continue;
         }

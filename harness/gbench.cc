@@ -177,8 +177,11 @@ gbench_init(int argc, char **argv, char *err, size_t errlen)
             // has said why on stderr), or without the =VALUE it needs.
             std::string msg = "'";
             msg += args[1];
-            msg += "': Google Benchmark knows no such flag, or not with "
-                   "this value (its flags are --benchmark_NAME=VALUE)";
+            msg += std::strchr(args[1], '=')
+                ? "': Google Benchmark knows no such flag, or cannot read "
+                  "its value"
+                : "': Google Benchmark knows no such flag, or it needs a "
+                  "value (--benchmark_NAME=VALUE)";
             set_error(err, errlen, msg.c_str());
             return -1;
         }

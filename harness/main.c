@@ -94,7 +94,7 @@ main(int argc, char **argv)
         strcmp(argv[1], "help") == 0) {
         return help_main(argc, argv);
     }
-    if (strcmp(argv[1], "--version") == 0) {
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
         printf("slotbench %s (embedded Python %s, libbenchmark %s)\n",
                SLOTBENCH_VERSION, interp_version(), gbench_version());
         return 0;

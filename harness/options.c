@@ -246,15 +246,17 @@ const option_def options_table[] = {
      "(repeatable; also SLOTBENCH_PATH, ':'-separated absolute paths)"},
     {"benchmark_*", 0, ARG_PASS, NULL, OPTIONS_RUN, RUN_NO_FIELD, 0, 0, 0,
      NULL, NULL, NULL,
-     "passed to Google Benchmark unchanged, e.g. --benchmark_filter=/slots/ "
-     "(not --benchmark_out: timing.json holds its report)"},
+     "passed to Google Benchmark, checked by its parser before anything "
+     "runs, e.g. --benchmark_filter=/slots/; those whose setting slotbench "
+     "owns (repetitions, min time, output files, aggregates only, "
+     "interleaving, list tests) are refused"},
     {"out", 'o', ARG_DIR, "DIR", OPTIONS_VERSIONS, OPT_FIELD(versions_out),
      0, 0, 0, NULL, show_versions_out, NULL,
      "where versions.tsv and versions.md go"},
     {"help", 'h', ARG_HELP, NULL, EVERY_COMMAND, NO_FIELD, 0, 0, 0, NULL,
      NULL, NULL,
      "show this help"},
-    {"version", 0, ARG_NONE, NULL, OPTIONS_GLOBAL, NO_FIELD, 0, 0, 0, NULL,
+    {"version", 'V', ARG_NONE, NULL, OPTIONS_GLOBAL, NO_FIELD, 0, 0, 0, NULL,
      NULL, NULL,
      "show slotbench's version, the embedded Python's and libbenchmark's"},
 };
