@@ -90,6 +90,51 @@ class ShimTest(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("--benchmark_bogus=1", r.stderr)
 
+    def test_flag_without_its_value_is_an_error(self):
+        r = run_case("empty", "--benchmark_filter")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("'--benchmark_filter': Google Benchmark knows no such "
+                      "flag, or it needs a value", r.stderr)
+
+    def test_ill_formed_value_is_an_error(self):
+        r = run_case("empty", "--benchmark_min_warmup_time=soon")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("'--benchmark_min_warmup_time=soon'", r.stderr)
+        # libbenchmark's own word on it, before the shim's.
+        self.assertIn("is expected to be a double", r.stderr)
+
+    def test_values_libbenchmark_exits_on_are_errors(self):
+        """1.7.1 prints its usage and exits 0 on these: the shim refuses
+        them first, so the process goes on and says which."""
+        for flag, allowed in (("--benchmark_format=xml", "console, json"),
+                              ("--benchmark_format=tabular", "console"),
+                              ("--benchmark_time_unit=h", "ns, us"),
+                              ("--benchmark_color=", "auto, true")):
+            with self.subTest(flag=flag):
+                r = run_case("empty", flag)
+                self.assertEqual(r.returncode, 2, r.stdout)
+                self.assertIn(f"'{flag}': Google Benchmark takes {allowed}",
+                              r.stderr)
+                self.assertNotIn("benchmark [--benchmark_list_tests",
+                                 r.stdout)
+
+    def test_run_defaults_stay_out_of_the_names(self):
+        """gbench_set_run_defaults: 3 repetitions and the min time, neither
+        in the name; a per-benchmark min time still is (and wins)."""
+        doc, _ = report("defaults")
+        plain = runs(doc, "defaults/plain")
+        self.assertEqual(len(plain), 3)
+        self.assertEqual({b["repetitions"] for b in plain}, {3})
+        for b in plain:
+            # At least the min time measured, in nanoseconds.
+            self.assertGreaterEqual(b["iterations"] * b["cpu_time"],
+                                    0.002e9 * 0.9)
+        own = runs(doc, "defaults/own/min_time:0.001")
+        self.assertEqual(len(own), 3)
+        names = {b["name"] for b in doc["benchmarks"]}
+        self.assertFalse([n for n in names if n.startswith("defaults/plain")
+                          and ("min_time" in n or "repeats" in n)])
+
 
 if __name__ == "__main__":
     unittest.main()
