@@ -12,8 +12,9 @@
  * getopt does).  Fills o with the defaults first.  Returns -1 when the
  * command should go on; otherwise the exit status, the message already
  * printed: 0 after --help (on stdout), 2 after a usage error (on stderr).
- * o->run.timing.passthrough (run, list: the --benchmark_* flags) is
- * malloc'd: the caller frees it, also after a usage error. */
+ * o->run.timing.passthrough (run, list: the --benchmark_* flags, checked
+ * by gbflags_check) is malloc'd: the caller frees it, also after a usage
+ * error. */
 int cmdline_parse(options_command cmd, int argc, char **argv, options *o);
 
 /* The help of cmd (OPTIONS_GLOBAL: of the whole program) on f. */

@@ -47,8 +47,10 @@ unit_to_ns(const char *unit)
                                                                    : 1e9;
 }
 
-/* Google Benchmark appends settings to a name ("/manual_time",
- * "/repeats:3"): rn is name's run when it is name or name + "/...". */
+/* Google Benchmark appends settings to a name ("/manual_time"; a min time
+ * or repetitions of the benchmark's own, which slotbench leaves unset: see
+ * gbench_set_run_defaults): rn is name's run when it is name or
+ * name + "/...". */
 static int
 same_benchmark(const char *rn, const char *name)
 {

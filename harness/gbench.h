@@ -3,9 +3,10 @@
  * else in slotbench sees a C++ type.
  *
  * Use: gbench_init once with the --benchmark_* flags, gbench_register each
- * benchmark (a C callback and a user pointer), gbench_run to run them and
- * get Google Benchmark's own JSON report, gbench_clear before registering
- * the next set.  Inside a callback, loop on gbench_keep_running(_batch).
+ * benchmark (a C callback and a user pointer), gbench_set_run_defaults for
+ * their min time and repetitions, gbench_run to run them and get Google
+ * Benchmark's own JSON report, gbench_clear before registering the next
+ * set.  Inside a callback, loop on gbench_keep_running(_batch).
  *
  * Two traps of 1.7.1 this interface avoids: a file reporter without
  * --benchmark_out ends the process (gbench_run reports JSON through its

@@ -49,7 +49,8 @@ typedef enum {
     ARG_SIZE,       /* bytes, with K/M/G, at least min (sb_parse_size) */
     ARG_DIR,        /* a non-empty path, into a PATH_MAX field */
     ARG_SWEEP,      /* LO:HI[:POINTS] (options_parse_sweep) */
-    ARG_PASS,       /* --benchmark_*: handed to Google Benchmark */
+    ARG_PASS,       /* --benchmark_*: checked (gbflags.h), then handed to
+                       Google Benchmark */
     ARG_HELP,       /* print the command's help */
 } option_arg;
 
