@@ -11,6 +11,7 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -122,6 +123,23 @@ refused_value(const char *arg)
         {"--benchmark_time_unit=", units, "ns, us, ms or s"},
         {"--benchmark_color=", nullptr, "auto, true or false"},
     };
+    // A filter that is not a regular expression makes 1.7.1 run nothing
+    // (and say so on stderr only): compiled here as its src/re.h does,
+    // after its leading '-' (a negative filter) is taken off.
+    static const char filter[] = "--benchmark_filter=";
+    if (std::strncmp(arg, filter, sizeof filter - 1) == 0) {
+        std::string spec = arg + sizeof filter - 1;
+        if (!spec.empty() && spec[0] == '-') {
+            spec.erase(0, 1);
+        }
+        try {
+            std::regex re(spec, std::regex_constants::extended);
+        }
+        catch (const std::regex_error &e) {
+            return std::string("'") + arg + "': not a regular expression " +
+                   "Google Benchmark can use (" + e.what() + ")";
+        }
+    }
     for (const auto &c : checked) {
         size_t n = std::strlen(c.prefix);
         if (std::strncmp(arg, c.prefix, n) != 0) {

@@ -35,9 +35,10 @@ const char *gbench_version(void);
  * ones.  Call once per process, before gbench_run; a process that runs no
  * benchmark calls it to check a command line (gbflags.c).  Returns -1 with
  * a message naming the first argument the parser does not take: an
- * unknown flag, a value it cannot read, a flag without its =VALUE, or one
- * of the values 1.7.1 would answer by printing its usage and ending the
- * process (those are refused before it sees them). */
+ * unknown flag, a value it cannot read, a flag without its =VALUE, one of
+ * the values 1.7.1 would answer by printing its usage and ending the
+ * process, or a --benchmark_filter that is no regular expression, with
+ * which it would run nothing (those two refused before it sees them). */
 int gbench_init(int argc, char **argv, char *err, size_t errlen);
 
 /* Register a benchmark named name calling fn(st, user).  The pointer stays

@@ -180,6 +180,8 @@ class UsageErrorTest(TempDirTest):
         "--benchmark_filtr=read": "knows no such flag, or cannot read",
         "--benchmark_filter": "knows no such flag, or it needs a value",
         "--benchmark_min_warmup_time=soon": "cannot read its value",
+        "--benchmark_filter=(": "not a regular expression",
+        "--benchmark_filter=-/slots/(": "not a regular expression",
         "--benchmark_format=xml": "takes console, json or csv",
         "--benchmark_time_unit=h": "takes ns, us, ms or s",
         "--benchmark_repetitions=5": "use --repetitions 5",
