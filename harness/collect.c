@@ -48,9 +48,8 @@ unit_to_ns(const char *unit)
 }
 
 /* Google Benchmark appends settings to a name ("/manual_time"; a min time
- * or repetitions of the benchmark's own, which slotbench leaves unset: see
- * gbench_set_run_defaults): rn is name's run when it is name or
- * name + "/...". */
+ * or repetitions of the benchmark's own are taken out by gbjson_merge):
+ * rn is name's run when it is name or name + "/...". */
 static int
 same_benchmark(const char *rn, const char *name)
 {

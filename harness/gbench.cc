@@ -5,7 +5,6 @@
 
 #include <benchmark/benchmark.h>
 
-#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -20,28 +19,7 @@
 #define SB_BENCHMARK_VERSION "unknown"
 #endif
 
-// libbenchmark's own --benchmark_min_time and --benchmark_repetitions, which
-// gbench_set_run_defaults sets between runs: defined and exported by the
-// library, declared only in its private src/commandlineflags.h.  These are
-// their 1.7 types (1.8 made the min time a string: a declaration of the
-// wrong type would still link), hence the version check below.
-namespace benchmark {
-extern double FLAGS_benchmark_min_time;
-extern int32_t FLAGS_benchmark_repetitions;
-} // namespace benchmark
-
 namespace {
-
-constexpr bool
-is_version_1_7(const char *v)
-{
-    return v[0] == '1' && v[1] == '.' && v[2] == '7' &&
-           (v[3] == '.' || v[3] == '\0');
-}
-
-static_assert(is_version_1_7(SB_BENCHMARK_VERSION),
-              "gbench.cc sets libbenchmark 1.7's flag variables: check "
-              "their types in this version's src/commandlineflags.h");
 
 benchmark::State *
 S(gbench_state *st)
@@ -248,17 +226,6 @@ extern "C" void
 gbench_bench_repetitions(gbench_bench *b, int n)
 {
     B(b)->Repetitions(n);
-}
-
-extern "C" void
-gbench_set_run_defaults(double min_time, int repetitions)
-{
-    if (min_time > 0) {
-        benchmark::FLAGS_benchmark_min_time = min_time;
-    }
-    if (repetitions > 0) {
-        benchmark::FLAGS_benchmark_repetitions = repetitions;
-    }
 }
 
 extern "C" void

@@ -3,10 +3,9 @@
  * else in slotbench sees a C++ type.
  *
  * Use: gbench_init once with the --benchmark_* flags, gbench_register each
- * benchmark (a C callback and a user pointer), gbench_set_run_defaults for
- * their min time and repetitions, gbench_run to run them and get Google
- * Benchmark's own JSON report, gbench_clear before registering the next
- * set.  Inside a callback, loop on gbench_keep_running(_batch).
+ * benchmark (a C callback and a user pointer), gbench_run to run them and
+ * get Google Benchmark's own JSON report, gbench_clear before registering
+ * the next set.  Inside a callback, loop on gbench_keep_running(_batch).
  *
  * Two traps of 1.7.1 this interface avoids: a file reporter without
  * --benchmark_out ends the process (gbench_run reports JSON through its
@@ -48,21 +47,13 @@ gbench_bench *gbench_register(const char *name, gbench_fn fn, void *user);
 
 /* Per-benchmark settings (they override the --benchmark_* flags).  The
  * min time and the repetitions set here become part of the benchmark's
- * name ("x/min_time:0.010/repeats:3"), so reports made with other settings
- * no longer match it by name (compare.py): gbench_set_run_defaults sets
- * them without. */
+ * name ("x/min_time:0.010/repeats:3"); gbjson_merge takes them out again
+ * so that reports made with other settings match by name. */
 void gbench_bench_arg(gbench_bench *b, long long arg);
 /* Time from gbench_set_iteration_time instead of the automatic timer. */
 void gbench_bench_manual_time(gbench_bench *b);
 void gbench_bench_min_time(gbench_bench *b, double seconds);
 void gbench_bench_repetitions(gbench_bench *b, int n);
-
-/* The min time (seconds) and repetitions of the benchmarks the following
- * gbench_run calls run, for those without their own: libbenchmark's
- * --benchmark_min_time and --benchmark_repetitions, set anew.  Unlike the
- * per-benchmark settings they stay out of the names.  A value <= 0 leaves
- * that setting as it is. */
-void gbench_set_run_defaults(double min_time, int repetitions);
 
 /* Forget every registered benchmark. */
 void gbench_clear(void);

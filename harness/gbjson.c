@@ -1,6 +1,53 @@
 /* gbjson.c - Google Benchmark's reports merged with family indexes kept
- * distinct (see gbjson.h). */
+ * distinct and names free of settings (see gbjson.h). */
 #include "gbjson.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The settings libbenchmark writes into a benchmark's name when the
+ * benchmark has its own ("/min_time:0.012", "/repeats:3"), each followed
+ * by a number. */
+static const char *const settings[] = {"/min_time:", "/repeats:", NULL};
+
+/* name without the settings segments: new JSON string, or NULL when name
+ * holds none (or is not a string). */
+static json_t *
+plain_name(json_t *name)
+{
+    const char *s = json_string_value(name);
+    if (s == NULL) {
+        return NULL;
+    }
+    size_t n = strlen(s), k = 0;
+    char *out = malloc(n + 1);
+    int changed = 0;
+    if (out == NULL) {
+        return NULL;
+    }
+    for (size_t i = 0; i < n;) {
+        size_t len = 0;
+        for (int j = 0; settings[j] && len == 0; j++) {
+            size_t m = strlen(settings[j]);
+            if (strncmp(s + i, settings[j], m) == 0) {
+                len = m;
+            }
+        }
+        if (len == 0) {
+            out[k++] = s[i++];
+            continue;
+        }
+        /* The value: digits, a decimal point, an exponent. */
+        for (i += len; i < n && strchr("0123456789.e+-", s[i]) && s[i];
+             i++) {
+        }
+        changed = 1;
+    }
+    out[k] = '\0';
+    json_t *j = changed ? json_string(out) : NULL;
+    free(out);
+    return j;
+}
 
 /* One past the highest family_index in benchmarks (0 when there is
  * none). */
@@ -36,6 +83,13 @@ gbjson_merge(json_t *into, json_t *report)
     json_array_foreach(json_object_get(report, "benchmarks"), i, b) {
         json_t *copy = json_copy(b);
         json_t *f = json_object_get(b, "family_index");
+        static const char *const keys[] = {"name", "run_name"};
+        for (size_t k = 0; k < 2; k++) {
+            json_t *plain = plain_name(json_object_get(b, keys[k]));
+            if (plain) {
+                json_object_set_new(copy, keys[k], plain);
+            }
+        }
         if (json_is_integer(f)) {
             json_object_set_new(copy, "family_index",
                                 json_integer(json_integer_value(f) + offset));

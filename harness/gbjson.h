@@ -6,7 +6,11 @@
  *
  * Why: libbenchmark numbers the families of every run from 0, so without
  * renumbering "person/dict/create" and "player/dict/create" share a
- * family_index, and tools that sort by it (compare.py) interleave them. */
+ * family_index, and tools that sort by it (compare.py) interleave them.
+ * And it writes a benchmark's own min time and repetitions into its name
+ * ("person/dict/delete/min_time:0.012/manual_time"), so that a --quick run
+ * and a default run would share no name: the merge takes those settings
+ * out of "name" and "run_name" (they are in timing.json's settings). */
 #ifndef SB_GBJSON_H
 #define SB_GBJSON_H
 
@@ -16,7 +20,8 @@
  * when missing), their family_index moved past every family already there
  * (families of one report keep their order and stay distinct); into takes
  * report's context when it has none.  Runs of one benchmark (repetitions,
- * aggregates) share its family_index, as in libbenchmark's own report. */
+ * aggregates) share its family_index, as in libbenchmark's own report.
+ * "/min_time:X" and "/repeats:N" are taken out of every name. */
 void gbjson_merge(json_t *into, json_t *report);
 
 #endif

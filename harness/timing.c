@@ -3,12 +3,12 @@
  * timing.h for what it returns and ops.h for the ops.
  *
  * How one scenario is timed (timing_run), and why:
- *   flags      Google Benchmark's flags: random interleaving, then the
- *              user's --benchmark_* flags (init_gbench); the min time and
- *              repetitions are set before each run (gbench_set_run_defaults)
- *              and not per benchmark, so that they stay out of the
- *              benchmark names and reports of runs made with other settings
- *              still match by name (compare.py)
+ *   flags      Google Benchmark's flags: repetitions, min time and random
+ *              interleaving, then the user's --benchmark_* flags
+ *              (init_gbench); the batch ops and the shim have a min time
+ *              of their own, which libbenchmark writes into their names and
+ *              the merge takes out again (gbjson.h), so that reports of
+ *              runs made with other settings match by name (compare.py)
  *   gc         collected, then disabled while timing, as timeit does: a
  *              collection in a timed loop would be charged to whichever
  *              variant was running (gc_call)
@@ -100,7 +100,8 @@ shim_overhead(collector *c, const char *scenario_name, int quick, char *err)
         sb_seterr(err, "cannot register %s", name);
         return NULL;
     }
-    gbench_set_run_defaults(quick ? 0.01 : 0.05, 3);
+    gbench_bench_min_time(b, quick ? 0.01 : 0.05);
+    gbench_bench_repetitions(b, 3);
     if (collect_run(c, err) < 0) {
         return NULL;
     }
@@ -131,10 +132,15 @@ init_gbench(const timing_options *o, long long *reps, double *min_time,
             collector *c, char *err)
 {
     static int done;
-    char **argv = sb_xmalloc(sizeof *argv * (size_t)(o->npassthrough + 3));
+    char rbuf[64], mbuf[64];
+    char **argv = sb_xmalloc(sizeof *argv * (size_t)(o->npassthrough + 5));
     int argc = 0, rc = 0;
     timing_resolve(o, reps, min_time);
+    snprintf(rbuf, sizeof rbuf, "--benchmark_repetitions=%lld", *reps);
+    snprintf(mbuf, sizeof mbuf, "--benchmark_min_time=%g", *min_time);
     argv[argc++] = "slotbench";
+    argv[argc++] = rbuf;
+    argv[argc++] = mbuf;
     argv[argc++] = "--benchmark_enable_random_interleaving=true";
     for (int i = 0; i < o->npassthrough; i++) {
         argv[argc++] = o->passthrough[i];
@@ -213,6 +219,9 @@ register_op(timing_state *t, int op, int *base, char *err)
             return sb_seterr(err, "cannot register %s", b->name);
         }
         gbench_bench_manual_time(gb);
+        if (op == OP_DELETE || op == OP_CREATE_KEEP) {
+            gbench_bench_min_time(gb, t->min_time * BATCH_TIME_SHARE);
+        }
         nreg++;
         if (strcmp(label, sc->baseline) == 0) {
             *base = i;
@@ -234,9 +243,6 @@ time_op(timing_state *t, int op, char *err)
     if (nreg < 0) {
         return -1;
     }
-    gbench_set_run_defaults(op == OP_DELETE || op == OP_CREATE_KEEP
-                            ? t->min_time * BATCH_TIME_SHARE : t->min_time,
-                            (int)t->reps);
     double t0 = sb_now();
     if (nreg > 0 && collect_run(&t->c, err) < 0) {
         return -1;

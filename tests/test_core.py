@@ -126,6 +126,9 @@ class UnitTest(unittest.TestCase):
     def test_utf8_cuts(self):
         self.run_case("utf8_cuts")
 
+    def test_gbench_reports_merge(self):
+        self.run_case("gbench_reports_merge")
+
     def test_every_case_is_run(self):
         """A case added to test_units.c without a test here would never
         run: the list of the binary and the tests above must agree."""

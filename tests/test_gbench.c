@@ -8,9 +8,7 @@
  *   counters  user counters, plain and averaged over iterations
  *   manual    manual time: every iteration reports 2 microseconds
  *   skip      a benchmark that skips with an error, beside one that runs
- *   empty     the empty loop, to measure the shim's own cost
- *   defaults  one benchmark with a per-benchmark min time, one without,
- *             run with gbench_set_run_defaults(0.002, 3) */
+ *   empty     the empty loop, to measure the shim's own cost */
 #include "../harness/gbench.h"
 
 #include <stdio.h>
@@ -108,15 +106,9 @@ main(int argc, char **argv)
     else if (strcmp(which, "empty") == 0) {
         gbench_register("empty", bench_empty, NULL);
     }
-    else if (strcmp(which, "defaults") == 0) {
-        gbench_register("defaults/plain", bench_empty, NULL);
-        gbench_bench_min_time(gbench_register("defaults/own", bench_empty,
-                                              NULL), 0.001);
-        gbench_set_run_defaults(0.002, 3);
-    }
     else {
         fprintf(stderr, "usage: test_gbench register|counters|manual|skip|"
-                        "empty|defaults [--benchmark_* ...]\n");
+                        "empty [--benchmark_* ...]\n");
         return 2;
     }
     char *json = gbench_run(NULL, &nrun, err, sizeof err);

@@ -118,23 +118,6 @@ class ShimTest(unittest.TestCase):
                 self.assertNotIn("benchmark [--benchmark_list_tests",
                                  r.stdout)
 
-    def test_run_defaults_stay_out_of_the_names(self):
-        """gbench_set_run_defaults: 3 repetitions and the min time, neither
-        in the name; a per-benchmark min time still is (and wins)."""
-        doc, _ = report("defaults")
-        plain = runs(doc, "defaults/plain")
-        self.assertEqual(len(plain), 3)
-        self.assertEqual({b["repetitions"] for b in plain}, {3})
-        for b in plain:
-            # At least the min time measured, in nanoseconds.
-            self.assertGreaterEqual(b["iterations"] * b["cpu_time"],
-                                    0.002e9 * 0.9)
-        own = runs(doc, "defaults/own/min_time:0.001")
-        self.assertEqual(len(own), 3)
-        names = {b["name"] for b in doc["benchmarks"]}
-        self.assertFalse([n for n in names if n.startswith("defaults/plain")
-                          and ("min_time" in n or "repeats" in n)])
-
 
 if __name__ == "__main__":
     unittest.main()

@@ -1,10 +1,12 @@
 /* test_units.c - unit tests of the harness's C modules that need no
  * interpreter (results writing, option parsing, name sanitizing, the
- * statistics of stats.c and the verdict rule), in the
+ * statistics of stats.c, the verdict rule, the merge of Google Benchmark
+ * reports), in the
  * style of CPython's _testembed: one program, a table of named cases chosen
  * by argv[1].  tests/test_core.py runs each case; `test_units --list` names
  * them.  Exit 0 on success, 1 with a message on failure. */
 #define _GNU_SOURCE
+#include "../harness/gbjson.h"
 #include "../harness/results.h"
 #include "../harness/stats.h"
 #include "../harness/util.h"
@@ -447,6 +449,52 @@ utf8_cuts(const char *dir)
     return 0;
 }
 
+/* gbjson_merge: families renumbered past those already merged, and a
+ * benchmark's own min time and repetitions taken out of its names. */
+static int
+gbench_reports_merge(const char *dir)
+{
+    (void)dir;
+    json_t *into = json_object();
+    json_t *a = json_pack(
+        "{s:{s:s},s:[{s:s,s:s,s:i},{s:s,s:s,s:i}]}", "context", "host", "a",
+        "benchmarks", "name", "p/dict/create/manual_time", "run_name",
+        "p/dict/create/manual_time", "family_index", 0, "name",
+        "p/dict/delete/min_time:0.012/manual_time", "run_name",
+        "p/dict/delete/min_time:0.012/manual_time", "family_index", 1);
+    json_t *b = json_pack(
+        "{s:{s:s},s:[{s:s,s:s,s:i}]}", "context", "host", "b", "benchmarks",
+        "name", "q/_shim/empty/min_time:1e-2/repeats:3_mean", "run_name",
+        "q/_shim/empty/min_time:1e-2/repeats:3", "family_index", 0);
+    CHECK(into && a && b);
+    gbjson_merge(into, a);
+    gbjson_merge(into, b);
+    json_t *bs = json_object_get(into, "benchmarks");
+    CHECK(json_array_size(bs) == 3);
+#define FIELD(i, k) json_object_get(json_array_get(bs, i), k)
+    CHECK(strcmp(json_string_value(FIELD(0, "name")),
+                 "p/dict/create/manual_time") == 0);
+    CHECK(strcmp(json_string_value(FIELD(1, "name")),
+                 "p/dict/delete/manual_time") == 0);
+    CHECK(strcmp(json_string_value(FIELD(1, "run_name")),
+                 "p/dict/delete/manual_time") == 0);
+    CHECK(strcmp(json_string_value(FIELD(2, "name")),
+                 "q/_shim/empty_mean") == 0);
+    CHECK(strcmp(json_string_value(FIELD(2, "run_name")),
+                 "q/_shim/empty") == 0);
+    CHECK(json_integer_value(FIELD(0, "family_index")) == 0);
+    CHECK(json_integer_value(FIELD(1, "family_index")) == 1);
+    CHECK(json_integer_value(FIELD(2, "family_index")) == 2);
+#undef FIELD
+    /* The first report's context is kept. */
+    CHECK(strcmp(json_string_value(json_object_get(
+                     json_object_get(into, "context"), "host")), "a") == 0);
+    json_decref(a);
+    json_decref(b);
+    json_decref(into);
+    return 0;
+}
+
 static const struct {
     const char *name;
     int (*fn)(const char *dir);
@@ -464,6 +512,7 @@ static const struct {
     {"summaries", summaries},
     {"verdicts", verdicts},
     {"utf8_cuts", utf8_cuts},
+    {"gbench_reports_merge", gbench_reports_merge},
 };
 
 int
