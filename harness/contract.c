@@ -5,8 +5,10 @@
  *
  * The checks build one instance per variant and inspect only its type:
  * reading an instance's __dict__ would materialize one and change what it
- * costs.  They run wherever a scenario is loaded, in every child process,
- * measuring ones included (load.c). */
+ * costs.  The describe and timing children check every variant; a
+ * measuring child (memory, requested, layout) builds only its own, so that
+ * another variant sharing its class cannot change that class first
+ * (load.h). */
 #include "contract.h"
 #include "kinds.h"
 #include "ops.h"
@@ -201,11 +203,34 @@ check_ops(scenario *sc, char *err)
     return rc;
 }
 
-/* Build one instance of variant v and classify it by its type. */
+/* Variant v is not measured, for the reason why.  It joins SKIPPED (a
+ * copy: the script's own dict stays as it is) with "refused: " and the
+ * reason, so that every child leaves it out, the timing child that holds
+ * all variants too, and the run records the refusal (steps.c). */
+static void
+refuse_variant(scenario *sc, scenario_variant *v, const char *why)
+{
+    PyObject *copy = sc->skipped ? PyDict_Copy(sc->skipped) : PyDict_New();
+    snprintf(v->refused, sizeof v->refused, "refused: %s: VARIANTS['%s'] "
+             "(%s): %s", sc->path, v->label, v->type_name, why);
+    PyObject *text = PyUnicode_FromString(v->refused);
+    if (copy == NULL || text == NULL ||
+        PyDict_SetItemString(copy, v->label, text) < 0) {
+        PyErr_Clear(); /* v->refused still says it */
+        Py_CLEAR(copy);
+    }
+    if (copy != NULL) {
+        Py_XSETREF(sc->skipped, copy);
+    }
+    Py_XDECREF(text);
+}
+
+/* Build two instances of variant v (refused when they are one object)
+ * and classify it by its type. */
 static int
 check_variant(scenario *sc, scenario_variant *v, char *err)
 {
-    PyObject *args = sc->args, *obj;
+    PyObject *args = sc->args, *obj, *second = NULL;
     int own_args = 0;
     if (sc->unique_args) {
         args = PyObject_CallFunction(sc->unique_args, "n", (Py_ssize_t)1);
@@ -215,15 +240,29 @@ check_variant(scenario *sc, scenario_variant *v, char *err)
         own_args = 1;
     }
     obj = PyObject_Call(v->factory, args, sc->kwargs);
+    if (obj != NULL) {
+        second = PyObject_Call(v->factory, args, sc->kwargs);
+    }
     if (own_args) {
         Py_DECREF(args);
     }
-    if (obj == NULL) {
+    if (obj == NULL || second == NULL) {
+        Py_XDECREF(obj);
         return interp_exc(err, "%s: constructing VARIANTS['%s'] (%s) with "
                                "%s raised", sc->path, v->label, v->type_name,
                           sc->unique_args ? "unique_args(1)" : "ARGS");
     }
+    if (second == obj) {
+        refuse_variant(sc, v, "two calls returned the same object, so its "
+                       "instances are not new objects (an Enum member, a "
+                       "cached or singleton instance?) and there are no "
+                       "bytes per instance to measure: give a class, or a "
+                       "factory that builds a new instance every call");
+    }
+    Py_DECREF(second);
     PyTypeObject *t = Py_TYPE(obj);
+    Py_INCREF(t);
+    Py_XSETREF(v->type, (PyObject *)t);
     v->has_dict = kinds_has_dict(t);
     v->kind = kinds_classify(t, v->has_dict);
     if (v->kind == VARIANT_SLOTS && v->has_dict) {
@@ -388,8 +427,9 @@ check_kinds(scenario *sc, char *err)
     int ndict = 0, nslots = 0;
     PyObject *b = optional_attr(sc->module, "BASELINE");
     for (size_t i = 0; i < sc->nvariants; i++) {
-        ndict += sc->variants[i].kind == VARIANT_DICT;
-        nslots += sc->variants[i].kind == VARIANT_SLOTS;
+        int counts = !sc->variants[i].refused[0];
+        ndict += counts && sc->variants[i].kind == VARIANT_DICT;
+        nslots += counts && sc->variants[i].kind == VARIANT_SLOTS;
     }
     if (ndict == 0) {
         Py_XDECREF(b);
@@ -435,7 +475,8 @@ check_kinds(scenario *sc, char *err)
     }
     else {
         for (size_t i = 0; i < sc->nvariants; i++) {
-            if (sc->variants[i].kind == VARIANT_DICT) {
+            if (sc->variants[i].kind == VARIANT_DICT &&
+                !sc->variants[i].refused[0]) {
                 sb_format(sc->baseline, sizeof sc->baseline, "%s",
                           sc->variants[i].label);
                 break;
@@ -448,13 +489,30 @@ check_kinds(scenario *sc, char *err)
 
 
 int
-contract_check(scenario *sc, char *err)
+contract_check(scenario *sc, const char *only, char *err)
 {
     first_doc_line(sc->module, sc->doc, sizeof sc->doc);
     if (check_variants(sc, err) < 0 || check_args(sc, err) < 0 ||
         check_options(sc, err) < 0 || check_attrs(sc, err) < 0 ||
         check_ops(sc, err) < 0) {
         return -1;
+    }
+    if (only != NULL) {
+        /* A measuring child: building any other variant here could change
+         * a class this one shares (its shared keys) before the
+         * measurement. */
+        int vi = scenario_find_variant(sc, only);
+        if (vi < 0) {
+            return sb_seterr(err, "%s: no variant '%s' in VARIANTS",
+                             sc->path, only);
+        }
+        if (check_variant(sc, &sc->variants[vi], err) < 0) {
+            return -1;
+        }
+        if (sc->variants[vi].refused[0]) {
+            return sb_seterr(err, "%s", sc->variants[vi].refused);
+        }
+        return 0;
     }
     for (size_t i = 0; i < sc->nvariants; i++) {
         if (check_variant(sc, &sc->variants[i], err) < 0) {

@@ -458,28 +458,14 @@ layout_variant(scenario *sc, size_t vi, int pymalloc, char *err)
 }
 
 json_t *
-layout_describe(scenario *sc, char *err)
+layout_describe(scenario *sc, int vi, char *err)
 {
-    json_t *rows = json_array();
     int pymalloc = memory_pymalloc_allocated() >= 0;
-    for (size_t i = 0; i < sc->nvariants; i++) {
-        PyObject *label = PyUnicode_FromString(sc->variants[i].label);
-        int skipped = label && sc->skipped &&
-                      PyDict_Contains(sc->skipped, label) == 1;
-        Py_XDECREF(label);
-        PyErr_Clear();
-        if (skipped) {
-            continue;
-        }
-        json_t *row = layout_variant(sc, i, pymalloc, err);
-        if (row == NULL) {
-            json_decref(rows);
-            return NULL;
-        }
+    json_t *row = layout_variant(sc, (size_t)vi, pymalloc, err);
+    if (row != NULL) {
         json_object_set_new(row, "pymalloc", json_boolean(pymalloc));
-        json_array_append_new(rows, row);
     }
-    return rows;
+    return row;
 }
 
 void

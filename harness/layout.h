@@ -2,9 +2,10 @@
  * instance of each variant costs, read from the running interpreter's type
  * objects and shared keys, put next to the measured allocated bytes.
  *
- * The child mode `__child layout --scenario PATH` calls layout_describe;
- * steps.c (step_layout) attaches the measurement with layout_compare and
- * hands each row to results_add_layout (layout.tsv). */
+ * The child mode `__child layout --scenario PATH --variant LABEL` calls
+ * layout_describe, one child per variant; steps.c (step_layout) attaches
+ * the measurement with layout_compare and hands each row to
+ * results_add_layout (layout.tsv). */
 #ifndef SB_LAYOUT_H
 #define SB_LAYOUT_H
 
@@ -14,14 +15,14 @@
  * flagged as disagreeing. */
 #define LAYOUT_TOLERANCE_PCT 2.0
 
-/* For every variant of sc that is not SKIPPED: build MEMORY_WARMUP
- * instances with the shared ARGS (as the memory child does, so shared keys
- * reach the same state), read the type's layout and the separate
- * allocations one more instance makes, each rounded to its allocator size
- * class.  Never touches an instance's __dict__ (reading it would create a
- * dict on 3.11+).  New reference to a JSON array of row objects, or NULL
+/* For variant vi of sc (loaded with that variant alone, load.h): build
+ * MEMORY_WARMUP instances with the shared ARGS (as the memory child does,
+ * so shared keys reach the same state), read the type's layout and the
+ * separate allocations one more instance makes, each rounded to its
+ * allocator size class.  Never touches an instance's __dict__ (reading it
+ * would create a dict on 3.11+).  New reference to the row object, or NULL
  * with a message when a constructor raises. */
-json_t *layout_describe(scenario *sc, char *err);
+json_t *layout_describe(scenario *sc, int vi, char *err);
 
 /* Put the measured memory row (the same scenario and variant, shared args;
  * borrowed, may be NULL) next to the model in `row` (borrowed): adds

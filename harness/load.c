@@ -4,10 +4,11 @@
  * a message that says where it looked when it fails, every declaration
  * checked by contract.c.
  *
- * This runs in every child process, measuring ones included: worker.c
- * loads the scenario before each measurement, so the user's module code
- * and the contract's one instance per variant run in that process before
- * the measurement starts (memory.c takes its baseline after both). */
+ * This runs in every child process but info: worker.c loads the scenario
+ * before each measurement, so the user's module code runs in that process
+ * before the measurement starts (memory.c takes its baseline after it).
+ * A measuring child (memory, requested, layout) names its variant, and
+ * only that one is built there. */
 #include "load.h"
 #include "contract.h"
 
@@ -200,7 +201,7 @@ error:
 }
 
 load_status
-load_scenario(const char *path, scenario *sc, char *err)
+load_scenario(const char *path, const char *only, scenario *sc, char *err)
 {
     memset(sc, 0, sizeof *sc);
     sb_format(sc->path, sizeof sc->path, "%s", path);
@@ -215,7 +216,7 @@ load_scenario(const char *path, scenario *sc, char *err)
         scenario_clear(sc);
         return LOAD_IMPORT_FAILED;
     }
-    if (contract_check(sc, err) < 0) {
+    if (contract_check(sc, only, err) < 0) {
         scenario_clear(sc);
         return LOAD_INVALID;
     }

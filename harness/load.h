@@ -8,11 +8,14 @@
 /* Which phase a failure belongs to, for messages and results. */
 typedef enum { LOAD_OK, LOAD_IMPORT_FAILED, LOAD_INVALID } load_status;
 
-/* Load and validate the scenario at path into *sc (interpreter running).
- * On failure returns LOAD_IMPORT_FAILED (the module did not run) or
- * LOAD_INVALID (a declaration breaks the contract) with a message in err
- * (SB_ERRLEN) that starts with the path; *sc is then cleared.  On success
- * the caller owns *sc and releases it with scenario_clear. */
-load_status load_scenario(const char *path, scenario *sc, char *err);
+/* Load and validate the scenario at path into *sc (interpreter running):
+ * every variant when only is NULL, else the variant labelled only alone
+ * (contract.h says what each checks).  On failure returns
+ * LOAD_IMPORT_FAILED (the module did not run) or LOAD_INVALID (a
+ * declaration breaks the contract) with a message in err (SB_ERRLEN) that
+ * starts with the path; *sc is then cleared.  On success the caller owns
+ * *sc and releases it with scenario_clear. */
+load_status load_scenario(const char *path, const char *only, scenario *sc,
+                          char *err);
 
 #endif

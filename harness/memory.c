@@ -19,7 +19,10 @@
  * 512-byte limit.  "requested" comes from tracemalloc, in its own process
  * because tracing slows creation and costs memory of its own. */
 #include "memory.h"
+#include "results.h"
 #include "sysmem.h"
+
+#include <stdint.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,13 +144,97 @@ progress(const char *what, long long done, long long n, int final)
             final ? "\r\033[K" : "");
 }
 
+/* Append to names (a JSON array) the threads other than the main one that
+ * are alive now: those the threading module knows by name, then a count
+ * of the others (started through _thread or from C), measured against the
+ * threads0 the process had before the scenario was imported.  Returns how
+ * many there are.  Nothing here raises: a census that cannot be taken is
+ * no thread. */
+static int
+thread_census(int threads0, json_t *names)
+{
+    PyObject *threading = PyDict_GetItemString(PyImport_GetModuleDict(),
+                                               "threading"); /* borrowed */
+    PyObject *all = NULL, *main_thread = NULL;
+    int now = sysmem_threads(), named = 0;
+    int extra = threads0 > 0 && now > threads0 ? now - threads0 : 0;
+    if (extra == 0) {
+        return 0;
+    }
+    if (threading != NULL) {
+        all = PyObject_CallMethod(threading, "enumerate", NULL);
+        main_thread = PyObject_CallMethod(threading, "main_thread", NULL);
+    }
+    for (Py_ssize_t i = 0; all && PyList_Check(all) && main_thread &&
+                           i < PyList_GET_SIZE(all); i++) {
+        PyObject *t = PyList_GET_ITEM(all, i); /* borrowed */
+        PyObject *name = t == main_thread ? NULL
+                                          : PyObject_GetAttrString(t, "name");
+        const char *s = name ? PyUnicode_AsUTF8(name) : NULL;
+        if (s != NULL && named < extra) {
+            json_array_append_new(names, results_text(s));
+            named++;
+        }
+        Py_XDECREF(name);
+    }
+    Py_XDECREF(all);
+    Py_XDECREF(main_thread);
+    PyErr_Clear();
+    if (extra > named) {
+        char what[64];
+        snprintf(what, sizeof what, "%d not started through threading",
+                 extra - named);
+        json_array_append_new(names, json_string(what));
+    }
+    return extra;
+}
+
+static int
+cmp_pointer(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)*(PyObject *const *)a;
+    uintptr_t y = (uintptr_t)*(PyObject *const *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Are the objects of lists a and b all distinct?  1 yes, 0 no (*dup is
+ * then one of the repeated objects, borrowed), -1 out of memory.  Run
+ * after the readings: the pointer array is not the instances' memory. */
+static int
+all_distinct(PyObject *a, PyObject *b, PyObject **dup)
+{
+    Py_ssize_t na = PyList_GET_SIZE(a), nb = PyList_GET_SIZE(b), k = 0;
+    PyObject **p = malloc((size_t)(na + nb) * sizeof *p);
+    int rc = 1;
+    if (p == NULL) {
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < na; i++) {
+        p[k++] = PyList_GET_ITEM(a, i);
+    }
+    for (Py_ssize_t i = 0; i < nb; i++) {
+        p[k++] = PyList_GET_ITEM(b, i);
+    }
+    qsort(p, (size_t)k, sizeof *p, cmp_pointer);
+    for (Py_ssize_t i = 1; i < k && rc == 1; i++) {
+        if (p[i] == p[i - 1]) {
+            *dup = p[i];
+            rc = 0;
+        }
+    }
+    free(p);
+    return rc;
+}
+
 json_t *
 memory_measure(scenario *sc, int vi, long long n, int unique,
-               memory_mode mode, char *err)
+               memory_mode mode, int threads0, char *err)
 {
     scenario_variant *v = &sc->variants[vi];
-    PyObject *gc = NULL, *tracemalloc = NULL, *container = NULL, *warm = NULL;
+    PyObject *gc = NULL, *tracemalloc = NULL, *container = NULL, *warm = NULL,
+             *dup = NULL;
     json_t *out = NULL, *timeline = NULL;
+    json_t *threads_import = json_array(), *threads_created = json_array();
     /* Samples go to a fixed array: allocating JSON inside the loop would be
      * counted as the instances' memory. */
     struct { long long instances, rss; double seconds; }
@@ -162,6 +249,9 @@ memory_measure(scenario *sc, int vi, long long n, int unique,
              unique ? " (unique args)" : "",
              mode == MEMORY_RESIDENT ? "resident" : "tracemalloc");
 
+    /* Threads the scenario left running allocate and free while the
+     * instances are counted: named, and the figure marked. */
+    thread_census(threads0, threads_import);
     gc = PyImport_ImportModule("gc");
     if (gc == NULL) {
         interp_exc(err, "importing gc");
@@ -243,7 +333,29 @@ memory_measure(scenario *sc, int vi, long long n, int unique,
         goto error;
     }
 
+    thread_census(threads0, threads_created);
+    switch (all_distinct(container, warm, &dup)) {
+    case 0:
+        sb_seterr(err, "refused: %s: VARIANTS['%s'] (%s) returned the same "
+                       "object (a %s) more than once in %lld calls, so its "
+                       "instances are not new objects and there are no bytes "
+                       "per instance to measure: give a class, or a factory "
+                       "that builds a new instance every call", sc->path,
+                  v->label, v->type_name, Py_TYPE(dup)->tp_name,
+                  n + MEMORY_WARMUP);
+        goto error;
+    case -1:
+        sb_seterr(err, "out of memory checking that the %lld instances are "
+                       "distinct", n);
+        goto error;
+    default:
+        break;
+    }
+
     out = json_object();
+    json_object_set_new(out, "threads_after_import", threads_import);
+    json_object_set_new(out, "threads_after_creation", threads_created);
+    threads_import = threads_created = NULL;
     json_object_set_new(out, "scenario", json_string(sc->name));
     json_object_set_new(out, "variant", json_string(v->label));
     json_object_set_new(out, "kind", json_string(variant_kind_name(v->kind)));
@@ -289,6 +401,8 @@ memory_measure(scenario *sc, int vi, long long n, int unique,
 error:
     json_decref(out);
     json_decref(timeline);
+    json_decref(threads_import);
+    json_decref(threads_created);
     Py_XDECREF(container);
     Py_XDECREF(warm);
     Py_XDECREF(tracemalloc);

@@ -20,9 +20,14 @@ typedef enum {
 
 /* Build n instances of variant vi (with unique_args(i) when `unique`),
  * keep them alive, and return the measurement as a new JSON object; NULL
- * with a message in err when a constructor raises or Python fails. */
+ * with a message in err when a constructor raises, Python fails, or the
+ * variant is refused because one object came back more than once (err
+ * then starts with "refused: ").  threads0: the process's threads before
+ * the scenario was imported (sysmem_threads); any more after the import
+ * or after creation are named in "threads_after_import" and
+ * "threads_after_creation". */
 json_t *memory_measure(scenario *sc, int vi, long long n, int unique,
-                       memory_mode mode, char *err);
+                       memory_mode mode, int threads0, char *err);
 
 /* Bytes pymalloc holds in allocated blocks, as sys._debugmallocstats()
  * reports them; -1 when pymalloc is not in use. */

@@ -127,7 +127,7 @@ run_scenario(run_record *rec, const run_options *o, const task_limits *lim,
             step_memory(rec, lim, path, name, label, n, 1);
         }
     }
-    step_layout(rec, lim, path, name);
+    step_layout(rec, lim, path, name, desc);
     if (!o->no_timing) {
         step_timing(rec, lim, path, name, &o->timing);
     }

@@ -39,6 +39,7 @@ scenario_clear(scenario *sc)
 {
     for (size_t i = 0; i < sc->nvariants; i++) {
         Py_XDECREF(sc->variants[i].factory);
+        Py_XDECREF(sc->variants[i].type);
     }
     free(sc->variants);
     Py_XDECREF(sc->module);
@@ -89,6 +90,9 @@ scenario_describe(const scenario *sc)
         json_object_set_new(jv, "kind", json_string(variant_kind_name(v->kind)));
         json_object_set_new(jv, "has_dict", json_boolean(v->has_dict));
         json_object_set_new(jv, "has_attrs", json_boolean(!v->no_attrs));
+        if (v->refused[0]) {
+            json_object_set_new(jv, "refused", text(v->refused));
+        }
         json_array_append_new(vars, jv);
     }
     for (Py_ssize_t i = 0; sc->attrs && i < PyTuple_GET_SIZE(sc->attrs); i++) {
@@ -130,5 +134,36 @@ scenario_describe(const scenario *sc)
         }
     }
     json_object_set_new(d, "ops", ops);
+    json_object_set_new(d, "shared_classes", scenario_shared_classes(sc));
     return d;
+}
+
+json_t *
+scenario_shared_classes(const scenario *sc)
+{
+    json_t *groups = json_array();
+    for (size_t i = 0; i < sc->nvariants; i++) {
+        PyObject *t = sc->variants[i].type;
+        json_t *labels = json_array();
+        int first = 1;
+        for (size_t j = 0; t && j < sc->nvariants; j++) {
+            if (sc->variants[j].type != t) {
+                continue;
+            }
+            if (j < i) {
+                first = 0; /* this class was listed with variant j */
+                break;
+            }
+            json_array_append_new(labels, text(sc->variants[j].label));
+        }
+        if (first && json_array_size(labels) > 1) {
+            json_array_append_new(groups, json_pack(
+                "{s:o,s:o}", "type", text(sc->variants[i].type_name),
+                "variants", labels));
+        }
+        else {
+            json_decref(labels);
+        }
+    }
+    return groups;
 }

@@ -39,6 +39,10 @@ typedef struct {
     int no_attrs;       /* kind "other" (a tuple, say) without the ATTRS
                          * names: memory only, no attribute timings */
     PyObject *factory;  /* owned: the callable that builds an instance */
+    PyObject *type;     /* owned: the type of its instances, once one was
+                         * built (contract.c), else NULL */
+    char refused[SB_ERRLEN]; /* why it is not measured (its instances are
+                              * not new objects), or "" */
 } scenario_variant;
 
 typedef struct {
@@ -67,9 +71,17 @@ void scenario_name_from_path(const char *path, char *out, size_t outlen);
 int scenario_find_variant(const scenario *sc, const char *label);
 
 /* The scenario as JSON (name, path, doc, baseline, default_n,
- * unique_args, variants with kind, has_dict and has_attrs, attrs,
- * warnings, skipped, ops): new reference. */
+ * unique_args, variants with kind, has_dict, has_attrs and refused, attrs,
+ * warnings, skipped, ops, shared_classes): new reference. */
 json_t *scenario_describe(const scenario *sc);
+
+/* Variants whose instances are of one class, as a JSON array of
+ * {"type": name, "variants": [label, ...]}, one per class shared by two
+ * or more variants (empty when none; only variants built so far count):
+ * in one process, each such variant changes the class for the others (a
+ * dict class's shared keys grow with every attribute any of them adds).
+ * New reference. */
+json_t *scenario_shared_classes(const scenario *sc);
 
 /* Release every reference held by *sc and zero it (safe on a zeroed or
  * partly filled scenario). */

@@ -9,7 +9,8 @@
 #define N(cols) ((int)(sizeof cols / sizeof cols[0]))
 
 /* One row per scenario x variant x args; the three _bytes figures are per
- * instance, peak and after-free RSS are the process's. */
+ * instance, peak and after-free RSS are the process's; flags: the checks
+ * a figure failed (steps.c), comma-separated, empty when none. */
 static const schema_column memory_cols[] = {
     {"scenario", SCHEMA_TEXT, NULL, 1, NULL},
     {"variant", SCHEMA_TEXT, NULL, 1, NULL},
@@ -23,6 +24,7 @@ static const schema_column memory_cols[] = {
     {"args", SCHEMA_TEXT, NULL, 1, NULL},
     {"baseline_rss_bytes", SCHEMA_NUMBER, "%.0f", 0, NULL},
     {"seconds", SCHEMA_NUMBER, "%.3f", 0, NULL},
+    {"flags", SCHEMA_TEXT, NULL, 0, NULL},
 };
 
 /* RSS samples while instances are created (about 200 per measurement). */

@@ -56,6 +56,49 @@ print_warnings(json_t *desc)
     }
 }
 
+/* A variant the describe child refused (its instances are not new
+ * objects) is a failure of its own; it is in "skipped" too, so nothing
+ * measures it. */
+static void
+record_refused(run_record *rec, const char *name, json_t *desc)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(desc, "variants"), i, v) {
+        const char *why = json_string_value(json_object_get(v, "refused"));
+        if (why != NULL) {
+            child_result one = {0};
+            one.outcome = CHILD_FAILED;
+            snprintf(one.reason, sizeof one.reason, "%s", why);
+            record_failure(rec, name, json_string_value(json_object_get(
+                               v, "label")), "validation", &one);
+        }
+    }
+}
+
+/* One warning per class that several variants share (obj: a describe or
+ * timing result holding "shared_classes"), ending with what it means for
+ * the figures at hand. */
+static void
+warn_shared_classes(const char *name, json_t *obj, const char *meaning)
+{
+    size_t i, k;
+    json_t *g, *label;
+    json_array_foreach(json_object_get(obj, "shared_classes"), i, g) {
+        sb_buf labels = {0};
+        json_array_foreach(json_object_get(g, "variants"), k, label) {
+            sb_buf_printf(&labels, "%s%s", k ? ", " : "",
+                          json_string_value(label));
+        }
+        sb_warn("warning: %s: variants %s share class %s: in one process "
+                "each changes it for the others (a dict class's shared keys "
+                "grow with every attribute any of them adds); %s", name,
+                labels.data, json_string_value(json_object_get(g, "type")),
+                meaning);
+        sb_buf_free(&labels);
+    }
+}
+
 json_t *
 step_describe(run_record *rec, const task_limits *lim, const char *path,
               const char *name)
@@ -71,6 +114,10 @@ step_describe(run_record *rec, const task_limits *lim, const char *path,
     desc = json_incref(json_object_get(res.json, "scenario"));
     child_result_free(&res);
     print_warnings(desc);
+    record_refused(rec, name, desc);
+    warn_shared_classes(name, desc, "measured each in a process of its own, "
+                        "where no other variant is built; the timing child "
+                        "holds them all");
     return desc;
 }
 
@@ -80,48 +127,157 @@ number(json_t *obj, const char *key)
     return json_number_value(json_object_get(obj, key));
 }
 
+/* Requested bytes above allocated by more than this factor are flagged:
+ * tracemalloc counts what was asked for, which pymalloc only rounds up. */
+#define REQUESTED_OVER_ALLOCATED 1.5
+
+/* The memory row of scenario/variant with these args (borrowed), or
+ * NULL. */
+static json_t *
+memory_row(run_record *rec, const char *scenario, const char *variant,
+           const char *args)
+{
+    size_t i;
+    json_t *row;
+    json_array_foreach(rec->results.memory, i, row) {
+        const char *sc = json_string_value(json_object_get(row, "scenario"));
+        const char *v = json_string_value(json_object_get(row, "variant"));
+        const char *a = json_string_value(json_object_get(row, "args"));
+        if (sc && v && a && strcmp(sc, scenario) == 0 &&
+            strcmp(v, variant) == 0 && strcmp(a, args) == 0) {
+            return row;
+        }
+    }
+    return NULL;
+}
+
+/* Add flag to row's comma-separated "flags" (once). */
+static void
+add_flag(json_t *row, const char *flag)
+{
+    const char *now = json_string_value(json_object_get(row, "flags"));
+    char buf[256];
+    if (now && strstr(now, flag)) {
+        return;
+    }
+    snprintf(buf, sizeof buf, "%s%s%s", now && *now ? now : "",
+             now && *now ? "," : "", flag);
+    json_object_set_new(row, "flags", json_string(buf));
+}
+
+/* Threads a memory or requested child saw alive (mem: its result) are a
+ * warning naming them, and flag "threads" on row. */
+static void
+check_threads(json_t *row, json_t *mem, const char *label,
+              const char *which)
+{
+    static const char *when[] = {"threads_after_import",
+                                 "threads_after_creation"};
+    static const char *said[] = {"after import", "after creating the "
+                                                 "instances"};
+    for (int k = 0; k < 2; k++) {
+        json_t *names = json_object_get(mem, when[k]), *t;
+        size_t i;
+        sb_buf b = {0};
+        json_array_foreach(names, i, t) {
+            sb_buf_printf(&b, "%s%s", i ? ", " : "", json_string_value(t));
+        }
+        if (json_array_size(names) > 0) {
+            sb_warn("warning: %s: threads still alive %s (%s): they allocate "
+                    "and free while the instances are counted, so the %s "
+                    "figure is not the instances' alone; marked 'threads' "
+                    "in memory.tsv", label, said[k], b.data, which);
+            add_flag(row, "threads");
+        }
+        sb_buf_free(&b);
+    }
+}
+
+/* Requested bytes that are zero or far above allocated cannot be the
+ * instances': tracemalloc was not tracing them (replaced, stopped), or
+ * something else allocated during the requested run. */
+static void
+check_requested(json_t *row, const char *label)
+{
+    json_t *req = json_object_get(row, "requested_bytes");
+    json_t *alloc = json_object_get(row, "allocated_bytes");
+    if (!json_is_number(req) || !json_is_number(alloc)) {
+        return;
+    }
+    double r = json_number_value(req), a = json_number_value(alloc);
+    if (r <= 0.0 && a > 0.0) {
+        sb_warn("warning: %s: tracemalloc says %.1f B requested per instance "
+                "against %.1f B allocated: it did not trace the instances "
+                "(replaced or stopped by the scenario?); marked "
+                "'requested_zero' in memory.tsv", label, r, a);
+        add_flag(row, "requested_zero");
+    }
+    else if (a > 0.0 && r > a * REQUESTED_OVER_ALLOCATED) {
+        sb_warn("warning: %s: tracemalloc says %.1f B requested per instance, "
+                "more than %.1fx the %.1f B allocated: requests are only ever "
+                "rounded up, so something else allocated during the "
+                "requested run; marked 'requested_above_allocated' in "
+                "memory.tsv", label, r, REQUESTED_OVER_ALLOCATED, a);
+        add_flag(row, "requested_above_allocated");
+    }
+}
+
 void
 step_memory(run_record *rec, const task_limits *lim, const char *path,
             const char *scenario, const char *variant, long long n,
             int unique)
 {
     static const char *modes[] = {"memory", "requested"};
-    char nbuf[32];
+    const char *args = unique ? "unique" : "shared";
+    char nbuf[32], label[300]; /* scenario/variant[ (unique args)] */
+    json_t *seen[2] = {NULL, NULL};
     snprintf(nbuf, sizeof nbuf, "%lld", n);
+    snprintf(label, sizeof label, "%s/%s%s", scenario, variant,
+             unique ? " (unique args)" : "");
     char *extra[] = {"--variant", (char *)variant, "--n", nbuf, "--args",
-                     unique ? "unique" : "shared"};
+                     (char *)args};
     for (int m = 0; m < 2; m++) {
         child_result res;
         if (child_stop_requested()) {
-            return;
+            break;
         }
         task_run(lim, modes[m], path, extra, 6, lim->timeout, &res);
         if (res.outcome == CHILD_OK) {
             json_t *mem = json_object_get(res.json, "memory");
             results_add_memory(&rec->results, mem);
-            record_flush(rec);
+            seen[m] = json_incref(mem);
             if (json_object_get(mem, "resident_bytes")) {
-                fprintf(stderr, "  %s/%s%s: %lld instances, resident %.1f B, "
-                        "allocated %.1f B per instance (%.1f s)\n", scenario,
-                        variant, unique ? " (unique args)" : "", n,
+                fprintf(stderr, "  %s: %lld instances, resident %.1f B, "
+                        "allocated %.1f B per instance (%.1f s)\n", label, n,
                         number(mem, "resident_bytes"),
                         number(mem, "allocated_bytes"), res.seconds);
             }
             else if (json_object_get(mem, "requested_bytes")) {
-                fprintf(stderr, "  %s/%s%s: requested %.1f B per instance "
-                        "(tracemalloc, %.1f s)\n", scenario, variant,
-                        unique ? " (unique args)" : "",
+                fprintf(stderr, "  %s: requested %.1f B per instance "
+                        "(tracemalloc, %.1f s)\n", label,
                         number(mem, "requested_bytes"), res.seconds);
             }
             child_result_free(&res);
         }
         else {
-            char label[200];
-            snprintf(label, sizeof label, "%s%s", variant,
-                     unique ? " (unique args)" : "");
-            give_up(rec, scenario, label, modes[m], &res);
+            give_up(rec, scenario, label + strlen(scenario) + 1, modes[m],
+                    &res);
         }
     }
+    /* Figures checked before they are reported. */
+    json_t *row = memory_row(rec, scenario, variant, args);
+    if (row != NULL) {
+        json_object_set_new(row, "flags", json_string(""));
+        for (int m = 0; m < 2; m++) {
+            check_threads(row, seen[m], label, modes[m][0] == 'm'
+                                                   ? "resident and allocated"
+                                                   : "requested");
+        }
+        check_requested(row, label);
+    }
+    json_decref(seen[0]);
+    json_decref(seen[1]);
+    record_flush(rec);
 }
 
 void
@@ -155,61 +311,53 @@ step_sweep(run_record *rec, const task_limits *lim, const char *path,
     }
 }
 
-/* The memory row measured for scenario/variant with shared args
- * (borrowed), or NULL. */
-static json_t *
-shared_memory_row(run_record *rec, const char *scenario, const char *variant)
-{
-    size_t i;
-    json_t *row;
-    json_array_foreach(rec->results.memory, i, row) {
-        const char *sc = json_string_value(json_object_get(row, "scenario"));
-        const char *v = json_string_value(json_object_get(row, "variant"));
-        const char *a = json_string_value(json_object_get(row, "args"));
-        if (sc && v && a && strcmp(sc, scenario) == 0 &&
-            strcmp(v, variant) == 0 && strcmp(a, "shared") == 0) {
-            return row;
-        }
-    }
-    return NULL;
-}
-
 /* A disagreement between model and measurement over LAYOUT_TOLERANCE_PCT
  * is worth a line. */
+static void
+add_layout_row(run_record *rec, const char *name, json_t *row)
+{
+    const char *v = json_string_value(json_object_get(row, "variant"));
+    layout_compare(row, memory_row(rec, name, v ? v : "", "shared"));
+    const char *agrees = json_string_value(json_object_get(row, "agrees"));
+    if (agrees && strcmp(agrees, "yes") != 0) {
+        sb_warn("warning: %s/%s: the layout model says %lld bytes per "
+                "instance, measured %.1f (%+.1f%%): %s", name, v,
+                (long long)json_integer_value(json_object_get(
+                    row, "model_allocated_bytes")),
+                json_number_value(json_object_get(
+                    row, "measured_allocated_bytes")),
+                json_number_value(json_object_get(row, "diff_pct")),
+                json_string_value(json_object_get(row, "explain")));
+    }
+    results_add_layout(&rec->results, row);
+}
+
 void
 step_layout(run_record *rec, const task_limits *lim, const char *path,
-            const char *name)
+            const char *name, json_t *desc)
 {
-    child_result res;
     size_t i;
-    json_t *row;
-    if (child_stop_requested()) {
-        return;
-    }
-    task_run(lim, "layout", path, NULL, 0, task_describe_timeout(lim), &res);
-    if (res.outcome != CHILD_OK) {
-        give_up(rec, name, "", "layout", &res);
-        return;
-    }
-    json_array_foreach(json_object_get(res.json, "layout"), i, row) {
-        const char *v = json_string_value(json_object_get(row, "variant"));
-        layout_compare(row, shared_memory_row(rec, name, v ? v : ""));
-        const char *agrees = json_string_value(json_object_get(row,
-                                                               "agrees"));
-        if (agrees && strcmp(agrees, "yes") != 0) {
-            sb_warn("warning: %s/%s: the layout model says %lld bytes per "
-                    "instance, measured %.1f (%+.1f%%): %s", name, v,
-                    (long long)json_integer_value(json_object_get(
-                        row, "model_allocated_bytes")),
-                    json_number_value(json_object_get(
-                        row, "measured_allocated_bytes")),
-                    json_number_value(json_object_get(row, "diff_pct")),
-                    json_string_value(json_object_get(row, "explain")));
+    json_t *v;
+    json_array_foreach(json_object_get(desc, "variants"), i, v) {
+        const char *label = json_string_value(json_object_get(v, "label"));
+        char *extra[] = {"--variant", (char *)label};
+        child_result res;
+        if (child_stop_requested()) {
+            return;
         }
-        results_add_layout(&rec->results, row);
+        if (json_object_get(json_object_get(desc, "skipped"), label)) {
+            continue;
+        }
+        task_run(lim, "layout", path, extra, 2, task_describe_timeout(lim),
+                 &res);
+        if (res.outcome != CHILD_OK) {
+            give_up(rec, name, label, "layout", &res);
+            continue;
+        }
+        add_layout_row(rec, name, json_object_get(res.json, "layout"));
+        record_flush(rec);
+        child_result_free(&res);
     }
-    record_flush(rec);
-    child_result_free(&res);
 }
 
 void
@@ -248,6 +396,9 @@ step_timing(run_record *rec, const task_limits *lim, const char *path,
         return;
     }
     json_t *tm = json_object_get(res.json, "timing");
+    warn_shared_classes(name, tm, "their timings come from one process that "
+                        "holds every variant (timing.json: "
+                        "slotbench.scenarios[].shared_classes)");
     results_add_timing(&rec->results, tm);
     json_array_foreach(json_object_get(tm, "errors"), i, e) {
         child_result one = {0};

@@ -15,9 +15,12 @@
 void step_interpreter(run_record *rec, const task_limits *lim);
 
 /* Describe child: import and validate the scenario at path (name for
- * messages), print its warnings.  Returns its description (new
- * reference), or NULL when it cannot be measured (failure recorded as
- * phase "import" or "validate") or the run was interrupted. */
+ * messages), print its warnings and one per class several variants share.
+ * A variant it refused is a failure (phase "validation", the reason
+ * starting "refused: ") and is in the description's "skipped".  Returns
+ * its description (new reference), or NULL when it cannot be measured
+ * (failure recorded as phase "import" or "validate") or the run was
+ * interrupted. */
 json_t *step_describe(run_record *rec, const task_limits *lim,
                       const char *path, const char *name);
 
@@ -35,10 +38,11 @@ void step_sweep(run_record *rec, const task_limits *lim, const char *path,
                 const char *scenario, const char *variant,
                 const long long *sweep, int nsweep);
 
-/* Layout child: the model of each variant's bytes (layout.h), put next to
- * the measured allocated bytes (layout.tsv); a disagreement is warned. */
+/* Layout children, one per variant of desc (step_describe's) not
+ * skipped: the model of its bytes (layout.h), put next to the measured
+ * allocated bytes (layout.tsv); a disagreement is warned. */
 void step_layout(run_record *rec, const task_limits *lim, const char *path,
-                 const char *name);
+                 const char *name, json_t *desc);
 
 /* Timing child: every variant and op of the scenario, interleaved
  * (timing.h), with the run's --timeout as wall limit; each op that failed

@@ -54,9 +54,10 @@ sysmem_rss_of(pid_t pid)
     return r;
 }
 
-/* Value in kB of a "Key:   123 kB" line in a /proc file, as bytes. */
+/* The number on a "Key:   123 kB" (or "Key:   3") line of a /proc file,
+ * or -1. */
 static long long
-proc_kb(const char *path, const char *key)
+proc_value(const char *path, const char *key)
 {
     FILE *f = fopen(path, "re");
     char line[256];
@@ -67,12 +68,26 @@ proc_kb(const char *path, const char *key)
     }
     while (fgets(line, sizeof line, f)) {
         if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
-            v = strtoll(line + klen + 1, NULL, 10) * 1024;
+            v = strtoll(line + klen + 1, NULL, 10);
             break;
         }
     }
     fclose(f);
     return v;
+}
+
+/* A "Key: 123 kB" value as bytes, or -1. */
+static long long
+proc_kb(const char *path, const char *key)
+{
+    long long kb = proc_value(path, key);
+    return kb < 0 ? -1 : kb * 1024;
+}
+
+int
+sysmem_threads(void)
+{
+    return (int)proc_value("/proc/self/status", "Threads");
 }
 
 long long

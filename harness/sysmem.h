@@ -24,6 +24,10 @@ long long sysmem_available(void);
  * chunks, mallinfo2): where blocks too large for pymalloc go. */
 long long sysmem_malloc_in_use(void);
 
+/* Threads of this process, the calling one included (/proc/self/status),
+ * or -1. */
+int sysmem_threads(void);
+
 /* Total physical memory in bytes, or -1. */
 long long sysmem_total(void);
 

@@ -5,9 +5,10 @@
  * a results file.
  *
  * Every mode but info loads the scenario through load_scenario, which also
- * validates it (contract.c): so the scenario's module code and one
- * instance per variant run in each measuring child too, before its
- * measurement starts. */
+ * validates it (contract.c).  The describe and timing children build every
+ * variant; a measuring child (memory, requested, layout) builds its own
+ * variant alone, so that the scenario's module code is all that ran there
+ * before its measurement starts. */
 #include "interp.h"
 #include "layout.h"
 #include "memory.h"
@@ -17,6 +18,7 @@
 #include "worker.h"
 #include "child.h"
 #include "results.h"
+#include "sysmem.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -113,6 +115,14 @@ parse_args(int argc, char **argv, worker_args *a, char *err)
     return 0;
 }
 
+/* Memory, requested and layout: the child of one variant. */
+static int
+measuring_mode(const char *mode)
+{
+    return strcmp(mode, "memory") == 0 || strcmp(mode, "requested") == 0 ||
+           strcmp(mode, "layout") == 0;
+}
+
 static int
 run_mode(worker_args *a)
 {
@@ -120,6 +130,7 @@ run_mode(worker_args *a)
     scenario sc;
     load_status st;
     int vi = -1, rc;
+    int threads0 = sysmem_threads();
 
     if (strcmp(a->mode, "info") == 0) {
         json_t *d = interp_describe(err);
@@ -128,7 +139,14 @@ run_mode(worker_args *a)
     if (a->scenario == NULL) {
         return send_error("internal", "__child: --scenario is required");
     }
-    st = load_scenario(a->scenario, &sc, err);
+    if (measuring_mode(a->mode) && a->variant == NULL) {
+        return send_error("internal", "__child: --variant is required");
+    }
+    /* Only the measured variant is built in its child: another one that
+     * shares its class would change the class before the measurement. */
+    st = load_scenario(a->scenario, measuring_mode(a->mode) ? a->variant
+                                                            : NULL,
+                       &sc, err);
     if (st != LOAD_OK) {
         return send_error(st == LOAD_IMPORT_FAILED ? "import"
                                                        : "validation", err);
@@ -138,41 +156,39 @@ run_mode(worker_args *a)
         scenario_clear(&sc);
         return rc;
     }
-    if (strcmp(a->mode, "layout") == 0) {
-        json_t *l = layout_describe(&sc, err);
-        scenario_clear(&sc);
-        return l ? send_ok("layout", l) : send_error("layout", err);
-    }
-    if (a->variant) {
-        vi = scenario_find_variant(&sc, a->variant);
-        if (vi < 0) {
-            snprintf(err, sizeof err, "%s: no variant '%s' in VARIANTS",
-                     a->scenario, a->variant);
-            scenario_clear(&sc);
-            return send_error("validation", err);
-        }
-    }
-    if (strcmp(a->mode, "memory") == 0 || strcmp(a->mode, "requested") == 0) {
-        memory_mode mm = a->mode[0] == 'm' ? MEMORY_RESIDENT
-                                           : MEMORY_REQUESTED;
-        json_t *m = vi < 0 || a->n < 1 ? NULL
-            : memory_measure(&sc, vi, a->n, a->unique && sc.unique_args, mm,
-                             err);
-        if (vi < 0 || a->n < 1) {
-            snprintf(err, sizeof err, "__child memory needs --variant and --n");
-        }
-        scenario_clear(&sc);
-        return m ? send_ok("memory", m)
-                 : send_error(mm == MEMORY_RESIDENT ? "memory" : "requested",
-                              err);
-    }
     if (strcmp(a->mode, "timing") == 0) {
         json_t *t = timing_run(&sc, &a->timing, err);
+        if (t != NULL) {
+            json_object_set_new(t, "shared_classes",
+                                scenario_shared_classes(&sc));
+        }
         scenario_clear(&sc);
         return t ? send_ok("timing", t) : send_error("timing", err);
     }
+    vi = measuring_mode(a->mode) ? scenario_find_variant(&sc, a->variant)
+                                 : -1;
+    if (vi < 0) {
+        scenario_clear(&sc);
+        return send_error("internal", "__child: unknown mode");
+    }
+    if (strcmp(a->mode, "layout") == 0) {
+        json_t *l = layout_describe(&sc, vi, err);
+        scenario_clear(&sc);
+        return l ? send_ok("layout", l) : send_error("layout", err);
+    }
+    memory_mode mm = a->mode[0] == 'm' ? MEMORY_RESIDENT : MEMORY_REQUESTED;
+    json_t *m = NULL;
+    if (a->n < 1) {
+        snprintf(err, sizeof err, "__child %s needs --n", a->mode);
+    }
+    else {
+        m = memory_measure(&sc, vi, a->n, a->unique && sc.unique_args, mm,
+                           threads0, err);
+    }
     scenario_clear(&sc);
-    return send_error("internal", "__child: unknown mode");
+    return m ? send_ok("memory", m)
+             : send_error(mm == MEMORY_RESIDENT ? "memory" : "requested",
+                          err);
 }
 
 int
