@@ -269,7 +269,7 @@ check_variant(scenario *sc, scenario_variant *v, char *err)
         kinds_explain_dict(sc, v, t);
     }
     sb_format(v->type_name, sizeof v->type_name, "%s", t->tp_name);
-    if (sc->attrs) {
+    if (sc->attrs && !v->refused[0]) {
         for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(sc->attrs); i++) {
             PyObject *name = PyTuple_GET_ITEM(sc->attrs, i);
             PyObject *val = PyObject_GetAttr(obj, name);

@@ -75,6 +75,24 @@ allocated_now(void)
     return (py < 0 ? 0 : py) + c;
 }
 
+const char *
+memory_advice(long long n)
+{
+    if (n < MEMORY_MIN_REQUESTED_N) {
+        return "RSS differences are noise, and 'requested' is mostly "
+               "tracemalloc's own fixed cost (about 120 B per measurement, "
+               "spread over N: 210 B for an 88 B instance at N = 1); trust "
+               "'allocated' only, or use --n 1000 or more (100000 or more "
+               "for 'resident')";
+    }
+    if (n < MEMORY_MIN_RELIABLE_N) {
+        return "RSS differences are mostly noise (new objects first fill "
+               "pages already resident); trust 'allocated' and 'requested', "
+               "or use --n 100000 or more";
+    }
+    return NULL;
+}
+
 /* A new instance for index i (new reference), or NULL with an exception. */
 static PyObject *
 make_instance(scenario *sc, PyObject *factory, long long i, int unique)

@@ -31,7 +31,7 @@ report_table_memory(doc *d, const rundir *in)
                 "= tracemalloc's count of requested bytes.");
     doc_table_begin(d, cols, 9);
     for (int r = 0; r < m->nrows; r++) {
-        char n[32], al[32], re[32], rq[32], vs[64] = "";
+        char n[32], al[32], re[32], rq[32], vs[200] = "";
         const char *sc = tsv_get(m, r, "scenario");
         const char *var = tsv_get(m, r, "variant");
         const char *base = results_baseline(in->meta, sc);
@@ -54,11 +54,52 @@ report_table_memory(doc *d, const rundir *in)
                          100.0 * (a - b) / b);
             }
         }
+        const char *flags = tsv_get(m, r, "flags");
+        if (*flags) {
+            /* A figure that failed a check is marked where it is read. */
+            size_t len = strlen(vs);
+            snprintf(vs + len, sizeof vs - len, "%sflagged: %s",
+                     len ? "; " : "", flags);
+        }
         const char *cells[] = {sc, var, tsv_get(m, r, "kind"),
                                tsv_get(m, r, "args"), n, al, re, rq, vs};
         doc_row(d, cells, 9, 0);
     }
     doc_table_end(d);
+}
+
+/* Variants that share a class (meta.json, as the describe child found
+ * them): their memory was measured each alone, their timing in one
+ * process holding all of them. */
+static void
+shared_classes_note(doc *d, const rundir *in)
+{
+    size_t i, k, j;
+    json_t *desc, *g, *label;
+    json_array_foreach(json_object_get(in->meta, "scenarios"), i, desc) {
+        json_array_foreach(json_object_get(desc, "shared_classes"), k, g) {
+            char line[1024];
+            int len = snprintf(line, sizeof line, "%s: variants ",
+                               jstr(desc, "scenario"));
+            json_array_foreach(json_object_get(g, "variants"), j, label) {
+                if (len > 0 && (size_t)len < sizeof line) {
+                    len += snprintf(line + len, sizeof line - (size_t)len,
+                                    "%s%s", j ? ", " : "",
+                                    json_string_value(label));
+                }
+            }
+            if (len > 0 && (size_t)len < sizeof line) {
+                snprintf(line + len, sizeof line - (size_t)len,
+                         " share class %s. Their memory was measured each in "
+                         "a process of its own; their timings come from one "
+                         "process holding every variant, where each changes "
+                         "the class for the others (a dict class's shared "
+                         "keys grow with every attribute any of them adds).",
+                         jstr(g, "type"));
+            }
+            doc_para(d, line);
+        }
+    }
 }
 
 void
@@ -70,6 +111,7 @@ report_table_timing(doc *d, const rundir *in)
                     "ratios.tsv: run without --no-timing to measure them).");
         return;
     }
+    shared_classes_note(d, in);
     if (rundir_has(in, SCHEMA_RATIOS)) {
         static const char *const cols[] = {
             "scenario", "op", "variant", "baseline", "ratio", "95% interval",

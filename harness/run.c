@@ -102,11 +102,8 @@ run_scenario(run_record *rec, const run_options *o, const task_limits *lim,
 
     long long n = instances_for(o, desc);
     json_object_set_new(desc, "n", json_integer(n));
-    if (n < MEMORY_MIN_RELIABLE_N) {
-        sb_warn("warning: %s: with N = %lld, RSS differences are mostly "
-                "noise (new objects first fill pages already resident); "
-                "trust 'allocated' and 'requested', or use --n 100000 or "
-                "more", name, n);
+    if (memory_advice(n) != NULL) {
+        sb_warn("warning: %s: with N = %lld, %s", name, n, memory_advice(n));
     }
     if (pilot_check(rec, lim, path, name, desc, n) < 0) {
         json_decref(desc);

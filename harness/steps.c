@@ -4,6 +4,7 @@
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "steps.h"
 #include "layout.h"
+#include "memory.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -165,32 +166,42 @@ add_flag(json_t *row, const char *flag)
     json_object_set_new(row, "flags", json_string(buf));
 }
 
-/* Threads a memory or requested child saw alive (mem: its result) are a
- * warning naming them, and flag "threads" on row. */
+/* Threads the memory and requested children saw alive (seen: their
+ * results, NULL when one failed) are one warning naming them, and flag
+ * "threads" on row. */
 static void
-check_threads(json_t *row, json_t *mem, const char *label,
-              const char *which)
+check_threads(json_t *row, json_t *const seen[2], const char *label)
 {
     static const char *when[] = {"threads_after_import",
                                  "threads_after_creation"};
-    static const char *said[] = {"after import", "after creating the "
-                                                 "instances"};
+    static const char *said[] = {"after import", "after creation"};
+    sb_buf names = {0}, at = {0};
     for (int k = 0; k < 2; k++) {
-        json_t *names = json_object_get(mem, when[k]), *t;
-        size_t i;
-        sb_buf b = {0};
-        json_array_foreach(names, i, t) {
-            sb_buf_printf(&b, "%s%s", i ? ", " : "", json_string_value(t));
+        int here = 0;
+        for (int m = 0; m < 2; m++) {
+            json_t *t;
+            size_t i;
+            json_array_foreach(json_object_get(seen[m], when[k]), i, t) {
+                const char *s = json_string_value(t);
+                here = 1;
+                if (s && (names.data == NULL || !strstr(names.data, s))) {
+                    sb_buf_printf(&names, "%s%s", names.data ? ", " : "", s);
+                }
+            }
         }
-        if (json_array_size(names) > 0) {
-            sb_warn("warning: %s: threads still alive %s (%s): they allocate "
-                    "and free while the instances are counted, so the %s "
-                    "figure is not the instances' alone; marked 'threads' "
-                    "in memory.tsv", label, said[k], b.data, which);
-            add_flag(row, "threads");
+        if (here) {
+            sb_buf_printf(&at, "%s%s", at.data ? " and " : "", said[k]);
         }
-        sb_buf_free(&b);
     }
+    if (names.data) {
+        sb_warn("warning: %s: threads still alive %s (%s): they allocate "
+                "and free while the instances are counted, so the figures "
+                "are not the instances' alone; marked 'threads' in "
+                "memory.tsv", label, at.data, names.data);
+        add_flag(row, "threads");
+    }
+    sb_buf_free(&names);
+    sb_buf_free(&at);
 }
 
 /* Requested bytes that are zero or far above allocated cannot be the
@@ -216,8 +227,11 @@ check_requested(json_t *row, const char *label)
         sb_warn("warning: %s: tracemalloc says %.1f B requested per instance, "
                 "more than %.1fx the %.1f B allocated: requests are only ever "
                 "rounded up, so something else allocated during the "
-                "requested run; marked 'requested_above_allocated' in "
-                "memory.tsv", label, r, REQUESTED_OVER_ALLOCATED, a);
+                "requested run%s; marked 'requested_above_allocated' in "
+                "memory.tsv", label, r, REQUESTED_OVER_ALLOCATED, a,
+                json_integer_value(json_object_get(row, "n")) <
+                        MEMORY_MIN_REQUESTED_N
+                    ? " (at this N, tracemalloc's own fixed cost)" : "");
         add_flag(row, "requested_above_allocated");
     }
 }
@@ -268,11 +282,7 @@ step_memory(run_record *rec, const task_limits *lim, const char *path,
     json_t *row = memory_row(rec, scenario, variant, args);
     if (row != NULL) {
         json_object_set_new(row, "flags", json_string(""));
-        for (int m = 0; m < 2; m++) {
-            check_threads(row, seen[m], label, modes[m][0] == 'm'
-                                                   ? "resident and allocated"
-                                                   : "requested");
-        }
+        check_threads(row, seen, label);
         check_requested(row, label);
     }
     json_decref(seen[0]);

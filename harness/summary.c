@@ -51,7 +51,7 @@ print_memory(const results_run *run)
         const char *args = json_string_value(json_object_get(row, "args"));
         double alloc = json_number_value(json_object_get(row,
                                                          "allocated_bytes"));
-        char saving[64] = "";
+        char saving[160] = "";
         json_t *other = baseline_row(run, i);
         if (other) {
             double b = json_number_value(json_object_get(other,
@@ -60,6 +60,15 @@ print_memory(const results_run *run)
                 snprintf(saving, sizeof saving, "%+.1f B (%+.1f%%)",
                          alloc - b, 100.0 * (alloc - b) / b);
             }
+        }
+        const char *flags = json_string_value(json_object_get(row,
+                                                              "flags"));
+        if (flags && *flags) {
+            /* A figure that failed a check (steps.c) is marked where it is
+             * read. */
+            size_t len = strlen(saving);
+            snprintf(saving + len, sizeof saving - len, "%s[%s]",
+                     len ? " " : "", flags);
         }
         printf("%-14s %-18s %-6s %-7s %10lld %10.1f %10.1f %10.1f  %s\n", sc,
                json_string_value(json_object_get(row, "variant")),
@@ -71,7 +80,8 @@ print_memory(const results_run *run)
                saving);
     }
     printf("(bytes per instance: resident = RSS delta / N, allocated = "
-           "allocator blocks, requested = tracemalloc)\n");
+           "allocator blocks, requested = tracemalloc; [flags]: checks the "
+           "row failed, see memory.tsv)\n");
 }
 
 /* Per scenario and op: the ratio, its interval (and half-width), the
