@@ -143,11 +143,12 @@ scenario_shared_classes(const scenario *sc)
 {
     json_t *groups = json_array();
     for (size_t i = 0; i < sc->nvariants; i++) {
-        PyObject *t = sc->variants[i].type;
+        PyObject *t = sc->variants[i].refused[0] ? NULL
+                                                 : sc->variants[i].type;
         json_t *labels = json_array();
         int first = 1;
         for (size_t j = 0; t && j < sc->nvariants; j++) {
-            if (sc->variants[j].type != t) {
+            if (sc->variants[j].type != t || sc->variants[j].refused[0]) {
                 continue;
             }
             if (j < i) {

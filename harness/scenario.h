@@ -77,7 +77,8 @@ json_t *scenario_describe(const scenario *sc);
 
 /* Variants whose instances are of one class, as a JSON array of
  * {"type": name, "variants": [label, ...]}, one per class shared by two
- * or more variants (empty when none; only variants built so far count):
+ * or more variants (empty when none; only variants built so far and not
+ * refused count):
  * in one process, each such variant changes the class for the others (a
  * dict class's shared keys grow with every attribute any of them adds).
  * New reference. */
