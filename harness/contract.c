@@ -454,6 +454,12 @@ check_kinds(scenario *sc, char *err)
             return sb_seterr(err, "%s: BASELINE must be one of the labels "
                                   "in VARIANTS", sc->path);
         }
+        if (sc->variants[idx].refused[0]) {
+            Py_DECREF(b);
+            return sb_seterr(err, "%s: BASELINE '%s' cannot be measured: %s",
+                             sc->path, sc->variants[idx].label,
+                             sc->variants[idx].refused);
+        }
         sb_format(sc->baseline, sizeof sc->baseline, "%s", label);
         if (sc->variants[idx].kind != VARIANT_DICT) {
             /* Ratios are taken against it as asked; the claims about

@@ -3,9 +3,11 @@
  * result as JSON on descriptor 3.
  *
  * Modes: info (the interpreter and its build), describe (load and validate
- * a scenario), memory and requested (memory.h), timing (timing.h), layout
- * (layout.h: the model of each variant's bytes).  Every mode but info
- * loads and validates the scenario first (load.h). */
+ * a scenario, every variant built), timing (timing.h: every variant),
+ * and, for the one variant named by --variant, memory and requested
+ * (memory.h) and layout (layout.h: the model of its bytes).  Every mode
+ * but info loads and validates the scenario first (load.h); a measuring
+ * one builds no variant but its own. */
 #ifndef SB_WORKER_H
 #define SB_WORKER_H
 
