@@ -216,32 +216,43 @@ cmp_pointer(const void *a, const void *b)
 }
 
 /* Are the objects of lists a and b all distinct?  1 yes, 0 no (*dup is
- * then one of the repeated objects, borrowed), -1 out of memory.  Run
- * after the readings: the pointer array is not the instances' memory. */
+ * then one of the repeated objects, borrowed).  Sorts both lists' items
+ * in place by address (their order no longer matters once the readings
+ * are taken) and walks them together: no memory of its own, so the peak
+ * RSS reported stays the instances'. */
 static int
 all_distinct(PyObject *a, PyObject *b, PyObject **dup)
 {
-    Py_ssize_t na = PyList_GET_SIZE(a), nb = PyList_GET_SIZE(b), k = 0;
-    PyObject **p = malloc((size_t)(na + nb) * sizeof *p);
-    int rc = 1;
-    if (p == NULL) {
-        return -1;
-    }
-    for (Py_ssize_t i = 0; i < na; i++) {
-        p[k++] = PyList_GET_ITEM(a, i);
-    }
-    for (Py_ssize_t i = 0; i < nb; i++) {
-        p[k++] = PyList_GET_ITEM(b, i);
-    }
-    qsort(p, (size_t)k, sizeof *p, cmp_pointer);
-    for (Py_ssize_t i = 1; i < k && rc == 1; i++) {
-        if (p[i] == p[i - 1]) {
-            *dup = p[i];
-            rc = 0;
+    PyObject **x = ((PyListObject *)a)->ob_item;
+    PyObject **y = ((PyListObject *)b)->ob_item;
+    Py_ssize_t nx = PyList_GET_SIZE(a), ny = PyList_GET_SIZE(b), i, j;
+    qsort(x, (size_t)nx, sizeof *x, cmp_pointer);
+    qsort(y, (size_t)ny, sizeof *y, cmp_pointer);
+    for (i = 1; i < nx; i++) {
+        if (x[i] == x[i - 1]) {
+            *dup = x[i];
+            return 0;
         }
     }
-    free(p);
-    return rc;
+    for (j = 1; j < ny; j++) {
+        if (y[j] == y[j - 1]) {
+            *dup = y[j];
+            return 0;
+        }
+    }
+    for (i = 0, j = 0; i < nx && j < ny;) {
+        if (x[i] == y[j]) {
+            *dup = x[i];
+            return 0;
+        }
+        if ((uintptr_t)x[i] < (uintptr_t)y[j]) {
+            i++;
+        }
+        else {
+            j++;
+        }
+    }
+    return 1;
 }
 
 json_t *
@@ -352,8 +363,7 @@ memory_measure(scenario *sc, int vi, long long n, int unique,
     }
 
     thread_census(threads0, threads_created);
-    switch (all_distinct(container, warm, &dup)) {
-    case 0:
+    if (!all_distinct(container, warm, &dup)) {
         sb_seterr(err, "refused: %s: VARIANTS['%s'] (%s) returned the same "
                        "object (a %s) more than once in %lld calls, so its "
                        "instances are not new objects and there are no bytes "
@@ -362,12 +372,6 @@ memory_measure(scenario *sc, int vi, long long n, int unique,
                   v->label, v->type_name, Py_TYPE(dup)->tp_name,
                   n + MEMORY_WARMUP);
         goto error;
-    case -1:
-        sb_seterr(err, "out of memory checking that the %lld instances are "
-                       "distinct", n);
-        goto error;
-    default:
-        break;
     }
 
     out = json_object();

@@ -308,35 +308,61 @@ class SmallNTest(TempDirTest, ResultsCheck):
     """At N = 1 tracemalloc's own fixed cost dominates 'requested': the
     advice says to trust 'allocated' only, and the figure is flagged."""
 
-    def test_n_1(self):
+    def run_small(self, n):
+        """ALONE at n instances: (stderr, memory rows by variant) of a run
+        that completed and parses."""
         path = self.write("small.py", ALONE)
         out = os.path.join(self.tmp, "out")
-        r = slotbench("run", "--no-timing", "--n", "1", "--out", out, path)
+        r = slotbench("run", "--no-timing", "--n", n, "--out", out, path)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("trust 'allocated' only", r.stderr)
-        self.assertNotIn("trust 'allocated' and 'requested'", r.stderr)
         run = self.run_dir(out)
         meta = self.assert_parseable(run)
         self.assertEqual(meta["status"], "complete")
         rows = by_variant(read_tsv(os.path.join(run, "memory.tsv")), "small")
         self.assertEqual(set(rows), {"dict", "slots"})
+        return r.stderr, rows
+
+    def test_n_1(self):
+        err, rows = self.run_small("1")
+        self.assertIn("trust 'allocated' only", err)
+        self.assertNotIn("trust 'allocated' and 'requested'", err)
         for row in rows.values():
             self.assertEqual(row["flags"], "requested_above_allocated", row)
             self.assertGreater(float(row["requested_bytes"]),
                                1.5 * float(row["allocated_bytes"]))
-        self.assertRegex(r.stderr, r"marked 'requested_above_allocated'")
+        self.assertRegex(err, r"marked 'requested_above_allocated'")
 
     def test_n_1000_trusts_requested(self):
-        path = self.write("small.py", ALONE)
-        out = os.path.join(self.tmp, "out")
-        r = slotbench("run", "--no-timing", "--n", "1000", "--out", out, path)
-        self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("trust 'allocated' and 'requested'", r.stderr)
-        run = self.run_dir(out)
-        self.assert_parseable(run)
-        rows = by_variant(read_tsv(os.path.join(run, "memory.tsv")), "small")
+        err, rows = self.run_small("1000")
+        self.assertIn("trust 'allocated' and 'requested'", err)
         for row in rows.values():
             self.assertEqual(row["flags"], "", row)
+
+
+class RefusedBaselineTest(TempDirTest, ResultsCheck):
+    """A BASELINE that is refused leaves nothing to compare against: the
+    scenario is invalid, said in one sentence; the other scenario of the
+    run is measured."""
+
+    def test_refused_baseline(self):
+        bad = self.write("bad.py", NOT_NEW + '\nBASELINE = "enum"\n')
+        good = self.write("good/good.py", ALONE)
+        out = os.path.join(self.tmp, "out")
+        r = slotbench("run", "--no-timing", "--n", "1000", "--out", out,
+                      bad, good)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        run = self.run_dir(out)
+        meta = self.assert_parseable(run)
+        self.assertEqual(meta["status"], "complete_with_failures")
+        fails = read_tsv(os.path.join(run, "failures.tsv"))
+        self.assertEqual([(f["scenario"], f["phase"]) for f in fails],
+                         [("bad", "validation")])
+        self.assertRegex(fails[0]["reason"],
+                         r"bad\.py: BASELINE 'enum' cannot be measured: "
+                         r"refused: .*two calls returned the same object")
+        rows = read_tsv(os.path.join(run, "memory.tsv"))
+        self.assertEqual(sorted((x["scenario"], x["variant"]) for x in rows),
+                         [("good", "dict"), ("good", "slots")])
 
 
 if __name__ == "__main__":
