@@ -218,8 +218,8 @@ cmp_pointer(const void *a, const void *b)
 /* Are the objects of lists a and b all distinct?  1 yes, 0 no (*dup is
  * then one of the repeated objects, borrowed).  Sorts both lists' items
  * in place by address (their order no longer matters once the readings
- * are taken) and walks them together: no memory of its own, so the peak
- * RSS reported stays the instances'. */
+ * are taken) and walks them together.  glibc's qsort may take a buffer
+ * the size of a list: the caller reads the peak RSS first. */
 static int
 all_distinct(PyObject *a, PyObject *b, PyObject **dup)
 {
@@ -362,6 +362,9 @@ memory_measure(scenario *sc, int vi, long long n, int unique,
         goto error;
     }
 
+    /* The process's peak so far: what follows (the census, the sort's
+     * buffer) is not the instances'. */
+    long long peak = sysmem_peak_rss();
     thread_census(threads0, threads_created);
     if (!all_distinct(container, warm, &dup)) {
         sb_seterr(err, "refused: %s: VARIANTS['%s'] (%s) returned the same "
@@ -414,7 +417,7 @@ memory_measure(scenario *sc, int vi, long long n, int unique,
     if (gc_call(gc, "collect", err) < 0) {
         goto error;
     }
-    json_object_set_new(out, "peak_rss_bytes", json_integer(sysmem_peak_rss()));
+    json_object_set_new(out, "peak_rss_bytes", json_integer(peak));
     json_object_set_new(out, "rss_after_free_bytes", json_integer(sysmem_rss()));
     Py_XDECREF(tracemalloc);
     Py_DECREF(gc);
