@@ -211,8 +211,7 @@ static void
 refuse_variant(scenario *sc, scenario_variant *v, const char *why)
 {
     PyObject *copy = sc->skipped ? PyDict_Copy(sc->skipped) : PyDict_New();
-    snprintf(v->refused, sizeof v->refused, "refused: %s: VARIANTS['%s'] "
-             "(%s): %s", sc->path, v->label, v->type_name, why);
+    scenario_refusal(sc, v, why, v->refused);
     PyObject *text = PyUnicode_FromString(v->refused);
     if (copy == NULL || text == NULL ||
         PyDict_SetItemString(copy, v->label, text) < 0) {
@@ -253,11 +252,8 @@ check_variant(scenario *sc, scenario_variant *v, char *err)
                           sc->unique_args ? "unique_args(1)" : "ARGS");
     }
     if (second == obj) {
-        refuse_variant(sc, v, "two calls returned the same object, so its "
-                       "instances are not new objects (an Enum member, a "
-                       "cached or singleton instance?) and there are no "
-                       "bytes per instance to measure: give a class, or a "
-                       "factory that builds a new instance every call");
+        refuse_variant(sc, v, "two calls returned the same object (an Enum "
+                       "member, a cached or singleton instance?)");
     }
     Py_DECREF(second);
     PyTypeObject *t = Py_TYPE(obj);

@@ -405,7 +405,8 @@ getsizeof(PyObject *obj)
 }
 
 /* One row for variant vi: warm up as memory.c does, then model the next
- * instance.  NULL with a message when the constructor raises. */
+ * instance.  NULL with a message when the constructor raises or the
+ * instance is one of the warm-up ones (refused). */
 static json_t *
 layout_variant(scenario *sc, size_t vi, int pymalloc, char *err)
 {
@@ -435,21 +436,25 @@ layout_variant(scenario *sc, size_t vi, int pymalloc, char *err)
         Py_DECREF(warm);
         return NULL;
     }
+    for (Py_ssize_t i = 0; i < MEMORY_WARMUP; i++) {
+        if (probe == PyList_GET_ITEM(warm, i)) {
+            /* No bytes per call to model: refused as memory.c does. */
+            char what[100];
+            snprintf(what, sizeof what, "one object came back more than "
+                     "once in %d calls", MEMORY_WARMUP + 1);
+            scenario_refusal(sc, v, what, err);
+            Py_DECREF(probe);
+            Py_DECREF(warm);
+            return NULL;
+        }
+    }
     memset(&m, 0, sizeof m);
     m.pymalloc = pymalloc;
     row = json_object();
     json_object_set_new(row, "scenario", json_string(sc->name));
     json_object_set_new(row, "variant", json_string(v->label));
     json_object_set_new(row, "kind", json_string(variant_kind_name(v->kind)));
-    if (probe == PyList_GET_ITEM(warm, 0)) {
-        /* The factory hands out one shared object: no bytes per call. */
-        json_object_set_new(row, "type", json_string(Py_TYPE(probe)->tp_name));
-        json_object_set_new(row, "note", json_string(
-            "the factory returns the same object every call"));
-    }
-    else {
-        model_instance(&m, probe, row);
-    }
+    model_instance(&m, probe, row);
     model_to_json(&m, row);
     json_object_set_new(row, "getsizeof", json_integer(getsizeof(probe)));
     Py_DECREF(probe);

@@ -21,7 +21,8 @@
  * separate allocations one more instance makes, each rounded to its
  * allocator size class.  Never touches an instance's __dict__ (reading it
  * would create a dict on 3.11+).  New reference to the row object, or NULL
- * with a message when a constructor raises. */
+ * with a message when a constructor raises or one object comes back twice
+ * (the variant is refused: scenario_refusal). */
 json_t *layout_describe(scenario *sc, int vi, char *err);
 
 /* Put the measured memory row (the same scenario and variant, shared args;

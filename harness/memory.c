@@ -367,13 +367,11 @@ memory_measure(scenario *sc, int vi, long long n, int unique,
     long long peak = sysmem_peak_rss();
     thread_census(threads0, threads_created);
     if (!all_distinct(container, warm, &dup)) {
-        sb_seterr(err, "refused: %s: VARIANTS['%s'] (%s) returned the same "
-                       "object (a %s) more than once in %lld calls, so its "
-                       "instances are not new objects and there are no bytes "
-                       "per instance to measure: give a class, or a factory "
-                       "that builds a new instance every call", sc->path,
-                  v->label, v->type_name, Py_TYPE(dup)->tp_name,
-                  n + MEMORY_WARMUP);
+        char what[200];
+        snprintf(what, sizeof what, "one object (a %s) came back more than "
+                 "once in %lld calls", Py_TYPE(dup)->tp_name,
+                 n + MEMORY_WARMUP);
+        scenario_refusal(sc, v, what, err);
         goto error;
     }
 

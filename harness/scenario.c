@@ -168,3 +168,14 @@ scenario_shared_classes(const scenario *sc)
     }
     return groups;
 }
+
+int
+scenario_refusal(const scenario *sc, const scenario_variant *v,
+                 const char *what, char *out)
+{
+    return sb_seterr(out, "refused: %s: VARIANTS['%s'] (%s): %s, so its "
+                          "instances are not new objects and there are no "
+                          "bytes per instance to measure: give a class, or "
+                          "a factory that builds a new instance every call",
+                     sc->path, v->label, v->type_name, what);
+}

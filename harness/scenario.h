@@ -75,6 +75,13 @@ int scenario_find_variant(const scenario *sc, const char *label);
  * warnings, skipped, ops, shared_classes): new reference. */
 json_t *scenario_describe(const scenario *sc);
 
+/* The reason variant v is refused, into out (SB_ERRLEN): "refused: PATH:
+ * VARIANTS['label'] (type): " + what + ", so its instances are not new
+ * objects ..." and the fix.  what says what was seen.  Returns -1, for
+ * `return scenario_refusal(...)`. */
+int scenario_refusal(const scenario *sc, const scenario_variant *v,
+                     const char *what, char *out);
+
 /* Variants whose instances are of one class, as a JSON array of
  * {"type": name, "variants": [label, ...]}, one per class shared by two
  * or more variants (empty when none; only variants built so far and not

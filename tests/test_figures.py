@@ -45,6 +45,7 @@ def plus_one(name, age):
 
 VARIANTS = {"plus_one": plus_one, "dict": PersonDict, "slots": PersonSlots}
 ARGS = ("Alice", 30)
+BASELINE = "dict"
 '''
 
 ALONE = '''"""The same classes, no factory."""
@@ -178,6 +179,7 @@ class FiguresTest(TempDirTest, ResultsCheck):
                                                   "failures.tsv"))),
             [("not_new", "cached", "validation"),
              ("not_new", "enum", "validation"),
+             ("not_new", "pooled", "layout"),
              ("not_new", "pooled", "memory"),
              ("not_new", "pooled", "requested")])
         for sc, variants in (("shared", {"dict", "slots", "plus_one"}),
@@ -217,7 +219,7 @@ class FiguresTest(TempDirTest, ResultsCheck):
                          float(alone["dict"]["allocated_bytes"]))
         self.assertEqual(layout["dict"]["agrees"], "yes", layout["dict"])
 
-    def test_shared_class_said_in_output_results_and_report(self):
+    def test_shared_class_said_and_flags_marked_in_report(self):
         err = self.result.stderr
         self.assertRegex(err, r"warning: shared: variants plus_one, dict "
                               r"share class PersonDict: .*measured each in a "
@@ -245,6 +247,11 @@ class FiguresTest(TempDirTest, ResultsCheck):
         with open(os.path.join(self.rdir, "report.md")) as f:
             report = f.read()
         self.assertIn("share class PersonDict", report)
+        # Flagged figures are marked in the report's memory table too.
+        self.assertRegex(report, r"\| fake\\_tm \| dict \|.*flagged: "
+                                 r"requested\\_zero \|")
+        self.assertRegex(report, r"\| threads \| slots \|.*flagged: "
+                                 r"threads \|")
 
     def test_variant_returning_one_object_is_refused(self):
         fails = {(f["variant"], f["phase"]): f
@@ -255,11 +262,12 @@ class FiguresTest(TempDirTest, ResultsCheck):
             self.assertRegex(f["reason"], rf"^refused: .*not_new\.py: "
                                           rf"VARIANTS\['{v}'\] \(.*\): two "
                                           r"calls returned the same object")
-        for phase in ("memory", "requested"):
+        for phase in ("memory", "requested", "layout"):
             self.assertRegex(fails[("pooled", phase)]["reason"],
                              r"^refused: .*VARIANTS\['pooled'\] "
-                             r"\(PersonDict\) returned the same object .*"
-                             r"more than once")
+                             r"\(PersonDict\): one object .*came back more "
+                             r"than once in \d+ calls, so its instances are "
+                             r"not new objects")
         self.assertIn("not_new/enum: validation failed: refused:",
                       self.result.stderr)
         # Refused: measured by no one, the timing child included.
