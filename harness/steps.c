@@ -3,8 +3,8 @@
  * of progress on stderr.  run.c says in which order they come. */
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "steps.h"
+#include "figures.h"
 #include "layout.h"
-#include "memory.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -128,10 +128,6 @@ number(json_t *obj, const char *key)
     return json_number_value(json_object_get(obj, key));
 }
 
-/* Requested bytes above allocated by more than this factor are flagged:
- * tracemalloc counts what was asked for, which pymalloc only rounds up. */
-#define REQUESTED_OVER_ALLOCATED 1.5
-
 /* The memory row of scenario/variant with these args (borrowed), or
  * NULL. */
 static json_t *
@@ -150,90 +146,6 @@ memory_row(run_record *rec, const char *scenario, const char *variant,
         }
     }
     return NULL;
-}
-
-/* Add flag to row's comma-separated "flags" (once). */
-static void
-add_flag(json_t *row, const char *flag)
-{
-    const char *now = json_string_value(json_object_get(row, "flags"));
-    char buf[256];
-    if (now && strstr(now, flag)) {
-        return;
-    }
-    snprintf(buf, sizeof buf, "%s%s%s", now && *now ? now : "",
-             now && *now ? "," : "", flag);
-    json_object_set_new(row, "flags", json_string(buf));
-}
-
-/* Threads the memory and requested children saw alive (seen: their
- * results, NULL when one failed) are one warning naming them, and flag
- * "threads" on row. */
-static void
-check_threads(json_t *row, json_t *const seen[2], const char *label)
-{
-    static const char *when[] = {"threads_after_import",
-                                 "threads_after_creation"};
-    static const char *said[] = {"after import", "after creation"};
-    sb_buf names = {0}, at = {0};
-    for (int k = 0; k < 2; k++) {
-        int here = 0;
-        for (int m = 0; m < 2; m++) {
-            json_t *t;
-            size_t i;
-            json_array_foreach(json_object_get(seen[m], when[k]), i, t) {
-                const char *s = json_string_value(t);
-                here = 1;
-                if (s && (names.data == NULL || !strstr(names.data, s))) {
-                    sb_buf_printf(&names, "%s%s", names.data ? ", " : "", s);
-                }
-            }
-        }
-        if (here) {
-            sb_buf_printf(&at, "%s%s", at.data ? " and " : "", said[k]);
-        }
-    }
-    if (names.data) {
-        sb_warn("warning: %s: threads still alive %s (%s): they allocate "
-                "and free while the instances are counted, so the figures "
-                "are not the instances' alone; marked 'threads' in "
-                "memory.tsv", label, at.data, names.data);
-        add_flag(row, "threads");
-    }
-    sb_buf_free(&names);
-    sb_buf_free(&at);
-}
-
-/* Requested bytes that are zero or far above allocated cannot be the
- * instances': tracemalloc was not tracing them (replaced, stopped), or
- * something else allocated during the requested run. */
-static void
-check_requested(json_t *row, const char *label)
-{
-    json_t *req = json_object_get(row, "requested_bytes");
-    json_t *alloc = json_object_get(row, "allocated_bytes");
-    if (!json_is_number(req) || !json_is_number(alloc)) {
-        return;
-    }
-    double r = json_number_value(req), a = json_number_value(alloc);
-    if (r <= 0.0 && a > 0.0) {
-        sb_warn("warning: %s: tracemalloc says %.1f B requested per instance "
-                "against %.1f B allocated: it did not trace the instances "
-                "(replaced or stopped by the scenario?); marked "
-                "'requested_zero' in memory.tsv", label, r, a);
-        add_flag(row, "requested_zero");
-    }
-    else if (a > 0.0 && r > a * REQUESTED_OVER_ALLOCATED) {
-        sb_warn("warning: %s: tracemalloc says %.1f B requested per instance, "
-                "more than %.1fx the %.1f B allocated: requests are only ever "
-                "rounded up, so something else allocated during the "
-                "requested run%s; marked 'requested_above_allocated' in "
-                "memory.tsv", label, r, REQUESTED_OVER_ALLOCATED, a,
-                json_integer_value(json_object_get(row, "n")) <
-                        MEMORY_MIN_REQUESTED_N
-                    ? " (at this N, tracemalloc's own fixed cost)" : "");
-        add_flag(row, "requested_above_allocated");
-    }
 }
 
 void
@@ -278,12 +190,9 @@ step_memory(run_record *rec, const task_limits *lim, const char *path,
                     &res);
         }
     }
-    /* Figures checked before they are reported. */
     json_t *row = memory_row(rec, scenario, variant, args);
     if (row != NULL) {
-        json_object_set_new(row, "flags", json_string(""));
-        check_threads(row, seen, label);
-        check_requested(row, label);
+        figures_check(row, seen, label);
     }
     json_decref(seen[0]);
     json_decref(seen[1]);
