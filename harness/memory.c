@@ -374,6 +374,17 @@ memory_measure(scenario *sc, int vi, long long n, int unique,
         scenario_refusal(sc, v, what, err);
         goto error;
     }
+    if (mode == MEMORY_RESIDENT &&
+        alloc1 - alloc0 < (long long)sizeof(PyObject) * n) {
+        /* Every new object takes at least its header: less means the
+         * instances existed before (a pool built at import, say). */
+        char what[200];
+        snprintf(what, sizeof what, "%lld calls allocated %.1f B per "
+                 "instance, less than the %zu B header of any new object",
+                 n, (double)(alloc1 - alloc0) / (double)n, sizeof(PyObject));
+        scenario_refusal(sc, v, what, err);
+        goto error;
+    }
 
     out = json_object();
     json_object_set_new(out, "threads_after_import", threads_import);

@@ -186,8 +186,13 @@ step_memory(run_record *rec, const task_limits *lim, const char *path,
             child_result_free(&res);
         }
         else {
+            /* A refused variant is refused by the requested child too. */
+            int refused = strncmp(res.reason, "refused: ", 9) == 0;
             give_up(rec, scenario, label + strlen(scenario) + 1, modes[m],
                     &res);
+            if (refused) {
+                break;
+            }
         }
     }
     json_t *row = memory_row(rec, scenario, variant, args);

@@ -55,8 +55,8 @@ ARGS = ("Alice", 30)
 '''
 
 # An Enum member and a cached-instance factory (the same object every
-# call), and a factory that hands out objects of a pool (distinct for a
-# while, then the same again).
+# call), a factory that hands out objects of a pool (distinct for a while,
+# then the same again), and one that hands out objects built at import.
 NOT_NEW = '''"""Variants whose instances are not new objects."""
 import enum
 import functools
@@ -79,9 +79,18 @@ def pooled(name, age):
     return _pool[_calls[0] % len(_pool)]
 
 
+# Distinct objects, but built at import, before any measurement: enough
+# for the memory child's calls, then new ones (for the timing child).
+_prebuilt = iter([PersonDict("Alice", 30) for _ in range(30000)])
+
+
+def prebuilt(name, age):
+    return next(_prebuilt, None) or PersonDict(name, age)
+
+
 VARIANTS = {"dict": PersonDict, "slots": PersonSlots, "enum": member,
             "cached": functools.lru_cache(maxsize=None)(PersonDict),
-            "pooled": pooled}
+            "pooled": pooled, "prebuilt": prebuilt}
 ARGS = ("Alice", 30)
 ATTRS = ("name",)
 '''
@@ -181,7 +190,7 @@ class FiguresTest(TempDirTest, ResultsCheck):
              ("not_new", "enum", "validation"),
              ("not_new", "pooled", "layout"),
              ("not_new", "pooled", "memory"),
-             ("not_new", "pooled", "requested")])
+             ("not_new", "prebuilt", "memory")])
         for sc, variants in (("shared", {"dict", "slots", "plus_one"}),
                              ("not_new", {"dict", "slots"}),
                              ("threads", {"dict", "slots"}),
@@ -235,7 +244,7 @@ class FiguresTest(TempDirTest, ResultsCheck):
         self.assertEqual(desc["threads"]["shared_classes"], [])
         self.assertEqual(desc["not_new"]["shared_classes"],
                          [{"type": "PersonDict",
-                           "variants": ["dict", "pooled"]}])  # not cached
+                           "variants": ["dict", "pooled", "prebuilt"]}])
         timing = read_json(os.path.join(self.rdir, "timing.json"))
         said = {s["shim"]["benchmark"].split("/")[0]: s["shared_classes"]
                 for s in timing["slotbench"]["scenarios"]}
@@ -262,7 +271,13 @@ class FiguresTest(TempDirTest, ResultsCheck):
             self.assertRegex(f["reason"], rf"^refused: .*not_new\.py: "
                                           rf"VARIANTS\['{v}'\] \(.*\): two "
                                           r"calls returned the same object")
-        for phase in ("memory", "requested", "layout"):
+        # Refused by the memory child, the variant is not run again for
+        # tracemalloc.
+        self.assertRegex(fails[("prebuilt", "memory")]["reason"],
+                         r"^refused: .*VARIANTS\['prebuilt'\] \(PersonDict\): "
+                         r"\d+ calls allocated -?\d+\.\d B per instance, less "
+                         r"than the 16 B header of any new object")
+        for phase in ("memory", "layout"):
             self.assertRegex(fails[("pooled", phase)]["reason"],
                              r"^refused: .*VARIANTS\['pooled'\] "
                              r"\(PersonDict\): one object .*came back more "
@@ -283,7 +298,7 @@ class FiguresTest(TempDirTest, ResultsCheck):
             self.assertNotIn(v, timing)
             self.assertTrue(desc["skipped"][v].startswith("refused: "))
         self.assertEqual(set(self.memory("not_new")), {"dict", "slots"})
-        self.assertEqual(timing, {"dict", "slots", "pooled"})
+        self.assertEqual(timing, {"dict", "slots", "pooled", "prebuilt"})
         for sc in ("shared", "threads", "fake_tm"):
             self.assertEqual(self.failures(sc), [], sc)
 
