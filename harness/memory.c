@@ -374,7 +374,7 @@ memory_measure(scenario *sc, int vi, long long n, int unique,
         scenario_refusal(sc, v, what, err);
         goto error;
     }
-    if (mode == MEMORY_RESIDENT &&
+    if (mode == MEMORY_RESIDENT && sysmem_malloc_counted() &&
         alloc1 - alloc0 < (long long)sizeof(PyObject) * n) {
         /* Every new object takes at least its header: less means the
          * instances existed before (a pool built at import, say). */
@@ -406,6 +406,8 @@ memory_measure(scenario *sc, int vi, long long n, int unique,
         json_object_set_new(out, "allocated_bytes",
                             json_real((double)(alloc1 - alloc0) / (double)n));
         json_object_set_new(out, "baseline_rss_bytes", json_integer(rss0));
+        json_object_set_new(out, "malloc_counted",
+                            json_boolean(sysmem_malloc_counted()));
         json_object_set_new(out, "rss_bytes", json_integer(rss1));
         timeline = json_array();
         for (size_t k = 0; k < nsamples; k++) {

@@ -31,8 +31,10 @@ const char *memory_advice(long long n);
 /* Build n instances of variant vi (with unique_args(i) when `unique`),
  * keep them alive, and return the measurement as a new JSON object; NULL
  * with a message in err when a constructor raises, Python fails, or the
- * variant is refused because one object came back more than once (err
- * then starts with "refused: ").  threads0: the process's threads before
+ * variant is refused (err then starts with "refused: ", scenario_refusal):
+ * one object came back more than once, or the n calls allocated less than
+ * an object header per instance (objects built before; judged only when
+ * sysmem_malloc_counted, so that "allocated" sees every block).  threads0: the process's threads before
  * the scenario was imported (sysmem_threads); any more after the import
  * or after creation are named in "threads_after_import" and
  * "threads_after_creation". */

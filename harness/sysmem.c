@@ -114,3 +114,19 @@ sysmem_malloc_in_use(void)
     struct mallinfo2 mi = mallinfo2();
     return (long long)(mi.uordblks + mi.hblkhd);
 }
+
+int
+sysmem_malloc_counted(void)
+{
+    static int counted = -1;
+    if (counted < 0) {
+        /* Below the mmap threshold, so it is an arena chunk; volatile so
+         * that the allocation is not optimized away. */
+        long long before = sysmem_malloc_in_use();
+        void *volatile p = malloc(64 * 1024);
+        long long after = sysmem_malloc_in_use();
+        counted = p != NULL && after - before >= 64 * 1024;
+        free(p);
+    }
+    return counted;
+}

@@ -24,6 +24,11 @@ long long sysmem_available(void);
  * chunks, mallinfo2): where blocks too large for pymalloc go. */
 long long sysmem_malloc_in_use(void);
 
+/* Does sysmem_malloc_in_use see what malloc hands out?  1 with glibc's
+ * allocator, 0 under one that replaces it (AddressSanitizer's): then the
+ * blocks above pymalloc's limit are missing from "allocated". */
+int sysmem_malloc_counted(void);
+
 /* Threads of this process, the calling one included (/proc/self/status),
  * or -1. */
 int sysmem_threads(void);
