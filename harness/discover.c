@@ -1,9 +1,11 @@
 /* discover.c - finds the scenario files of a run or list (discover.h):
  * the directory listing of scenarios/, or each SCENARIO argument resolved
  * to a regular file.  Names are checked here (sb_name_is_safe) before
- * they become part of a path. */
+ * they become part of a path, and two files that would get the same
+ * scenario name are refused here, before anything runs. */
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "discover.h"
+#include "scenario.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -81,27 +83,69 @@ resolve_scenario(const char *root, const char *arg, char *path, size_t len,
     return 0;
 }
 
+/* Results are keyed by scenario name (the file name without .py,
+ * sanitized and cut at 64 characters: scenario_name_from_path), so two
+ * files with one name would mix or replace each other's rows.  Returns 0,
+ * or -1 with a message naming both paths. */
+static int
+refuse_duplicate_names(char **paths, int n, char *err)
+{
+    for (int i = 0; i < n; i++) {
+        char a[80];
+        scenario_name_from_path(paths[i], a, sizeof a);
+        for (int k = 0; k < i; k++) {
+            char b[80], ra[PATH_MAX], rb[PATH_MAX];
+            scenario_name_from_path(paths[k], b, sizeof b);
+            if (strcmp(a, b) != 0) {
+                continue;
+            }
+            if (realpath(paths[i], ra) && realpath(paths[k], rb) &&
+                strcmp(ra, rb) == 0) {
+                return sb_seterr(err, "scenario %s is given twice (as %s "
+                                      "and %s): name it once", ra,
+                                 paths[k], paths[i]);
+            }
+            return sb_seterr(err, "scenarios %s and %s would both be named "
+                                  "'%s', and their results would mix: "
+                                  "rename one of them (a name is the file "
+                                  "name without .py, characters other than "
+                                  "A-Za-z0-9_.+- replaced by _, at most 64)",
+                             paths[k], paths[i], a);
+        }
+    }
+    return 0;
+}
+
 int
 discover_scenarios(const char *root, char *const *args, int nargs,
                    char ***paths, char *err)
 {
+    char **p = NULL;
+    int n = nargs;
     if (nargs == 0) {
-        return list_scenario_files(root, paths, err);
-    }
-    char **p = sb_xmalloc(sizeof *p * (size_t)nargs);
-    for (int i = 0; i < nargs; i++) {
-        char path[PATH_MAX];
-        if (resolve_scenario(root, args[i], path, sizeof path, err) < 0) {
-            for (int k = 0; k < i; k++) {
-                free(p[k]);
-            }
-            free(p);
+        n = list_scenario_files(root, &p, err);
+        if (n < 0) {
             return -1;
         }
-        p[i] = sb_xstrdup(path);
+    }
+    else {
+        p = sb_xmalloc(sizeof *p * (size_t)nargs);
+        for (int i = 0; i < nargs; i++) {
+            char path[PATH_MAX];
+            if (resolve_scenario(root, args[i], path, sizeof path,
+                                 err) < 0) {
+                discover_free(p, i);
+                return -1;
+            }
+            p[i] = sb_xstrdup(path);
+        }
+    }
+    if (refuse_duplicate_names(p, n, err) < 0) {
+        discover_free(p, n);
+        return -1;
     }
     *paths = p;
-    return nargs;
+    return n;
 }
 
 void
