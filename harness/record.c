@@ -23,6 +23,7 @@ record_flush(run_record *rec)
         if (!rec->flush_failed) {
             sb_warn("%s", err);
             sb_warn("stopping: results can no longer be saved");
+            snprintf(rec->flush_error, sizeof rec->flush_error, "%s", err);
         }
         rec->flush_failed = 1;
     }

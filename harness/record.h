@@ -11,6 +11,8 @@ typedef struct {
     results_run results;
     int failures;       /* measurements that failed (failures.tsv rows) */
     int flush_failed;   /* a results file could not be written */
+    char flush_error[SB_ERRLEN]; /* ... and why (the first failure): the
+                                    reason meta.json gives for "failed" */
 } run_record;
 
 /* A failed measurement: a failures.tsv row (outcome and reason from res)
@@ -20,9 +22,10 @@ void record_failure(run_record *rec, const char *scenario,
                     const child_result *res);
 
 /* Write every results file.  The first failure (full disk, directory
- * gone) is said once and sets rec->flush_failed: the run then stops
- * (record_stopping), since measuring on with nowhere to keep the results
- * would only waste time.  Files already written stay whole. */
+ * gone) is said once and sets rec->flush_failed and rec->flush_error: the
+ * run then stops (record_stopping), since measuring on with nowhere to
+ * keep the results would only waste time, and ends "failed".  Files
+ * already written stay whole. */
 void record_flush(run_record *rec);
 
 /* Should the run stop: a signal, or results that cannot be saved. */

@@ -1,14 +1,15 @@
-/* results.c - creates run directories and writes every results file
- * atomically: meta.json and timing.json as JSON, every TSV table through
- * one writer driven by the column tables of schema.c.  See results.h for
- * the layout.  No other module opens a file for writing. */
+/* results.c - what a run has gathered, and the one writer of its results
+ * files, each atomically and durably (temporary file, fsync, rename, fsync of the
+ * directory): meta.json and timing.json as JSON, every TSV table through
+ * one writer driven by the column tables of schema.c, each file only when
+ * its content changed.  See results.h for the layout.  No other module
+ * opens a file for writing. */
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "results.h"
 #include "gbjson.h"
 #include "schema.h"
 #include "tsv.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -16,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 json_t *
@@ -49,67 +49,6 @@ results_baseline(json_t *meta, const char *scenario)
     return "dict";
 }
 
-static int
-mkdir_p(const char *path, char *err)
-{
-    char tmp[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(tmp, 0777) < 0 && errno != EEXIST) {
-                return sb_seterr(err, "cannot create directory %s: %s", tmp,
-                                 strerror(errno));
-            }
-            *p = '/';
-        }
-    }
-    if (mkdir(tmp, 0777) < 0 && errno != EEXIST) {
-        return sb_seterr(err, "cannot create directory %s: %s", tmp,
-                         strerror(errno));
-    }
-    return 0;
-}
-
-int
-results_create(results_run *r, const char *root, const char *python_version,
-               char *err)
-{
-    char stamp[32], base[PATH_MAX];
-    time_t now = time(NULL);
-    struct tm tm;
-
-    memset(r, 0, sizeof *r);
-    snprintf(r->root, sizeof r->root, "%s", root);
-    if (mkdir_p(root, err) < 0) {
-        return sb_seterr(err, "cannot create the results directory %s: %s "
-                              "(choose another with --out DIR)", root,
-                         strerror(errno));
-    }
-    localtime_r(&now, &tm);
-    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    snprintf(base, sizeof base, "%s/%s-py%s", root, stamp, python_version);
-    snprintf(r->dir, sizeof r->dir, "%s", base);
-    for (int k = 2; mkdir(r->dir, 0777) < 0; k++) {
-        if (errno != EEXIST || k > 99) {
-            return sb_seterr(err, "cannot create the run directory %s: %s "
-                                  "(choose another place with --out DIR)",
-                             r->dir, strerror(errno));
-        }
-        snprintf(r->dir, sizeof r->dir, "%s-%d", base, k);
-    }
-    if (access(r->dir, W_OK) < 0) {
-        return sb_seterr(err, "cannot write to %s: %s (choose another place "
-                              "with --out DIR)", r->dir, strerror(errno));
-    }
-    r->meta = json_object();
-    r->memory = json_array();
-    r->failures = json_array();
-    r->timing = json_object();
-    r->layout = json_array();
-    return 0;
-}
-
 void
 results_free(results_run *r)
 {
@@ -120,33 +59,12 @@ results_free(results_run *r)
     json_decref(r->claims);
     json_decref(r->layout);
     json_decref(r->sweep);
+    for (int i = 0; i < RESULTS_NFILES; i++) {
+        sb_buf_free(&r->saved[i]);
+    }
     r->sweep = NULL;
     r->meta = r->memory = r->failures = r->timing = r->claims = NULL;
     r->layout = NULL;
-}
-
-int
-results_discard(results_run *r, char *err)
-{
-    DIR *d = opendir(r->dir);
-    struct dirent *e;
-    if (d == NULL) {
-        return sb_seterr(err, "cannot read %s: %s", r->dir, strerror(errno));
-    }
-    while ((e = readdir(d)) != NULL) {
-        char path[PATH_MAX];
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) {
-            continue;
-        }
-        snprintf(path, sizeof path, "%s/%s", r->dir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    if (rmdir(r->dir) < 0) {
-        return sb_seterr(err, "cannot remove %s: %s", r->dir,
-                         strerror(errno));
-    }
-    return 0;
 }
 
 static int
@@ -213,6 +131,36 @@ results_add_failure(results_run *r, const char *scenario, const char *variant,
 }
 
 int
+results_sync_dir(const char *path, int is_dir)
+{
+    char dir[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    if (is_dir) {
+        snprintf(dir, sizeof dir, "%s", path);
+    }
+    else if (slash == NULL) {
+        snprintf(dir, sizeof dir, ".");
+    }
+    else {
+        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1
+                                                        : (int)(slash - path),
+                 path);
+    }
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        return -1;
+    }
+    int rc = fsync(fd);
+    int e = errno;
+    close(fd);
+    if (rc < 0 && e != EINVAL) {
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+int
 results_write_atomic(const char *path, const char *data, size_t len,
                      char *err)
 {
@@ -253,6 +201,11 @@ results_write_atomic(const char *path, const char *data, size_t len,
     if (rename(tmp, path) < 0) {
         goto fail;
     }
+    if (results_sync_dir(path, 0) < 0) {
+        /* The file is whole; only its durability is in doubt. */
+        return sb_seterr(err, "cannot write %s: syncing its directory: %s",
+                         path, strerror(errno));
+    }
     return 0;
 fail:
     e = errno;
@@ -265,20 +218,71 @@ fail:
                                    "with --out DIR)" : "");
 }
 
-int
-results_write_json(const char *path, json_t *json, char *err)
+/* json as results files hold it (indented, sorted keys, a final line
+ * break) appended to b.  -1 with a message naming path. */
+static int
+render_json(sb_buf *b, const char *path, json_t *json, char *err)
 {
     char *text = json_dumps(json, JSON_INDENT(2) | JSON_SORT_KEYS);
     if (text == NULL) {
         return sb_seterr(err, "cannot serialize %s", path);
     }
-    size_t n = strlen(text);
-    text = sb_xrealloc(text, n + 2);
-    text[n] = '\n';
-    text[n + 1] = '\0';
-    int rc = results_write_atomic(path, text, n + 1, err);
+    sb_buf_append(b, text, strlen(text));
+    sb_buf_append(b, "\n", 1);
     free(text);
+    return 0;
+}
+
+int
+results_write_json(const char *path, json_t *json, char *err)
+{
+    sb_buf b = {0};
+    int rc = render_json(&b, path, json, err);
+    if (rc == 0) {
+        rc = results_write_atomic(path, b.data, b.len, err);
+    }
+    sb_buf_free(&b);
     return rc;
+}
+
+/* Write r->dir/name from *content (taken: freed or kept as r->saved[slot])
+ * unless the file already holds exactly that: a result that did not
+ * change is not rewritten (timing.json grows with every scenario, and each
+ * write costs two fsyncs). */
+static int
+save_file(results_run *r, int slot, const char *name, sb_buf *content,
+          char *err)
+{
+    char path[PATH_MAX];
+    sb_buf *old = &r->saved[slot];
+    if (old->data && old->len == content->len &&
+        memcmp(old->data, content->data, content->len) == 0) {
+        sb_buf_free(content);
+        return 0;
+    }
+    snprintf(path, sizeof path, "%s/%s", r->dir, name);
+    if (results_write_atomic(path, content->data ? content->data : "",
+                             content->len, err) < 0) {
+        sb_buf_free(content); /* the file keeps what r->saved says */
+        return -1;
+    }
+    sb_buf_free(old);
+    *old = *content;
+    memset(content, 0, sizeof *content);
+    return 0;
+}
+
+/* r->dir/name from json (borrowed), when it changed. */
+static int
+save_json(results_run *r, int slot, const char *name, json_t *json,
+          char *err)
+{
+    sb_buf b = {0};
+    if (render_json(&b, name, json, err) < 0) {
+        sb_buf_free(&b);
+        return -1;
+    }
+    return save_file(r, slot, name, &b, err);
 }
 
 void
@@ -334,7 +338,6 @@ results_add_timing(results_run *r, json_t *t)
 static int
 write_timing_json(results_run *r, char *err)
 {
-    char path[PATH_MAX];
     json_t *doc = json_object(), *extra = json_object();
     static const char *keys[] = {"add_attr", "skipped", "scenarios"};
     json_object_set(doc, "context", json_object_get(r->timing, "context"));
@@ -345,8 +348,7 @@ write_timing_json(results_run *r, char *err)
         json_object_set_new(extra, keys[i], v ? json_incref(v) : json_array());
     }
     json_object_set_new(doc, "slotbench", extra);
-    snprintf(path, sizeof path, "%s/timing.json", r->dir);
-    int rc = results_write_json(path, doc, err);
+    int rc = save_json(r, RESULTS_TIMING_JSON, "timing.json", doc, err);
     json_decref(doc);
     return rc;
 }
@@ -379,38 +381,46 @@ put_cell(sb_buf *b, const schema_column *c, json_t *row)
     }
 }
 
+/* The lines of a TSV file f from rows (borrowed; NULL: none) into b. */
+static void
+render_tsv(sb_buf *b, const schema_file *f, json_t *rows)
+{
+    size_t i;
+    json_t *row;
+    for (int k = 0; k < f->ncols; k++) {
+        sb_buf_printf(b, "%s%s", k ? "\t" : "", f->cols[k].name);
+    }
+    sb_buf_append(b, "\n", 1);
+    json_array_foreach(rows, i, row) {
+        for (int k = 0; k < f->ncols; k++) {
+            if (k) {
+                sb_buf_append(b, "\t", 1);
+            }
+            put_cell(b, &f->cols[k], row);
+        }
+        sb_buf_append(b, "\n", 1);
+    }
+}
+
 int
 results_write_tsv(const char *path, const schema_file *f, json_t *rows,
                   char *err)
 {
     sb_buf b = {0};
-    size_t i;
-    json_t *row;
-    for (int k = 0; k < f->ncols; k++) {
-        sb_buf_printf(&b, "%s%s", k ? "\t" : "", f->cols[k].name);
-    }
-    sb_buf_append(&b, "\n", 1);
-    json_array_foreach(rows, i, row) {
-        for (int k = 0; k < f->ncols; k++) {
-            if (k) {
-                sb_buf_append(&b, "\t", 1);
-            }
-            put_cell(&b, &f->cols[k], row);
-        }
-        sb_buf_append(&b, "\n", 1);
-    }
+    render_tsv(&b, f, rows);
     int rc = results_write_atomic(path, b.data, b.len, err);
     sb_buf_free(&b);
     return rc;
 }
 
-/* r->dir/<file> from the rows of array rows (borrowed; NULL: no rows). */
+/* r->dir/<file> from the rows of array rows (borrowed; NULL: no rows),
+ * when they changed. */
 static int
 write_tsv(results_run *r, int file, json_t *rows, char *err)
 {
-    char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/%s", r->dir, schema_files[file].file);
-    return results_write_tsv(path, &schema_files[file], rows, err);
+    sb_buf b = {0};
+    render_tsv(&b, &schema_files[file], rows);
+    return save_file(r, file, schema_files[file].file, &b, err);
 }
 
 /* timeline.tsv's rows: one per RSS sample [instances, rss, seconds] of
@@ -466,12 +476,14 @@ sweep_rows(results_run *r)
 int
 results_flush(results_run *r, char *err)
 {
-    char path[PATH_MAX];
     json_t *timeline = timeline_rows(r), *sweep = NULL;
     int rc = -1;
     json_object_set(r->meta, "failures", r->failures);
-    snprintf(path, sizeof path, "%s/meta.json", r->dir);
-    if (results_write_json(path, r->meta, err) < 0 ||
+    /* meta.json first: a run that can write nothing else can still say
+     * what became of it. */
+    r->meta_unsaved = save_json(r, RESULTS_META, "meta.json", r->meta,
+                                err) < 0;
+    if (r->meta_unsaved ||
         write_tsv(r, SCHEMA_MEMORY, r->memory, err) < 0 ||
         write_tsv(r, SCHEMA_TIMELINE, timeline, err) < 0 ||
         write_tsv(r, SCHEMA_FAILURES, r->failures, err) < 0 ||
@@ -501,22 +513,4 @@ done:
     json_decref(timeline);
     json_decref(sweep);
     return rc;
-}
-
-int
-results_link_latest(const results_run *r, char *err)
-{
-    char link[PATH_MAX], tmp[PATH_MAX];
-    const char *name = strrchr(r->dir, '/');
-    name = name ? name + 1 : r->dir;
-    snprintf(link, sizeof link, "%s/latest", r->root);
-    snprintf(tmp, sizeof tmp, "%s/.latest.tmp.%ld", r->root, (long)getpid());
-    unlink(tmp);
-    if (symlink(name, tmp) < 0 || rename(tmp, link) < 0) {
-        int e = errno;
-        unlink(tmp);
-        return sb_seterr(err, "cannot point %s at %s: %s", link, name,
-                         strerror(e));
-    }
-    return 0;
 }

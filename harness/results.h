@@ -18,9 +18,11 @@
  *                 verdict's category
  * The columns of every TSV file, their order and format are schema.c's
  * tables: this writer and the reader (rundir.h) both go by them.
- * Every file is rewritten whole after each measurement, through a temporary
- * file and rename(2), so an interrupted run keeps each completed result and
- * never leaves half a file. */
+ * After each measurement every file whose content changed is rewritten
+ * whole, through a temporary file, fsync, rename(2) and an fsync of the
+ * directory, so an interrupted run keeps each completed result and never
+ * leaves half a file; a file that did not change is not touched.
+ * Making the run directory and results/latest is outdir.h's part. */
 #ifndef SB_RESULTS_H
 #define SB_RESULTS_H
 
@@ -29,6 +31,10 @@
 
 #include <jansson.h>
 #include <limits.h>
+
+/* The files of a run directory as slots of results_run.saved: the TSV
+ * files by their schema index (schema.h), then these two. */
+enum { RESULTS_META = SCHEMA_NFILES, RESULTS_TIMING_JSON, RESULTS_NFILES };
 
 typedef struct {
     char root[PATH_MAX];  /* where run directories live (results/) */
@@ -40,13 +46,10 @@ typedef struct {
     json_t *claims;       /* array of claim rows (claims.h), or NULL */
     json_t *sweep;        /* array of --sweep memory rows, or NULL */
     json_t *layout;       /* array of layout rows (layout.h) */
+    sb_buf saved[RESULTS_NFILES]; /* each file's content on disk (data
+                                     NULL: not written yet) */
+    int meta_unsaved;     /* the last flush could not write meta.json */
 } results_run;
-
-/* Create a new run directory under root (made if missing) named after the
- * current time and python_version.  Returns -1 with a message naming the
- * directory when it cannot be created or written. */
-int results_create(results_run *r, const char *root,
-                   const char *python_version, char *err);
 
 /* Record a memory measurement from a child (borrowed; copied).  Rows are
  * keyed by scenario, variant and args: a "requested" result fills in the
@@ -71,18 +74,25 @@ void results_add_timing(results_run *r, json_t *timing);
 /* Record a memory measurement made for --sweep (borrowed; copied). */
 void results_add_sweep(results_run *r, json_t *measurement);
 
-/* Write every results file of the run atomically.  -1 with a message on the
- * first file that cannot be written; files already written stay intact. */
+/* Write every results file of the run whose content changed since it was
+ * last written, meta.json first, atomically.  -1 with a message on the
+ * first file that cannot be written (r->meta_unsaved says whether that was
+ * meta.json); files already written stay intact. */
 int results_flush(results_run *r, char *err);
 
-/* Point root/latest at this run (atomically replacing the old link). */
-int results_link_latest(const results_run *r, char *err);
-
 /* Write len bytes to path through a temporary file in the same directory,
- * fsync and rename.  On failure nothing is left at path's temporary name
- * and path keeps its old content. */
+ * fsync, rename and fsync the directory.  Returns 0, or -1 with a message
+ * naming path (and how to free space on ENOSPC); nothing is left at the
+ * temporary name and path keeps its old content -- unless only the
+ * directory's fsync failed: path is then whole but perhaps not durable. */
 int results_write_atomic(const char *path, const char *data, size_t len,
                          char *err);
+
+/* fsync the directory holding path (path itself when is_dir), so that a
+ * rename or mkdir there survives a crash (as Redis's fsyncFileDir and
+ * SQLite do).  A filesystem that cannot sync a directory (EINVAL) is not
+ * an error.  Returns 0, or -1 with errno set. */
+int results_sync_dir(const char *path, int is_dir);
 
 /* The one TSV writer: a header line of f's column names, then one line
  * per object of the array rows (borrowed; NULL: no rows), each cell as its
@@ -94,11 +104,6 @@ int results_write_tsv(const char *path, const schema_file *f, json_t *rows,
 int results_write_json(const char *path, json_t *json, char *err);
 
 void results_free(results_run *r);
-
-/* Remove the run directory and the files this writer put in it: for a run
- * that could not write even its first files (full disk), so that no
- * skeleton of a run is left behind.  -1 with a message on failure. */
-int results_discard(results_run *r, char *err);
 
 /* A JSON string for arbitrary bytes: valid UTF-8 is kept as it is, each
  * invalid byte replaced by U+FFFD (sb_utf8_repair), never dropped, so a

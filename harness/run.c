@@ -25,9 +25,11 @@
  *       step_timing         timing child: all variants interleaved
  *                           (timing.h); skipped with --no-timing
  *     finish_run          meta.json "complete" / "complete_with_failures" /
- *                         "partial", claims (claims.c), results/latest
+ *                         "partial" (a signal) / "failed" (a write),
+ *                         claims (claims.c), results/latest
  *     summary_print       the tables on stdout (summary.c)
- *     exit status         0 all measured, 1 a failure, 128 + signal
+ *     exit status         0 all measured, 1 a failure or a results file
+ *                         (or results/latest) not written, 128 + signal
  *
  * Each step flushes what it added: every results file is rewritten
  * atomically (record_flush), so a run stopped anywhere leaves whole files.
@@ -44,6 +46,7 @@
 #include "interp.h"
 #include "memory.h"
 #include "meta.h"
+#include "outdir.h"
 #include "pilot.h"
 #include "record.h"
 #include "results.h"
@@ -138,7 +141,7 @@ static int
 start_run(run_record *rec, const run_options *o)
 {
     char err[SB_ERRLEN];
-    if (results_create(&rec->results, o->out, interp_version(), err) < 0) {
+    if (outdir_create(&rec->results, o->out, interp_version(), err) < 0) {
         sb_warn("%s", err);
         return -1;
     }
@@ -155,7 +158,7 @@ start_run(run_record *rec, const run_options *o)
     json_object_set_new(meta, "quick", json_boolean(o->quick));
     record_flush(rec);
     if (rec->flush_failed) {
-        if (results_discard(&rec->results, err) < 0) {
+        if (outdir_discard(&rec->results, err) < 0) {
             sb_warn("%s", err);
         }
         results_free(&rec->results);
@@ -165,17 +168,27 @@ start_run(run_record *rec, const run_options *o)
 }
 
 /* The run's final state in meta.json, the claims, the last flush and
- * results/latest.  sig: the signal that stopped the run, or 0. */
-static void
+ * results/latest.  sig: the signal that stopped the run, or 0.  The
+ * status is "complete" only when nothing stopped the run: a failed write
+ * makes it "failed" (with the reason), a signal "partial"; either way
+ * measurements that were planned never ran.  Returns 0, or -1 when the
+ * run's results or results/latest could not be written (said on
+ * stderr). */
+static int
 finish_run(run_record *rec, int sig, double seconds)
 {
     char err[SB_ERRLEN];
     json_t *meta = rec->results.meta;
-    const char *status = sig ? "partial"
-                             : rec->failures ? "complete_with_failures"
-                                             : "complete";
+    int stopped_by_write = rec->flush_failed;
+    const char *status = stopped_by_write ? "failed"
+                         : sig ? "partial"
+                         : rec->failures ? "complete_with_failures"
+                                         : "complete";
     json_object_set_new(meta, "status", json_string(status));
     json_object_set_new(meta, "seconds", json_real(seconds));
+    if (stopped_by_write) {
+        json_object_set_new(meta, "reason", results_text(rec->flush_error));
+    }
     if (sig) {
         json_object_set_new(meta, "interrupted_by",
                             json_string(strsignal(sig)));
@@ -185,9 +198,31 @@ finish_run(run_record *rec, int sig, double seconds)
         json_object_get(rec->results.timing, "ratios"),
         json_object_get(rec->results.timing, "add_attr"), DEFAULT_N);
     record_flush(rec);
-    if (!rec->flush_failed && results_link_latest(&rec->results, err) < 0) {
-        sb_warn("%s", err);
+    if (rec->flush_failed && !stopped_by_write) {
+        /* This last flush was the first to fail (meta.json went first and
+         * said complete): say failed instead, if meta.json still can. */
+        stopped_by_write = 1;
+        status = "failed";
+        json_object_set_new(meta, "status", json_string(status));
+        json_object_set_new(meta, "reason", results_text(rec->flush_error));
+        record_flush(rec);
     }
+    if (rec->results.meta_unsaved) {
+        /* The last word on the run has nowhere else to go. */
+        sb_warn("%s/meta.json could not be updated: it does not say how "
+                "the run ended (%s%s%s)", rec->results.dir, status,
+                stopped_by_write ? ": " : "",
+                stopped_by_write ? rec->flush_error : "");
+        return -1;
+    }
+    if (rec->flush_failed) {
+        return -1;
+    }
+    if (outdir_link_latest(&rec->results, err) < 0) {
+        sb_warn("%s", err);
+        return -1;
+    }
+    return 0;
 }
 
 int
@@ -195,7 +230,7 @@ run_main(const run_options *o)
 {
     char err[SB_ERRLEN];
     char **paths = NULL;
-    int npaths, sig;
+    int npaths, sig, finished;
     run_record rec;
     task_limits lim = run_task_limits(o);
     double t0 = sb_now();
@@ -221,7 +256,7 @@ run_main(const run_options *o)
         run_scenario(&rec, o, &lim, paths[i]);
     }
     sig = child_stop_requested();
-    finish_run(&rec, sig, sb_now() - t0);
+    finished = finish_run(&rec, sig, sb_now() - t0);
 
     summary_print(&rec.results);
     fprintf(stderr, "slotbench: results in %s (%.0f s)\n", rec.results.dir,
@@ -239,5 +274,5 @@ run_main(const run_options *o)
     if (sig) {
         return 128 + sig;
     }
-    return rec.failures || rec.flush_failed ? 1 : 0;
+    return rec.failures || finished < 0 ? 1 : 0;
 }
