@@ -24,15 +24,22 @@ on_signal(int signo)
     child_request_stop(signo);
 }
 
+/* Every signal that would end the harness without a word stops it the
+ * same way instead: the running child killed, nothing new started, the
+ * run marked partial.  SIGHUP is the terminal closing; SIGPIPE is the
+ * reader of stdout or stderr gone (`slotbench run 2>&1 | head`): left to
+ * their default, both ended the run with meta.json saying "running". */
 static void
 install_signal_handlers(void)
 {
+    static const int stops[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++) {
+        sigaction(stops[i], &sa, NULL);
+    }
 }
 
 /* `slotbench help [COMMAND]`: the same text as COMMAND --help. */

@@ -363,23 +363,30 @@ const status_def options_statuses[] = {
                         "failures.tsv; or a results file could not be "
                         "written)"},
     {1, OPTIONS_RUN, "some measurement failed (see failures.tsv), or a "
-                     "results file could not be written"},
+                     "results file could not be written (meta.json: "
+                     "\"failed\"), or results/latest is not a symlink"},
     {1, OPTIONS_LIST, "some scenario is invalid"},
     {1, OPTIONS_PLOT, "a results directory could not be read, or a chart "
                       "or the report could not be made"},
     {1, OPTIONS_VERSIONS, "a results directory could not be read, or a "
                           "table could not be written"},
     {2, OPTIONS_GLOBAL | OPTIONS_RUN, "usage error: an unknown option, a "
-        "bad value, no such scenario, or no scenarios found"},
-    {2, OPTIONS_LIST, "usage error: an unknown option, a bad value, or no "
-                      "readable scenarios/ directory"},
+        "bad value, no such scenario, two scenarios with one name, or no "
+        "scenarios found"},
+    {2, OPTIONS_LIST, "usage error: an unknown option, a bad value, two "
+                      "scenarios with one name, or no readable scenarios/ "
+                      "directory"},
     {2, OPTIONS_PLOT | OPTIONS_VERSIONS, "usage error: an unknown option, a "
                                          "bad value"},
     {70, EVERY_COMMAND, "slotbench itself ran out of memory"},
+    {129, EVERY_COMMAND & ~OPTIONS_VERSIONS, "stopped by SIGHUP (the "
+        "terminal closed), as by SIGINT"},
     {130, EVERY_COMMAND & ~OPTIONS_VERSIONS, "interrupted by SIGINT "
         "(Ctrl-C): the running child is stopped, nothing new starts"},
-    {143, EVERY_COMMAND & ~OPTIONS_VERSIONS, "stopped by SIGTERM, the same "
-        "way"},
+    {141, EVERY_COMMAND & ~OPTIONS_VERSIONS, "stopped by SIGPIPE (the "
+        "reader of stdout or stderr went away), as by SIGINT"},
+    {143, EVERY_COMMAND & ~OPTIONS_VERSIONS, "stopped by SIGTERM, as by "
+        "SIGINT"},
 };
 
 const int options_nstatuses = (int)(sizeof options_statuses /

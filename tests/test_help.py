@@ -135,9 +135,10 @@ class HelpTextTest(unittest.TestCase):
                                 if "/" not in line), cmd)
 
     def test_exit_statuses_are_complete(self):
-        expect = {"run": {0, 1, 2, 70, 130, 143},
-                  "list": {0, 1, 2, 70, 130, 143},
-                  "plot": {0, 1, 2, 70, 130, 143},
+        stops = {129, 130, 141, 143}  # SIGHUP, SIGINT, SIGPIPE, SIGTERM
+        expect = {"run": {0, 1, 2, 70} | stops,
+                  "list": {0, 1, 2, 70} | stops,
+                  "plot": {0, 1, 2, 70} | stops,
                   "versions": {0, 1, 2, 70}}
         for cmd, want in expect.items():
             self.assertEqual(statuses(help_of(cmd)), want, cmd)
@@ -292,13 +293,14 @@ class DefaultsTest(TempDirTest):
 
 
 class ListInterruptTest(TempDirTest):
-    """list exits 130/143 when stopped, as its help says."""
+    """list exits 129/130/141/143 when stopped, as its help says."""
 
-    def test_sigint_and_sigterm(self):
+    def test_sigint_sigterm_sighup_sigpipe(self):
         os.makedirs(os.path.join(self.tmp, "scenarios"))
         self.write("scenarios/slow.py", SCENARIO)
         env = dict(os.environ, SLOTBENCH_ROOT=self.tmp, SLOW_IMPORT="1")
-        for sig, status in ((signal.SIGINT, 130), (signal.SIGTERM, 143)):
+        for sig, status in ((signal.SIGINT, 130), (signal.SIGTERM, 143),
+                            (signal.SIGHUP, 129), (signal.SIGPIPE, 141)):
             p = subprocess.Popen([BIN, "list"], env=env,
                                  stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True)

@@ -3,7 +3,8 @@
 - meta.json says "complete" only when every planned measurement ran: a run
   stopped by a failed write ends "failed" with the reason; when not even
   meta.json can be written, stderr says so.  (Before: "complete", no
-  failures, exit 1.)
+  failures, exit 1.)  A closed pipe (SIGPIPE) ends it "partial" like
+  SIGINT (test_robustness.py covers SIGHUP and the signals sent).
 - results/latest is replaced only when it is a symlink; a regular file or a
   directory there is an error, a non-zero exit and left untouched, found
   before anything is measured.  (Before: a file was silently replaced, a
@@ -146,6 +147,32 @@ class StatusTest(TempDirTest, RunDirCheck):
                                    r" cannot write \S+: No such file or "
                                    r"directory\)")
         self.assertEqual(os.listdir(out), [])
+
+
+class ClosedPipeTest(TempDirTest, RunDirCheck):
+    """`slotbench run 2>&1 | head -1`: the reader goes away after the first
+    line, the next progress line raises SIGPIPE.  Before: the harness died
+    of it, exit -13, meta.json "running"."""
+
+    def test_reader_of_stderr_gone(self):
+        paths = [self.write(f"s{i}.py", scenario()) for i in range(4)]
+        out = os.path.join(self.tmp, "out")
+        with open(os.path.join(self.tmp, "stdout"), "w") as stdout:
+            p = subprocess.Popen([BIN, "run", *paths, "--n", N,
+                                  "--no-timing", "--out", out],
+                                 stdout=stdout, stderr=subprocess.PIPE,
+                                 env=dict(os.environ, SLOTBENCH_ROOT=ROOT))
+            first = p.stderr.readline()
+            p.stderr.close()
+            rc = p.wait(timeout=120)
+        self.assertIn(b"writing results to", first)
+        self.assertEqual(rc, 141)
+        run = self.run_dir(out)
+        meta = self.assert_whole(run)
+        self.assertEqual(meta["status"], "partial")
+        self.assertEqual(meta["interrupted_by"], "Broken pipe")
+        self.assertEqual(read_tsv(os.path.join(run, "failures.tsv")), [])
+        self.assertLess(len(meta["scenarios"]), 4)
 
 
 class LatestTest(TempDirTest, RunDirCheck):

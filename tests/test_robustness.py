@@ -337,9 +337,9 @@ SLOW = scenario("open(MARKER, 'w').close()\ntime.sleep(600)",
 
 
 class InterruptTest(TempDirTest, ResultsCheck):
-    """SIGINT (a terminal's Ctrl-C reaches the whole foreground group) and
-    SIGTERM while a measurement runs: prompt stop, every child reaped,
-    completed results kept, meta.json says partial."""
+    """SIGINT (a terminal's Ctrl-C reaches the whole foreground group),
+    SIGTERM, SIGHUP and SIGPIPE while a measurement runs: prompt stop, every
+    child reaped, completed results kept, meta.json says partial."""
 
     def tearDown(self):
         kill_leftovers(self.token)
@@ -419,6 +419,21 @@ class InterruptTest(TempDirTest, ResultsCheck):
         out, err, secs = self.stop(
             proc, lambda: os.kill(proc.pid, signal.SIGTERM))
         self.check_partial(proc.returncode, 143, err, "Terminated", secs)
+
+    def test_sighup(self):
+        """The terminal closed: before, meta.json stayed "running"."""
+        proc = self.start()
+        out, err, secs = self.stop(
+            proc, lambda: os.kill(proc.pid, signal.SIGHUP))
+        self.check_partial(proc.returncode, 129, err, "Hangup", secs)
+
+    def test_sigpipe(self):
+        """The reader of a pipe gone (`| head`): before, meta.json stayed
+        "running".  A real closed pipe: test_results_dir.py."""
+        proc = self.start()
+        out, err, secs = self.stop(
+            proc, lambda: os.kill(proc.pid, signal.SIGPIPE))
+        self.check_partial(proc.returncode, 141, err, "Broken pipe", secs)
 
     def test_sigkill_of_the_harness_takes_its_children(self):
         proc = self.start()
