@@ -5,6 +5,13 @@ with ../ and control characters, scenarios that sabotage the child).  The
 harness never crashes, never hangs, and prints for every file a line naming
 it; a measuring child may die only where the mutation kills it on purpose.
 
+Then the hostile kinds of sabotage (issue 13: HOSTILE below, each once, in
+list and in run, at import and while measuring): forks whose copy holds the
+pipes, new sessions, SIGTERM ignored, floods of output, __del__ raising,
+long non-ASCII messages, variants returning one object, names that collide.
+The harness ends within its timeouts, leaves no process behind (checked
+through /proc) and writes every other result.
+
 Files are checked in a few `slotbench list` runs over a temporary
 SLOTBENCH_ROOT (one child per file, about 0.1 s each), and a sample of the
 files that pass validation is run through the memory measurement."""
@@ -12,11 +19,15 @@ import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 import unittest
 
-from helpers import ROOT, read_tsv, slotbench
+from helpers import ROOT, read_json, read_tsv, slotbench
+from test_hostile import needs
+from test_robustness import kill_leftovers, wait_gone
 
 SEED = 20240607
 COUNT = 520
@@ -268,6 +279,244 @@ class FuzzScenariosTest(unittest.TestCase):
                 self.assertRegex(f["reason"], r"f\d{4}")
         read_tsv(os.path.join(run, "memory.tsv"))
         self.assertEqual([n for n in os.listdir(run) if ".tmp" in n], [])
+
+
+# Hostile sabotage, appended to the template: (name, where, code).  where
+# "import" runs the code in every child; "measure" once, in the first
+# child that builds more ThingSlots than validation and warm-up do (the
+# slots variant's memory child).
+HOSTILE = [
+    ("fork_sleep", "import", "if os.fork() == 0:\n    time.sleep(3600)\n"
+                             "    os._exit(0)\n"),
+    ("fork_daemon", "import", "if os.fork() == 0:\n    os.setsid()\n"
+                              "    while True:\n"
+                              "        os.write(1, b'log\\n')\n"
+                              "        time.sleep(0.01)\n"),
+    ("popen_session", "import",
+     "import subprocess\nsubprocess.Popen(['sleep', TOKEN], "
+     "start_new_session=True, stdin=-3, stdout=-3, stderr=-3)\n"),
+    ("popen_keeps_fds", "measure",
+     "import subprocess\nsubprocess.Popen(['sleep', TOKEN], "
+     "close_fds=False)\n"),
+    ("multiprocessing", "measure",
+     "import multiprocessing\nctx = multiprocessing.get_context('fork')\n"
+     "ctx.Process(target=time.sleep, args=(3600,), daemon=True).start()\n"),
+    ("sigterm_ignored", "import",
+     "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"),
+    ("sigterm_ignored_hang", "measure",
+     "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+     "while True:\n    pass\n"),
+    ("print_import", "import", "print('PRINTED-AT-IMPORT')\n"),
+    ("flood_stdout", "measure",
+     "sys.stdout.write('x' * 100_000_000)\nsys.stdout.flush()\n"),
+    ("flood_stderr", "measure",
+     "for _ in range(200_000):\n    sys.stderr.write('noise ' * 20 + "
+     "'\\n')\n"),
+    ("del_raises", "import",
+     "def _boom(self):\n    raise ValueError('DEL-RAISES')\n"
+     "ThingDict.__del__ = _boom\n"),
+    ("long_non_ascii", "measure", "raise ValueError('\\u00e9' * 3000)\n"),
+    ("long_cjk_import", "import", "raise ValueError('\\u6f22' * 700)\n"),
+    ("enum_member", "import",
+     "import enum\nclass E(enum.Enum):\n    A = 1\n"
+     "    def __init__(self, v):\n        self.a = self.b = v\n"
+     "VARIANTS = dict(VARIANTS, enum=lambda *a: E.A)\n"),
+    ("cached", "import",
+     "import functools\n"
+     "VARIANTS = dict(VARIANTS, cached=functools.lru_cache(None)(ThingDict))"
+     "\n"),
+    ("shared_class", "import",
+     "def plus_one(a, b):\n    t = ThingDict(a, b)\n    t.extra = 1\n"
+     "    return t\n"
+     "VARIANTS = {'plus_one': plus_one, **VARIANTS}\n"),
+]
+
+HOSTILE_PRELUDE = """
+import os, sys, time
+_built = [0]
+_init = ThingSlots.__init__
+
+
+def _counted(self, *a):
+    _init(self, *a)
+    _built[0] += 1
+    if _built[0] == 1500 and not os.path.exists(MARK):
+        open(MARK, "w").close()
+        _sabotage()
+
+
+ThingSlots.__init__ = _counted
+"""
+
+
+# Kinds that fail today for want of another helper's part (see
+# test_hostile.AWAITING): checked in a test of their own.
+AWAITING_KINDS = {"multiprocessing"}
+
+
+class HostileSabotageTest(unittest.TestCase):
+    """Each HOSTILE kind once, appended to the template, in one `list` and
+    one `run` over a temporary SLOTBENCH_ROOT, with two files that would
+    get one name beside them in a first run."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="slotbench-fuzz-hostile-")
+        cls.token = "%d.%06d" % (900 + random.randrange(99),
+                                 random.randrange(10 ** 6))
+        d = os.path.join(cls.tmp, "scenarios")
+        os.makedirs(d)
+        cls.names = []
+        for i, (kind, where, code) in enumerate(HOSTILE):
+            name = f"h{i:02d}_{kind}"
+            path = os.path.join(d, name + ".py")
+            text = TEMPLATE.decode() + HOSTILE_PRELUDE
+            if where == "import":
+                text += "\ndef _sabotage():\n    pass\n\n" + code
+            else:
+                text += "\ndef _sabotage():\n" + "".join(
+                    "    " + line + "\n" for line in code.splitlines())
+            text = text.replace("MARK", repr(path + ".mark")).replace(
+                "TOKEN", repr(cls.token))
+            with open(path, "w") as f:
+                f.write(text)
+            cls.names.append(name)
+        env = dict(os.environ, SLOTBENCH_ROOT=cls.tmp)
+        cls.out = os.path.join(cls.tmp, "out")
+
+        # Two files, one name: refused before anything runs.
+        for name in ("z dup.py", "z_dup.py"):
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(TEMPLATE)
+        cls.dup = slotbench("run", "--out", cls.out, env=env, timeout=120)
+        cls.dup_made_out = os.path.exists(cls.out)
+        for name in ("z dup.py", "z_dup.py"):
+            os.unlink(os.path.join(d, name))
+
+        cls.list_out, cls.list_err, cls.list_rc, cls.list_seconds = \
+            cls.run_to_files("list", "--timeout", "20", env=env)
+        cls.list_left = wait_gone(cls.tmp, 3) + wait_gone(cls.token, 3)
+        kill_leftovers(cls.tmp)
+        kill_leftovers(cls.token)
+        cls.run_out, cls.run_err, cls.run_rc, cls.run_seconds = \
+            cls.run_to_files("run", "--n", "2000", "--no-timing",
+                             "--timeout", "10", "--out", cls.out, env=env)
+        cls.run_left = wait_gone(cls.tmp, 3) + wait_gone(cls.token, 3)
+        runs = [x for x in os.listdir(cls.out) if x != "latest"] \
+            if os.path.isdir(cls.out) else []
+        cls.rundir = os.path.join(cls.out, runs[0]) if len(runs) == 1 \
+            else None
+
+    @classmethod
+    def run_to_files(cls, *args, env):
+        """Run slotbench with stdout and stderr to files (a descendant
+        holding a pipe would block the test instead of failing it);
+        (stdout, stderr, status or None when killed at 300 s, seconds)."""
+        paths = [os.path.join(cls.tmp, f"{args[0]}.{k}") for k in ("o", "e")]
+        files = [open(p, "w+b") for p in paths]
+        t0 = time.monotonic()
+        p = subprocess.Popen([os.environ.get("SLOTBENCH_BIN"), *args],
+                             stdout=files[0], stderr=files[1], env=env,
+                             start_new_session=True)
+        try:
+            rc = p.wait(timeout=300)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+            rc = None
+        seconds = time.monotonic() - t0
+        texts = []
+        for f in files:
+            f.seek(0)
+            texts.append(f.read(4 << 20).decode("utf-8", "replace"))
+            f.close()
+        return texts[0], texts[1], rc, seconds
+
+    @classmethod
+    def tearDownClass(cls):
+        kill_leftovers(cls.tmp)
+        kill_leftovers(cls.token)
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_colliding_names_refused_before_anything_runs(self):
+        self.assertEqual(self.dup.returncode, 2, self.dup.stderr)
+        self.assertRegex(self.dup.stderr, r"z dup\.py and \S+z_dup\.py would "
+                                          r"both be named 'z_dup'")
+        self.assertFalse(self.dup_made_out)
+
+    def test_list_ends_and_names_every_file(self):
+        self.assertIn(self.list_rc, (0, 1), self.list_err[-3000:])
+        self.assertLess(self.list_seconds, 300)
+        for name in self.names:
+            self.assertRegex(self.list_out, rf"(?m)^{name}\s", name)
+
+    def test_run_ends_within_its_timeouts_and_writes_every_result(self):
+        self.assertEqual(self.run_rc, 1, self.run_err[-3000:])
+        self.assertLess(self.run_seconds, 300)
+        self.assertIsNotNone(self.rundir)
+        self.assertEqual([n for n in os.listdir(self.rundir)
+                          if ".tmp" in n], [])
+        meta = read_json(os.path.join(self.rundir, "meta.json"))
+        self.assertEqual(meta["status"], "complete_with_failures")
+        memory = read_tsv(os.path.join(self.rundir, "memory.tsv"))
+        failures = read_tsv(os.path.join(self.rundir, "failures.tsv"))
+        for name in self.names:
+            if name.endswith(tuple(AWAITING_KINDS)):
+                continue  # checked below, once they can pass
+            with self.subTest(scenario=name):
+                self.assert_measured_or_said_why(name, memory, failures)
+
+    def assert_measured_or_said_why(self, name, memory, failures):
+        """Every scenario is measured (dict and slots) or says why not, and
+        a measuring child dies only of its own sabotage."""
+        measured = {r["variant"] for r in memory if r["scenario"] == name}
+        failed = [f for f in failures if f["scenario"] == name]
+        said = {f["variant"] for f in failed}
+        self.assertTrue("" in said or {"dict", "slots"} <= measured | said,
+                        (measured, failed))
+        for f in failed:
+            self.assertIn(name, f["reason"])
+            self.assertNotEqual(f["outcome"], "crash", f)
+            if f["outcome"] == "timeout":
+                self.assertIn("hang", name, f)
+
+    @needs("i1")
+    def test_sigterm_to_a_forked_copy_does_not_kill_its_parent(self):
+        """multiprocessing terminates its daemon child with SIGTERM at exit;
+        that copy of the measuring child inherits the harness's SIGTERM
+        handler, which kills the whole process group: the measuring child
+        is reported as crashed with signal 9.  (i1 replaces the SIGTERM
+        parent-death signal.)"""
+        memory = read_tsv(os.path.join(self.rundir, "memory.tsv"))
+        failures = read_tsv(os.path.join(self.rundir, "failures.tsv"))
+        for name in self.names:
+            if name.endswith(tuple(AWAITING_KINDS)):
+                with self.subTest(scenario=name):
+                    self.assert_measured_or_said_why(name, memory, failures)
+
+    @needs("i1")
+    def test_no_process_left(self):
+        self.assertEqual(self.list_left, [])
+        self.assertEqual(self.run_left, [])
+
+    @needs("i1")
+    def test_scenario_output_kept_off_the_terminal(self):
+        for text in (self.list_out, self.run_out):
+            self.assertLess(len(text), 1 << 20)
+            self.assertNotIn("PRINTED-AT-IMPORT", text)
+            self.assertNotIn("xxxxxxxxxx", text)
+        for text in (self.list_err, self.run_err):
+            self.assertNotIn("DEL-RAISES", text)
+            self.assertNotIn("noise noise", text)
+
+    @needs("i2")
+    def test_variants_returning_one_object_refused(self):
+        failures = read_tsv(os.path.join(self.rundir, "failures.tsv"))
+        for kind in ("enum_member", "cached"):
+            name = self.names[[h[0] for h in HOSTILE].index(kind)]
+            refused = [f for f in failures if f["scenario"] == name]
+            self.assertTrue(any("same object" in f["reason"]
+                                for f in refused), refused)
 
 
 if __name__ == "__main__":
