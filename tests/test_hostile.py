@@ -44,7 +44,7 @@ import tempfile
 import time
 import unittest
 
-from helpers import BIN, ROOT, read_json, read_tsv, slotbench
+from helpers import BIN, ROOT, read_tsv, slotbench
 from test_robustness import (ResultsCheck, kill_leftovers,
                              processes_mentioning, wait_gone)
 

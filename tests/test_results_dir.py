@@ -24,9 +24,11 @@ import resource
 import shutil
 import signal
 import subprocess
+import tempfile
 import unittest
 
-from helpers import BIN, ROOT, TempDirTest, read_json, read_tsv, slotbench
+from helpers import BIN, ROOT, TempDirTest, read_tsv, slotbench
+from test_robustness import ResultsCheck
 
 N = "2000"
 
@@ -64,24 +66,9 @@ def scenario(action=None):
                         .replace("ACTION", action))
 
 
-class RunDirCheck:
-
-    def assert_whole(self, run):
-        """Every file of run parses; no temporary file is left."""
-        names = os.listdir(run)
-        self.assertEqual([n for n in names if ".tmp" in n], [], names)
-        for name in names:
-            path = os.path.join(run, name)
-            if name.endswith(".json"):
-                read_json(path)
-            elif name.endswith(".tsv"):
-                with open(path, newline="") as f:
-                    lines = f.read().split("\n")
-                self.assertEqual(lines[-1], "", f"{name} ends mid-line")
-                width = len(lines[0].split("\t"))
-                for line in lines[1:-1]:
-                    self.assertEqual(len(line.split("\t")), width, name)
-        return read_json(os.path.join(run, "meta.json"))
+class RunDirCheck(ResultsCheck):
+    """ResultsCheck (every file parses, no temporary file), and complete
+    rows at this file's N."""
 
     def assert_measured(self, run, scenario):
         rows = [r for r in read_tsv(os.path.join(run, "memory.tsv"))
@@ -102,7 +89,7 @@ class StatusTest(TempDirTest, RunDirCheck):
         out = os.path.join(self.tmp, "out")
         r = slotbench("run", a, "--n", N, "--no-timing", "--out", out)
         self.assertEqual(r.returncode, 0, r.stderr)
-        meta = self.assert_whole(self.run_dir(out))
+        meta = self.assert_parseable(self.run_dir(out))
         self.assertEqual(meta["status"], "complete")
         self.assertNotIn("reason", meta)
         self.assert_measured(self.run_dir(out), "good")
@@ -122,7 +109,7 @@ class StatusTest(TempDirTest, RunDirCheck):
                            preexec_fn=limit)
         self.assertEqual(r.returncode, 1, r.stderr)
         run = self.run_dir(out)
-        meta = self.assert_whole(run)
+        meta = self.assert_parseable(run)
         self.assertEqual(meta["status"], "failed", meta)
         self.assertRegex(meta["reason"], rf"^cannot write {re.escape(run)}/"
                                          r"\w+\.(tsv|json): File too large$")
@@ -168,7 +155,7 @@ class ClosedPipeTest(TempDirTest, RunDirCheck):
         self.assertIn(b"writing results to", first)
         self.assertEqual(rc, 141)
         run = self.run_dir(out)
-        meta = self.assert_whole(run)
+        meta = self.assert_parseable(run)
         self.assertEqual(meta["status"], "partial")
         self.assertEqual(meta["interrupted_by"], "Broken pipe")
         self.assertEqual(read_tsv(os.path.join(run, "failures.tsv")), [])
@@ -213,7 +200,7 @@ class LatestTest(TempDirTest, RunDirCheck):
         run = self.run_dir(out)
         self.assertEqual(os.readlink(os.path.join(out, "latest")),
                          os.path.basename(run))
-        self.assertEqual(self.assert_whole(run)["status"], "complete")
+        self.assertEqual(self.assert_parseable(run)["status"], "complete")
 
     def test_file_put_there_during_the_run_is_kept(self):
         """latest made a regular file while the run measures: the run's
@@ -227,7 +214,7 @@ class LatestTest(TempDirTest, RunDirCheck):
         with open(os.path.join(out, "latest")) as f:
             self.assertEqual(f.read(), "mine")
         run = self.run_dir(out)
-        self.assertEqual(self.assert_whole(run)["status"], "complete")
+        self.assertEqual(self.assert_parseable(run)["status"], "complete")
         self.assert_measured(run, "squat")
 
 
@@ -238,7 +225,6 @@ class DurableWriteTest(unittest.TestCase, RunDirCheck):
 
     @classmethod
     def setUpClass(cls):
-        import tempfile
         cls.tmpdir = tempfile.mkdtemp(prefix="slotbench-durable-")
         paths = []
         for name in ("first", "second"):
@@ -322,7 +308,7 @@ class DurableWriteTest(unittest.TestCase, RunDirCheck):
         self.assertEqual(writes["latest"], 1, writes)
         # And what was not rewritten is still whole and complete.
         run = self.run_dir(self.out)
-        meta = self.assert_whole(run)
+        meta = self.assert_parseable(run)
         self.assertEqual(meta["status"], "complete")
         for name in ("first", "second"):
             self.assert_measured(run, name)
