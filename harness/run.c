@@ -2,9 +2,11 @@
  *
  *   run_main
  *     discover_scenarios  names from scenarios/, or paths to .py files
- *                         (discover.c)
- *     start_run           results/<time>-py<version>/, meta.json "running"
- *                         with the environment (meta.c)
+ *                         (discover.c); two with one name: exit 2
+ *     start_run           results/<time>-py<version>/ (outdir.c: refused
+ *                         when results/latest is not a symlink),
+ *                         meta.json "running" with the environment
+ *                         (meta.c)
  *     step_interpreter    info child: the interpreter's version and build,
  *                         into meta.json (steps.c)
  *     run_scenario        per scenario:
@@ -31,12 +33,12 @@
  *     exit status         0 all measured, 1 a failure or a results file
  *                         (or results/latest) not written, 128 + signal
  *
- * Each step flushes what it added: every results file is rewritten
- * atomically (record_flush), so a run stopped anywhere leaves whole files.
- * A SIGINT or SIGTERM (child_request_stop) stops the child running and
- * every step after it; results that can no longer be written stop the run
- * at the next variant or scenario (record_stopping).  What was measured is
- * kept.  Every step that runs Python is a child (child.h, task.h), so
+ * Each step flushes what it added: every results file that changed is
+ * rewritten atomically (record_flush), so a run stopped anywhere leaves
+ * whole files.  A SIGINT, SIGTERM, SIGHUP or SIGPIPE (child_request_stop,
+ * main.c) stops the child running and every step after it; results that
+ * can no longer be written stop the run at the next variant or scenario
+ * (record_stopping).  What was measured is kept.  Every step that runs Python is a child (child.h, task.h), so
  * nothing a scenario does can take the run down with it; this process
  * never starts Python itself. */
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
