@@ -171,6 +171,7 @@ step_memory(run_record *rec, const task_limits *lim, const char *path,
         if (res.outcome == CHILD_OK) {
             json_t *mem = json_object_get(res.json, "memory");
             results_add_memory(&rec->results, mem);
+            record_flush(rec); /* kept even if the harness is killed next */
             seen[m] = json_incref(mem);
             if (json_object_get(mem, "resident_bytes")) {
                 fprintf(stderr, "  %s: %lld instances, resident %.1f B, "

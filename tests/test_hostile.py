@@ -50,7 +50,7 @@ from test_robustness import (SANITIZED, ResultsCheck, kill_leftovers,
 
 # i1: the runner (no wait on a descendant, subreaper, output captured);
 # i2: one variant per process, figures checked; i4: UTF-8 text.
-AWAITING = {"i1", "i2", "i4"}
+AWAITING = {"i1"}
 
 
 def needs(*helpers):
@@ -346,8 +346,10 @@ class HostileSuiteTest(unittest.TestCase, ResultsCheck):
         # person.py's dict variant is the same class, measured alone.
         alone = self.memory("person")["dict"]
         shared = self.memory("shared")
-        self.assertEqual(shared["dict"]["allocated_bytes"],
-                         alone["allocated_bytes"])
+        # At this small N one stray 512-byte block moves a figure by 0.26 B;
+        # the skew this is about is a whole grown keys table (+16 B).
+        self.assertAlmostEqual(float(shared["dict"]["allocated_bytes"]),
+                               float(alone["allocated_bytes"]), delta=1.0)
         self.assertGreater(float(shared["plus_one"]["allocated_bytes"]),
                            float(shared["dict"]["allocated_bytes"]))
 

@@ -299,8 +299,9 @@ class DurableWriteTest(unittest.TestCase, RunDirCheck):
         # after every measurement from the first timing on: 8 times).
         self.assertEqual(writes["timing.json"], 2, writes)
         self.assertEqual(writes["timing.tsv"], 2, writes)
-        # layout.tsv: its header, then each scenario's rows (before: 14).
-        self.assertEqual(writes["layout.tsv"], 3, writes)
+        # layout.tsv: its header, then each variant's layout child's row,
+        # 2 scenarios x 2 variants (before: 14).
+        self.assertEqual(writes["layout.tsv"], 5, writes)
         # failures.tsv: no failure, so the header once (before: 14).
         self.assertEqual(writes["failures.tsv"], 1, writes)
         # memory.tsv: the header, then 2 scenarios x 2 variants x resident
