@@ -15,8 +15,8 @@
 
 /* In the order of option_arg: the kind column of cmdline_dump. */
 static const char *const arg_kind_names[] = {
-    "flag", "count", "seconds", "size", "dir", "sweep", "passthrough",
-    "help"};
+    "flag", "count", "seconds", "size", "dir", "sweep", "choice",
+    "passthrough", "help"};
 
 /* ---- help --------------------------------------------------------------- */
 
@@ -269,6 +269,12 @@ set_option(const option_def *d, options *o, const char *arg, char *err)
         }
         if (field) { /* else extra stores it (--path) */
             snprintf(field, PATH_MAX, "%s", arg);
+        }
+        break;
+    case ARG_CHOICE:
+        if ((*(int *)field = options_choice(d, arg, 0, NULL, 0)) < 0) {
+            return sb_seterr(err, "%s: '%s' is not one of %s", what, arg,
+                             d->metavar);
         }
         break;
     default:

@@ -1,6 +1,7 @@
 /* main.c - the slotbench command line: picks the command and hands over,
- * to run.c (run, list), plot.c (plot), versions.c (versions) or worker.c
- * (the internal __child command that every measuring process runs).  What
+ * to run.c (run, list), plot.c (plot), versions.c (versions), compare.c
+ * (compare), show.c (show) or worker.c (the internal __child command that
+ * every measuring process runs).  What
  * each command accepts, and all of the help, is options.c's table. */
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "child.h"
@@ -8,8 +9,10 @@
 #include "interp.h"
 #include "meta.h"
 #include "cmdline.h"
+#include "compare.h"
 #include "plot.h"
 #include "run.h"
+#include "show.h"
 #include "versions.h"
 #include "worker.h"
 
@@ -52,7 +55,8 @@ help_main(int argc, char **argv)
         if (cmd == 0) {
             return cmdline_usage_error(OPTIONS_GLOBAL, "help: unknown "
                                        "command '%s' (commands: run, list, "
-                                       "plot, versions)", argv[2]);
+                                       "plot, versions, compare, show)",
+                                       argv[2]);
         }
     }
     cmdline_help(cmd, stdout);
@@ -128,9 +132,21 @@ main(int argc, char **argv)
     }
     case OPTIONS_VERSIONS:
         return versions_main(argc - 1, argv + 1);
+    case OPTIONS_COMPARE:
+    case OPTIONS_SHOW: {
+        run_options run;
+        options o = {.run = &run};
+        options_default(&o); /* for run.out: where results/ names are */
+        if (cmd == OPTIONS_COMPARE) {
+            install_signal_handlers(); /* --plot: stop gnuplot */
+            return compare_main(argc - 1, argv + 1, run.root, run.out);
+        }
+        return show_main(argc - 1, argv + 1, run.out);
+    }
     default:
         return cmdline_usage_error(OPTIONS_GLOBAL, "unknown command '%s' "
-                                   "(commands: run, list, plot, versions)",
+                                   "(commands: run, list, plot, versions, "
+                                   "compare, show)",
                                    argv[1]);
     }
 }

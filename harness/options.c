@@ -29,7 +29,8 @@
 
 #define RUN_AND_LIST (OPTIONS_RUN | OPTIONS_LIST)
 #define EVERY_COMMAND (OPTIONS_GLOBAL | OPTIONS_RUN | OPTIONS_LIST | \
-                       OPTIONS_PLOT | OPTIONS_VERSIONS)
+                       OPTIONS_PLOT | OPTIONS_VERSIONS | OPTIONS_COMPARE | \
+                       OPTIONS_SHOW)
 /* The in_run and field columns of a row. */
 #define RUN_FIELD(f) 1, offsetof(run_options, f)
 #define OPT_FIELD(f) 0, offsetof(options, f)
@@ -126,6 +127,13 @@ show_versions_out(const options *d, char *buf, size_t len)
 {
     (void)d;
     snprintf(buf, len, "the directory holding the first RESULTS_DIR");
+}
+
+static void
+show_compare_out(const options *d, char *buf, size_t len)
+{
+    (void)d;
+    snprintf(buf, len, "B's directory");
 }
 
 static int
@@ -253,6 +261,22 @@ const option_def options_table[] = {
     {"out", 'o', ARG_DIR, "DIR", OPTIONS_VERSIONS, OPT_FIELD(versions_out),
      0, 0, 0, NULL, show_versions_out, NULL,
      "where versions.tsv and versions.md go"},
+    {"format", 0, ARG_CHOICE, "text|md|tsv|json", OPTIONS_COMPARE,
+     OPT_FIELD(format), COMPARE_TEXT, 0, 0, NULL, NULL, NULL,
+     "text: aligned tables for a terminal; md: Markdown tables; tsv: one "
+     "row per figure, the columns of compare.tsv; json: the same rows with "
+     "both runs described"},
+    {"fail-on-regression", 0, ARG_NONE, NULL, OPTIONS_COMPARE,
+     OPT_FIELD(fail_on_regression), 0, 0, 0, NULL, NULL, NULL,
+     "exit 1 when any figure got worse from A to B beyond the margin (for "
+     "CI)"},
+    {"plot", 0, ARG_NONE, NULL, OPTIONS_COMPARE, OPT_FIELD(plot), 0, 0, 0,
+     NULL, NULL, NULL,
+     "also draw the comparison (gnuplot): compare-bytes and compare-time, "
+     "PNG and SVG"},
+    {"out", 'o', ARG_DIR, "DIR", OPTIONS_COMPARE, OPT_FIELD(compare_out), 0,
+     0, 0, NULL, show_compare_out, NULL,
+     "where --plot's charts go"},
     {"help", 'h', ARG_HELP, NULL, EVERY_COMMAND, NO_FIELD, 0, 0, 0, NULL,
      NULL, NULL,
      "show this help"},
@@ -274,6 +298,13 @@ const char options_run_files[] =
 "layout.tsv, failures.tsv, claims.tsv; with timing (no --no-timing):\n"
 "timing.json, timing.tsv, ratios.tsv; with --sweep: sweep.tsv.  'slotbench\n"
 "plot' adds charts/, report.md and report.html.\n";
+
+const char options_compare_margins[] =
+"margins: a time change is one when its 95% interval leaves out 1 and it\n"
+"is at least 2% (the rule of ratios.tsv's verdicts); a bytes change when\n"
+"it is at least 1% (the claims' memory noise).  Worse: slower, or more\n"
+"bytes.  Without timing.json in both runs a time change has no interval\n"
+"and no verdict.\n";
 
 const char options_environment[] =
 "environment: SLOTBENCH_ROOT, the checkout holding scenarios/ (default: the\n"
@@ -347,6 +378,31 @@ const command_def options_commands[] = {
      "One table across the results directories of several Python\n"
      "versions: versions.tsv and versions.md; the markdown table is also\n"
      "printed.\n"},
+    {.cmd = OPTIONS_COMPARE, .name = "compare", .operands = "A B",
+     .max_operands = -1, .err_prefix = "compare: ",
+     .hint = "slotbench compare --help",
+     .summary =
+     "what changed from run A to run B: bytes per instance and time per "
+     "op, each change with its interval and a verdict",
+     .about =
+     "Compares two results directories (or two names in results/, such\n"
+     "as latest): for every scenario x variant x args in both, allocated\n"
+     "bytes per instance with the change; for every scenario x variant x\n"
+     "op, the time change B/A with its 95% interval, from the two runs'\n"
+     "own repetitions in timing.json (Hodges-Lehmann, Mann-Whitney), and\n"
+     "a verdict.  Rows present in one run only are listed as such.\n",
+     .after = options_compare_margins},
+    {.cmd = OPTIONS_SHOW, .name = "show", .operands = "[RESULTS_DIR]",
+     .max_operands = -1, .err_prefix = "show: ",
+     .hint = "slotbench show --help",
+     .summary =
+     "what a run is (interpreter, build, machine, command, status) and its "
+     "tables and claims, as Markdown (default: results/latest)",
+     .about =
+     "Prints what a results directory holds, as Markdown on stdout: the\n"
+     "run's metadata (interpreter and build, machine, command, status),\n"
+     "the verdicts, the tables and the claims, and any failures: the text\n"
+     "of report.md without its charts.  Draws nothing, writes nothing.\n"},
 };
 
 const int options_ncommands = (int)(sizeof options_commands /
@@ -376,17 +432,25 @@ const status_def options_statuses[] = {
     {2, OPTIONS_LIST, "usage error: an unknown option, a bad value, two "
                       "scenarios with one name, or no readable scenarios/ "
                       "directory"},
-    {2, OPTIONS_PLOT | OPTIONS_VERSIONS, "usage error: an unknown option, a "
-                                         "bad value"},
+    {0, OPTIONS_COMPARE, "compared (with --fail-on-regression: nothing "
+                         "got worse beyond the margin)"},
+    {0, OPTIONS_SHOW, "shown"},
+    {1, OPTIONS_COMPARE, "a results directory could not be read, a chart "
+                         "could not be drawn, or (--fail-on-regression) "
+                         "some figure got worse beyond the margin"},
+    {1, OPTIONS_SHOW, "the results directory could not be read"},
+    {2, OPTIONS_PLOT | OPTIONS_VERSIONS | OPTIONS_COMPARE | OPTIONS_SHOW,
+        "usage error: an unknown option, a bad value"},
     {70, EVERY_COMMAND, "slotbench itself ran out of memory"},
-    {129, EVERY_COMMAND & ~OPTIONS_VERSIONS, "stopped by SIGHUP (the "
-        "terminal closed), as by SIGINT"},
-    {130, EVERY_COMMAND & ~OPTIONS_VERSIONS, "interrupted by SIGINT "
-        "(Ctrl-C): the running child is stopped, nothing new starts"},
-    {141, EVERY_COMMAND & ~OPTIONS_VERSIONS, "stopped by SIGPIPE (the "
-        "reader of stdout or stderr went away), as by SIGINT"},
-    {143, EVERY_COMMAND & ~OPTIONS_VERSIONS, "stopped by SIGTERM, as by "
-        "SIGINT"},
+    {129, EVERY_COMMAND & ~(OPTIONS_VERSIONS | OPTIONS_SHOW), "stopped by "
+        "SIGHUP (the terminal closed), as by SIGINT"},
+    {130, EVERY_COMMAND & ~(OPTIONS_VERSIONS | OPTIONS_SHOW), "interrupted "
+        "by SIGINT (Ctrl-C): the running child is stopped, nothing new "
+        "starts"},
+    {141, EVERY_COMMAND & ~(OPTIONS_VERSIONS | OPTIONS_SHOW), "stopped by "
+        "SIGPIPE (the reader of stdout or stderr went away), as by SIGINT"},
+    {143, EVERY_COMMAND & ~(OPTIONS_VERSIONS | OPTIONS_SHOW), "stopped by "
+        "SIGTERM, as by SIGINT"},
 };
 
 const int options_nstatuses = (int)(sizeof options_statuses /
@@ -416,6 +480,25 @@ options_command_named(const char *name)
 }
 
 /* ---- defaults ----------------------------------------------------------- */
+
+int
+options_choice(const option_def *d, const char *word, int index, char *buf,
+               size_t len)
+{
+    const char *p = d->metavar;
+    for (int k = 0; *p; k++) {
+        size_t n = strcspn(p, "|");
+        if (word && strlen(word) == n && strncmp(p, word, n) == 0) {
+            return k;
+        }
+        if (word == NULL && k == index) {
+            snprintf(buf, len, "%.*s", (int)n, p);
+            return 0;
+        }
+        p += n + (p[n] == '|');
+    }
+    return -1;
+}
 
 void *
 options_field(const option_def *d, const options *o)
@@ -455,6 +538,9 @@ options_default(options *o)
         }
         else if (d->show == NULL && d->arg == ARG_SECONDS) {
             *(double *)field = d->def;
+        }
+        else if (d->arg == ARG_CHOICE) {
+            *(int *)field = (int)d->def;
         }
         else if (d->show == NULL && (d->arg == ARG_COUNT ||
                                      d->arg == ARG_SIZE)) {
@@ -536,6 +622,9 @@ options_default_text(const option_def *d, const options *def, char *buf,
         break;
     case ARG_DIR:
         snprintf(buf, len, "%s", field);
+        break;
+    case ARG_CHOICE:
+        options_choice(d, NULL, *(const int *)field, buf, len);
         break;
     default:
         break;

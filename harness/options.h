@@ -18,6 +18,8 @@ typedef enum {
     OPTIONS_LIST = 1 << 2,
     OPTIONS_PLOT = 1 << 3,
     OPTIONS_VERSIONS = 1 << 4,
+    OPTIONS_COMPARE = 1 << 5,
+    OPTIONS_SHOW = 1 << 6,
 } options_command;
 
 /* Named in `plot --help` and in plot's "gnuplot not found" message. */
@@ -28,12 +30,25 @@ typedef enum {
  * commands need not compile against). */
 typedef struct run_options run_options;
 
+/* compare --format: the names, in the order of compare_format. */
+typedef enum {
+    COMPARE_TEXT,
+    COMPARE_MD,
+    COMPARE_TSV,
+    COMPARE_JSON
+} compare_format;
+
 /* Everything a command line can say, for any command. */
 typedef struct {
     run_options *run;           /* run and list: the caller's; NULL for
                                    plot and versions */
     char versions_out[PATH_MAX]; /* versions --out; "" for the directory
                                     holding the first RESULTS_DIR */
+    int format;                 /* compare --format: a compare_format */
+    int fail_on_regression;     /* compare: exit 1 when something got
+                                   worse beyond the margin */
+    int plot;                   /* compare --plot: draw the comparison */
+    char compare_out[PATH_MAX]; /* compare --out; "" for B's directory */
     char **operands;            /* what is not an option: scenarios or
                                    results directories (borrowed from
                                    argv) */
@@ -49,6 +64,8 @@ typedef enum {
     ARG_SIZE,       /* bytes, with K/M/G, at least min (sb_parse_size) */
     ARG_DIR,        /* a non-empty path, into a PATH_MAX field */
     ARG_SWEEP,      /* LO:HI[:POINTS] (options_parse_sweep) */
+    ARG_CHOICE,     /* one of the words of the metavar ("text|md"): its
+                       index into an int field */
     ARG_PASS,       /* --benchmark_*: checked (gbflags.h), then handed to
                        Google Benchmark */
     ARG_HELP,       /* print the command's help */
@@ -115,6 +132,8 @@ extern const int options_nstatuses;
 
 /* Named in the help of run and the program (the files a run writes). */
 extern const char options_run_files[];
+/* The margins compare judges by, for its help. */
+extern const char options_compare_margins[];
 /* SLOTBENCH_ROOT, for the help of the commands that read it. */
 extern const char options_environment[];
 
@@ -123,6 +142,12 @@ const command_def *options_command_of(options_command cmd);
 
 /* The command called name ("run"), or 0 when there is none. */
 options_command options_command_named(const char *name);
+
+/* The index of word among the choices of an ARG_CHOICE option (its
+ * metavar, "text|md|tsv|json"), or -1.  With word NULL: copies choice
+ * `index` into buf instead, and returns 0 (-1 when there is none). */
+int options_choice(const option_def *d, const char *word, int index,
+                   char *buf, size_t len);
 
 /* Where d's value lives in o (NULL for an option without one, or one of
  * run_options when o->run is NULL). */

@@ -33,10 +33,9 @@ typedef struct {
     int failed;               /* charts that failed; -1: gnuplot missing */
 } plotter;
 
-/* Run `gnuplot -c script args...` without a shell; gnuplot's messages are
- * collected into err.  Returns 0, or -1 with the message. */
-static int
-run_gnuplot(char *const *argv, char *err)
+/* plot.h; gnuplot's messages are collected into err. */
+int
+plot_run_gnuplot(char *const *argv, char *err)
 {
     child_spec spec = {0};
     child_result res;
@@ -101,7 +100,7 @@ draw(plotter *p, chart *c)
     }
     if (results_write_atomic(dat, c->data.data ? c->data.data : "",
                              c->data.len, err) < 0 ||
-        run_gnuplot(argv, err) < 0) {
+        plot_run_gnuplot(argv, err) < 0) {
         if (child_stop_requested()) {
             return;
         }

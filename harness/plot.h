@@ -10,4 +10,10 @@
  * 128 + signal when SIGINT or SIGTERM stopped it (no report then). */
 int plot_main(int argc, char **argv, const char *root);
 
+/* Run `gnuplot -c SCRIPT ARGS...` (argv, NULL-ended, argv[0] "gnuplot")
+ * through the process runner, without a shell.  Returns 0, or -1 with a
+ * message in err (gnuplot missing: one naming the package to install;
+ * failed: gnuplot's own words). */
+int plot_run_gnuplot(char *const *argv, char *err);
+
 #endif

@@ -235,6 +235,26 @@ section_failures(doc *d, const rundir *in)
     doc_list_end(d);
 }
 
+void
+report_text(doc *d, const rundir *in, int nin)
+{
+    section_meta(d, &in[0]);
+    section_verdict(d, &in[0]);
+    report_table_memory(d, &in[0]);
+    report_table_layout(d, &in[0]);
+    report_table_claims(d, &in[0]);
+    report_table_timing(d, &in[0]);
+    report_table_sweep(d, &in[0]);
+    report_table_versions(d, in, nin);
+    report_table_builds(d, in, nin);
+}
+
+void
+report_failures(doc *d, const rundir *in)
+{
+    section_failures(d, in);
+}
+
 int
 report_write(const rundir *in, int nin, const chart_set *charts,
              int no_gnuplot, char *err)
@@ -252,15 +272,7 @@ report_write(const rundir *in, int nin, const chart_set *charts,
     snprintf(title, sizeof title, "slotbench report: %s", name);
     doc_begin(&d, title);
 
-    section_meta(&d, &in[0]);
-    section_verdict(&d, &in[0]);
-    report_table_memory(&d, &in[0]);
-    report_table_layout(&d, &in[0]);
-    report_table_claims(&d, &in[0]);
-    report_table_timing(&d, &in[0]);
-    report_table_sweep(&d, &in[0]);
-    report_table_versions(&d, in, nin);
-    report_table_builds(&d, in, nin);
+    report_text(&d, in, nin);
     doc_heading(&d, 2, "Charts");
     for (int i = 0; i < charts->n; i++) {
         ndrawn += charts->list[i].drawn;
@@ -279,7 +291,7 @@ report_write(const rundir *in, int nin, const chart_set *charts,
             goto done;
         }
     }
-    section_failures(&d, &in[0]);
+    report_failures(&d, &in[0]);
     doc_end(&d);
 
     snprintf(path, sizeof path, "%s/report.md", in[0].dir);

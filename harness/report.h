@@ -4,6 +4,7 @@
 #define SB_REPORT_H
 
 #include "charts.h"
+#include "doc.h"
 #include "rundir.h"
 
 /* Write <in[0].dir>/report.md and report.html from the loaded results
@@ -14,5 +15,11 @@
  * read. */
 int report_write(const rundir *in, int nin, const chart_set *charts,
                  int no_gnuplot, char *err);
+
+/* The report without its charts, into d (for report_write and `slotbench
+ * show`): report_text is what comes before the charts (metadata, verdicts,
+ * every table), report_failures what comes after them. */
+void report_text(doc *d, const rundir *in, int nin);
+void report_failures(doc *d, const rundir *in);
 
 #endif

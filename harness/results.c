@@ -381,9 +381,8 @@ put_cell(sb_buf *b, const schema_column *c, json_t *row)
     }
 }
 
-/* The lines of a TSV file f from rows (borrowed; NULL: none) into b. */
-static void
-render_tsv(sb_buf *b, const schema_file *f, json_t *rows)
+void
+results_format_tsv(sb_buf *b, const schema_file *f, json_t *rows)
 {
     size_t i;
     json_t *row;
@@ -407,7 +406,7 @@ results_write_tsv(const char *path, const schema_file *f, json_t *rows,
                   char *err)
 {
     sb_buf b = {0};
-    render_tsv(&b, f, rows);
+    results_format_tsv(&b, f, rows);
     int rc = results_write_atomic(path, b.data, b.len, err);
     sb_buf_free(&b);
     return rc;
@@ -419,7 +418,7 @@ static int
 write_tsv(results_run *r, int file, json_t *rows, char *err)
 {
     sb_buf b = {0};
-    render_tsv(&b, &schema_files[file], rows);
+    results_format_tsv(&b, &schema_files[file], rows);
     return save_file(r, file, schema_files[file].file, &b, err);
 }
 

@@ -100,6 +100,9 @@ int results_sync_dir(const char *path, int is_dir);
 int results_write_tsv(const char *path, const schema_file *f, json_t *rows,
                       char *err);
 
+/* The same TSV text, appended to b (for stdout). */
+void results_format_tsv(sb_buf *b, const schema_file *f, json_t *rows);
+
 /* Serialize json (indented) and write it atomically. */
 int results_write_json(const char *path, json_t *json, char *err);
 

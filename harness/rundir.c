@@ -146,6 +146,38 @@ rundir_free(rundir *in)
     }
 }
 
+json_t *
+rundir_timing_json(const rundir *in, char *err)
+{
+    char path[PATH_MAX];
+    json_error_t jerr;
+    json_t *j;
+    err[0] = '\0';
+    snprintf(path, sizeof path, "%s/timing.json", in->dir);
+    if (access(path, F_OK) < 0) {
+        return NULL;
+    }
+    j = json_load_file(path, 0, &jerr);
+    if (!json_is_array(json_object_get(j, "benchmarks"))) {
+        sb_seterr(err, "%s: %s", path, j ? "no benchmarks array"
+                                         : jerr.text);
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
+void
+rundir_resolve(const char *name, const char *results, char *out, size_t len)
+{
+    struct stat st;
+    snprintf(out, len, "%s/%s", results, name);
+    if (stat(name, &st) == 0 || strchr(name, '/') != NULL ||
+        stat(out, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(out, len, "%s", name);
+    }
+}
+
 const tsv_table *
 rundir_table_of(const rundir *in, int file)
 {

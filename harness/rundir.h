@@ -33,6 +33,17 @@ int rundir_load(const char *dir, rundir *in, char *err);
 
 void rundir_free(rundir *in);
 
+/* The directory a command line names into out: name itself when it is a
+ * directory, else <results>/name when that is one (a run's name, or
+ * "latest"), else name unchanged (rundir_load then says it is missing). */
+void rundir_resolve(const char *name, const char *results, char *out,
+                    size_t len);
+
+/* The directory's timing.json (Google Benchmark's report, with every
+ * repetition): a new reference, or NULL when the run has none or it is not
+ * a JSON object (err then says which, "" when it is just absent). */
+json_t *rundir_timing_json(const rundir *in, char *err);
+
 /* The table of file (SCHEMA_MEMORY ...): borrowed, no rows when absent. */
 const tsv_table *rundir_table_of(const rundir *in, int file);
 

@@ -178,3 +178,29 @@ static const schema_column versions_cols[] = {
 
 const schema_file schema_versions = {"versions.tsv", versions_cols,
                                      N(versions_cols), SCHEMA_REQUIRED};
+
+/* `slotbench compare A B`: what is "bytes" (allocated per instance) or
+ * "time" (median ns of one op); a and b the figure in each run, change
+ * b - a, ratio b / a with its 95% interval (time, from both runs'
+ * repetitions; NA without them); category larger, smaller, slower,
+ * faster, no_difference, no_interval, only_in_a or only_in_b; worse: the
+ * change is a regression beyond the margin. */
+static const schema_column compare_cols[] = {
+    {"what", SCHEMA_TEXT, NULL, 1, NULL},
+    {"scenario", SCHEMA_TEXT, NULL, 1, NULL},
+    {"variant", SCHEMA_TEXT, NULL, 1, NULL},
+    {"args", SCHEMA_TEXT, NULL, 1, NULL},
+    {"op", SCHEMA_TEXT, NULL, 1, NULL},
+    {"a", SCHEMA_NUMBER, "%.4f", 1, NULL},
+    {"b", SCHEMA_NUMBER, "%.4f", 1, NULL},
+    {"change", SCHEMA_NUMBER, "%.4f", 1, NULL},
+    {"ratio", SCHEMA_NUMBER, "%.5f", 1, NULL},
+    {"ci_low", SCHEMA_NUMBER, "%.5f", 1, NULL},
+    {"ci_high", SCHEMA_NUMBER, "%.5f", 1, NULL},
+    {"confidence", SCHEMA_NUMBER, "%.4f", 0, NULL},
+    {"category", SCHEMA_TEXT, NULL, 1, NULL},
+    {"worse", SCHEMA_FLAG, NULL, 1, NULL},
+};
+
+const schema_file schema_compare = {"compare.tsv", compare_cols,
+                                    N(compare_cols), SCHEMA_REQUIRED};

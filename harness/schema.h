@@ -61,6 +61,10 @@ extern const schema_file schema_files[SCHEMA_NFILES];
  * directory. */
 extern const schema_file schema_versions;
 
+/* compare.tsv, what `slotbench compare A B --format tsv` prints: one row
+ * per figure of both runs.  Not part of a run directory. */
+extern const schema_file schema_compare;
+
 /* Index of column name in file f, or -1. */
 int schema_col(const schema_file *f, const char *name);
 

@@ -34,6 +34,18 @@ typedef struct {
 int stats_paired_ratio(const double *num, const double *den, size_t n,
                        double level, stats_ratio *r);
 
+/* Ratio of two independent samples, num[0..nn) against den[0..nd) (two
+ * runs' repetitions: nothing pairs repetition i of one with repetition i
+ * of the other): the two-sample Hodges-Lehmann estimate on log times (the
+ * median of every log(num[i]/den[j])) and the interval from the
+ * Mann-Whitney distribution, exact while C(nn+nd, nn) fits a double's
+ * integers (about 25 repetitions each), its normal approximation beyond.
+ * Same coverage rule and fields as stats_paired_ratio (pairs: nn * nd).
+ * Returns -1 when either sample has fewer than 2 positive finite values,
+ * or more than 1000. */
+int stats_unpaired_ratio(const double *num, size_t nn, const double *den,
+                         size_t nd, double level, stats_ratio *r);
+
 /* What a ratio (variant time / baseline time) with its interval [lo, hi]
  * says: the one rule every reader of timing results uses (collect.c writes
  * it into each ratio row as "category"; claims, charts and report read
