@@ -12,7 +12,7 @@ import unittest
 
 from helpers import BIN, TempDirTest, read_json, read_tsv, slotbench
 
-COMMANDS = ["run", "list", "plot", "versions"]
+COMMANDS = ["run", "list", "plot", "versions", "compare", "show"]
 # child.c sets no RLIMIT_DATA in the sanitizer build (ASan's shadow memory
 # would not fit under it).
 SANITIZED = "build-sanitize" in BIN
@@ -169,7 +169,9 @@ class AcceptedTest(TempDirTest):
         name = row["short"] if form == "short" else row["option"]
         if kind == "flag":
             return [name]
-        value = self.tmp if kind == "dir" else SAMPLE[kind]
+        value = (self.tmp if kind == "dir" else
+                 row["argument"].split("|")[0] if kind == "choice" else
+                 SAMPLE[kind])
         if form == "equals":
             return ["%s=%s" % (name, value)]
         return [name, value]
