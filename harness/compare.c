@@ -324,8 +324,10 @@ build_grid(json_t *rows, const char *what, grid *g)
         if (strcmp(jstr(row, "what"), what) != 0) {
             continue;
         }
-        tsv_format(a, sizeof a, jnum(row, "a"), "%.1f", "-");
-        tsv_format(b, sizeof b, jnum(row, "b"), "%.1f", "-");
+        /* 2 decimals for the few-ns ops (read, write), as timing.tsv */
+        const char *fmt = !bytes && jnum(row, "a") < 100 ? "%.2f" : "%.1f";
+        tsv_format(a, sizeof a, jnum(row, "a"), fmt, "-");
+        tsv_format(b, sizeof b, jnum(row, "b"), fmt, "-");
         change[0] = '\0';
         if (bytes && !isnan(ratio)) {
             snprintf(change, sizeof change, "%+.1f B (%+.1f%%)",

@@ -123,7 +123,13 @@ class CompareTest(TempDirTest):
             extra = dict(out[0], scenario="newone")
             return out + [extra]  # only in B
         self.edit_tsv(os.path.join(b, "memory.tsv"), change)
+        self.edit_tsv(os.path.join(b, "timing.tsv"), lambda rows: [
+            r for r in rows if (r["scenario"], r["variant"], r["op"]) !=
+            ("person", "slots", "delete")])
         rows = self.rows(a, b)
+        t = rows[("time", "person", "slots", "", "delete")]
+        self.assertEqual((t["category"], t["b"], t["worse"]),
+                         ("only_in_a", "NA", "no"))
         slots = rows[("bytes", "person", "slots", "shared", "")]
         self.assertEqual((float(slots["a"]), float(slots["b"]),
                           float(slots["change"])), (48, 64, 16))
@@ -199,6 +205,28 @@ class CompareTest(TempDirTest):
                                    r"\s+\d+\.\d%% slower \(worse\)"
                          % (float(create["ci_low"]),
                             float(create["ci_high"])))
+
+    def test_large_samples_use_the_normal_approximation(self):
+        # 40 against 40: C(80, 40) is past a double's integers, so the
+        # limits come from the normal approximation of U; they stay within
+        # a rank of the exact ones (counted here with Python's integers).
+        a, b = self.copy("a"), self.copy("b")
+        base = [100 + (i * 37 % 41) / 7 for i in range(40)]
+        other = [x * 1.03 + (i * 11 % 13) / 5 for i, x in enumerate(base)]
+        for d, values in ((a, base), (b, other)):
+            with open(os.path.join(d, "timing.json"), "w") as f:
+                json.dump(timing_json({"person/dict/create": values}), f)
+        row = self.rows(a, b)[("time", "person", "dict", "", "create")]
+        c = []
+        ratio, low, high = unpaired_ratio(other, base, rank=c)
+        d = sorted(math.log(x) - math.log(y) for x in other for y in base)
+        rank = [i for i, v in enumerate(d) if math.isclose(
+            v, math.log(float(row["ci_low"])), abs_tol=5e-5)]
+        exact = c[0] - 1
+        self.assertTrue(any(abs(r - exact) <= 1 for r in rank),
+                        (rank, exact))
+        self.assertAlmostEqual(float(row["ratio"]), ratio, places=4)
+        self.assertGreater(float(row["confidence"]), 0.94)
 
     def test_usage_errors_and_missing_directories(self):
         a = self.copy("a")
