@@ -1,8 +1,10 @@
 /* compare_plot.c - the charts of `slotbench compare --plot` (see
- * compare_plot.h): their data files, in the columns plots/compare.gp
- * reads, drawn through plot.h's gnuplot runner. */
+ * compare_plot.h): their data files, from the rows of delta.h, in the
+ * columns plots/compare.gp reads, drawn through plot.h's gnuplot
+ * runner. */
 #define _GNU_SOURCE 1 /* PATH_MAX */
 #include "compare_plot.h"
+#include "delta.h"
 #include "plot.h"
 #include "results.h"
 #include "tsv.h"
@@ -10,20 +12,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-static const char *
-jstr(json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? s : "";
-}
-
-static double
-jnum(json_t *o, const char *key)
-{
-    json_t *v = json_object_get(o, key);
-    return json_is_number(v) ? json_number_value(v) : NAN;
-}
 
 /* The data of chart `what` (bytes, time) into b: block 0 a row "x group"
  * per scenario at its centre; block 1 a row per figure both runs have:
@@ -40,21 +28,22 @@ chart_data(json_t *rows, const char *what, sb_buf *b)
     json_t *row;
     int bytes = strcmp(what, "bytes") == 0;
     json_array_foreach(rows, i, row) {
-        double a = jnum(row, "a"), v = jnum(row, "b");
-        double ratio = jnum(row, "ratio");
-        const char *c = jstr(row, "category");
+        double a = delta_num(row, "a"), v = delta_num(row, "b");
+        double ratio = delta_num(row, "ratio");
+        const char *c = delta_text(row, "category");
         char label[200], note[64] = "";
-        if (strcmp(jstr(row, "what"), what) != 0 || isnan(a) || isnan(v)) {
+        if (strcmp(delta_text(row, "what"), what) != 0 || isnan(a) ||
+            isnan(v)) {
             continue;
         }
-        if (group == NULL || strcmp(group, jstr(row, "scenario")) != 0) {
+        if (group == NULL || strcmp(group, delta_text(row, "scenario")) != 0) {
             if (group) {
                 sb_buf_printf(&groups, "%g\t", (first + x) / 2);
                 tsv_put_text(&groups, group);
                 sb_buf_printf(&groups, "\n");
                 x += 1.5; /* a gap between scenarios */
             }
-            group = jstr(row, "scenario");
+            group = delta_text(row, "scenario");
             first = x + 1;
         }
         x += 1;
@@ -64,11 +53,12 @@ chart_data(json_t *rows, const char *what, sb_buf *b)
             snprintf(note, sizeof note, bytes ? "%+.0f B" : "%+.1f%%",
                      bytes ? v - a : 100 * (ratio - 1));
         }
-        snprintf(label, sizeof label, "%s%s%s", jstr(row, "variant"),
-                 bytes ? "" : "\\n", bytes ? "" : jstr(row, "op"));
-        if (bytes && strcmp(jstr(row, "args"), "shared") != 0) {
-            snprintf(label, sizeof label, "%s\\n%s", jstr(row, "variant"),
-                     jstr(row, "args"));
+        snprintf(label, sizeof label, "%s%s%s", delta_text(row, "variant"),
+                 bytes ? "" : "\\n", bytes ? "" : delta_text(row, "op"));
+        if (bytes && strcmp(delta_text(row, "args"), "shared") != 0) {
+            snprintf(label, sizeof label, "%s\\n%s",
+                     delta_text(row, "variant"),
+                     delta_text(row, "args"));
         }
         sb_buf_printf(&bars, "%g\t", x);
         tsv_put_text(&bars, label);
@@ -106,7 +96,9 @@ int
 compare_plot(const rundir *a, const rundir *b, json_t *rows, const char *out,
              const char *root, char *err)
 {
-    static const struct { const char *what, *title, *ylabel, *log; } charts[] = {
+    static const struct {
+        const char *what, *title, *ylabel, *log;
+    } charts[] = {
         {"bytes", "Bytes per instance, A against B", "allocated bytes per "
          "instance", "0"},
         {"time", "Time per op, A against B (median)", "ns per op (log "

@@ -10,7 +10,7 @@
 #include <jansson.h>
 
 /* Write out/compare-bytes.{tsv,png,svg} and out/compare-time.{tsv,png,svg}
- * from rows (compare_rows; borrowed) of runs a and b, for the figures both
+ * from rows (delta_rows; borrowed) of runs a and b, for the figures both
  * have, with root/plots/compare.gp.  Returns -1 with a message on the first chart that could not be
  * written or drawn. */
 int compare_plot(const rundir *a, const rundir *b, json_t *rows,

@@ -219,6 +219,21 @@ rundir_memory_row(const rundir *in, const char *scenario,
 }
 
 int
+rundir_timing_row(const rundir *in, const char *scenario, const char *variant,
+                  const char *op)
+{
+    const tsv_table *t = &in->file[SCHEMA_TIMING].t;
+    for (int r = 0; r < t->nrows; r++) {
+        if (strcmp(tsv_get(t, r, "scenario"), scenario) == 0 &&
+            strcmp(tsv_get(t, r, "variant"), variant) == 0 &&
+            strcmp(tsv_get(t, r, "op"), op) == 0) {
+            return r;
+        }
+    }
+    return -1;
+}
+
+int
 rundir_version_cmp(const char *a, const char *b)
 {
     while (*a || *b) {

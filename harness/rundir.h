@@ -60,6 +60,10 @@ const char *rundir_category(const rundir *in, int r);
 int rundir_memory_row(const rundir *in, const char *scenario,
                       const char *variant, const char *args);
 
+/* The row of timing.tsv for scenario/variant/op, or -1. */
+int rundir_timing_row(const rundir *in, const char *scenario,
+                      const char *variant, const char *op);
+
 /* Order of Python versions: 3.9.1 before 3.10.0 (numeric, part by part);
  * <0, 0 or >0 as strcmp. */
 int rundir_version_cmp(const char *a, const char *b);

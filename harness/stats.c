@@ -75,6 +75,22 @@ signed_rank_cdf(size_t n, double *cdf)
     free(c);
 }
 
+/* The estimate and interval from m sorted log ratios w: the median, and
+ * the c-th from each end (1-based; c capped at the middle).  Returns the
+ * c used. */
+static size_t
+set_estimate(stats_ratio *r, const double *w, size_t m, size_t c)
+{
+    if (c > (m + 1) / 2) {
+        c = (m + 1) / 2;
+    }
+    r->pairs = m;
+    r->ratio = exp(m % 2 ? w[m / 2] : (w[m / 2 - 1] + w[m / 2]) / 2);
+    r->low = exp(w[c - 1]);
+    r->high = exp(w[m - c]);
+    return c;
+}
+
 int
 stats_paired_ratio(const double *num, const double *den, size_t n,
                    double level, stats_ratio *r)
@@ -107,14 +123,9 @@ stats_paired_ratio(const double *num, const double *den, size_t n,
      * [W(c), W(m + 1 - c)] in 1-based order of the Walsh averages. */
     for (c = 1; c < m && cdf[c] <= alpha2; c++) {
     }
-    if (c > (m + 1) / 2) {
-        c = (m + 1) / 2;
-    }
-    r->pairs = k;
-    r->ratio = exp(m % 2 ? w[m / 2] : (w[m / 2 - 1] + w[m / 2]) / 2);
-    r->low = exp(w[c - 1]);
-    r->high = exp(w[m - c]);
+    c = set_estimate(r, w, m, c);
     r->confidence = 1 - 2 * cdf[c - 1];
+    r->pairs = k;
     free(cdf);
     free(w);
     free(d);
@@ -196,16 +207,17 @@ stats_unpaired_ratio(const double *num, size_t nn, const double *den,
         mann_whitney_cdf(m, n, cdf);
         for (c = 1; c < mn && cdf[c] <= alpha2; c++) {
         }
+        c = set_estimate(r, w, mn, c);
         r->confidence = 1 - 2 * cdf[c - 1];
         free(cdf);
     }
     else {
         /* Normal approximation without ties (times are continuous):
          * mean mn/2, variance mn(m+n+1)/12; z found by bisection. */
-        double lo = 0, hi = 10, z, sd = sqrt((double)mn * (double)(m + n + 1)
-                                             / 12);
+        double lo = 0, hi = 10, sd = sqrt((double)mn * (double)(m + n + 1)
+                                          / 12);
         for (int it = 0; it < 100; it++) {
-            z = (lo + hi) / 2;
+            double z = (lo + hi) / 2;
             if (0.5 * erfc(z / sqrt(2.0)) > alpha2) {
                 lo = z;
             }
@@ -213,18 +225,12 @@ stats_unpaired_ratio(const double *num, size_t nn, const double *den,
                 hi = z;
             }
         }
-        double cc = floor((double)mn / 2 - hi * sd);
-        c = cc < 1 ? 1 : (size_t)cc;
+        /* continuity-corrected: P(U <= c - 1) ~ Phi((c - 0.5 - mn/2)/sd) */
+        double cc = floor((double)mn / 2 - hi * sd + 0.5);
+        c = set_estimate(r, w, mn, cc < 1 ? 1 : (size_t)cc);
         r->confidence = 1 - erfc(((double)mn / 2 - ((double)c - 0.5)) / sd /
                                  sqrt(2.0));
     }
-    if (c > (mn + 1) / 2) {
-        c = (mn + 1) / 2;
-    }
-    r->pairs = mn;
-    r->ratio = exp(mn % 2 ? w[mn / 2] : (w[mn / 2 - 1] + w[mn / 2]) / 2);
-    r->low = exp(w[c - 1]);
-    r->high = exp(w[mn - c]);
     rc = 0;
 done:
     free(w);
