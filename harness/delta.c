@@ -136,8 +136,10 @@ time_row(json_t *rows, time_side *a, time_side *b, const char *sc,
 {
     const tsv_table *ta = rundir_table_of(a->run, SCHEMA_TIMING);
     const tsv_table *tb = rundir_table_of(b->run, SCHEMA_TIMING);
-    double ma = tsv_value(ta, rundir_timing_row(a->run, sc, var, op), "median_ns");
-    double mb = tsv_value(tb, rundir_timing_row(b->run, sc, var, op), "median_ns");
+    double ma = tsv_value(ta, rundir_timing_row(a->run, sc, var, op),
+                          "median_ns");
+    double mb = tsv_value(tb, rundir_timing_row(b->run, sc, var, op),
+                          "median_ns");
     json_t *row = new_row("time", sc, var, "", op, ma, mb);
     stats_ratio r;
     size_t na = repetitions(a->timing, sc, var, op, a->reps);

@@ -183,7 +183,8 @@ const schema_file schema_versions = {"versions.tsv", versions_cols,
  * "time" (median ns of one op); a and b the figure in each run, change
  * b - a, ratio b / a with its 95% interval (time, from both runs'
  * repetitions; NA without them); category larger, smaller, slower,
- * faster, no_difference, no_interval, only_in_a or only_in_b; worse: the
+ * faster, no_difference, no_interval, only_in_a, only_in_b or
+ * not_measured (neither run has the figure); worse: the
  * change is a regression beyond the margin. */
 static const schema_column compare_cols[] = {
     {"what", SCHEMA_TEXT, NULL, 1, NULL},
