@@ -80,7 +80,7 @@ build_grid(json_t *rows, const char *what, grid *g)
     char *head[NCOLS] = {"scenario", "variant", bytes ? "args" : "op",
                          bytes ? "A bytes" : "A ns", bytes ? "B bytes"
                                                            : "B ns",
-                         bytes ? "change" : "B/A  95% interval", "verdict"};
+                         bytes ? "change" : "B/A    95% interval", "verdict"};
     char a[32], b[32], change[96], verdict[96];
     size_t i;
     json_t *row;
