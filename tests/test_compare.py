@@ -278,6 +278,46 @@ class CompareTest(TempDirTest):
                             and x[1] != "slots"))
 
 
+    @unittest.skipUnless(shutil.which("gnuplot"), "gnuplot not installed")
+    def test_plot_pages_a_large_suite(self):
+        # 6 copies of the fixture's timing rows under other scenario names:
+        # far more pairs than a page holds (16), split at scenarios.
+        a, b = self.copy("a"), self.copy("b")
+        for d in (a, b):
+            self.edit_tsv(os.path.join(d, "timing.tsv"), lambda rows: [
+                dict(r, scenario="%s%d" % (r["scenario"], k))
+                for k in range(6) for r in rows])
+        out = os.path.join(self.tmp, "charts")
+        os.makedirs(out)
+        r = slotbench("compare", a, b, "--plot", "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        pages = sorted(n for n in os.listdir(out)
+                       if n.startswith("compare-time") and n.endswith(".tsv"))
+        seen, pages_of = [], {}
+        for name in pages:
+            with open(os.path.join(out, name)) as f:
+                groups, bars = f.read().split("\n\n\n")
+            bars = bars.splitlines()
+            self.assertLessEqual(len(bars), 16, name)
+            seen += bars
+            for line in groups.splitlines():
+                pages_of.setdefault(line.split("\t")[1], []).append(name)
+            self.assertTrue(os.path.exists(os.path.join(
+                out, name.replace(".tsv", ".png"))))
+        want = 6 * len(read_tsv(os.path.join(FIXTURE, "timing.tsv")))
+        self.assertEqual(len(seen), want)
+        # a scenario is split over pages only when it has more pairs than
+        # a page: inherit's 18 time rows; the others stay whole
+        fixture = read_tsv(os.path.join(FIXTURE, "timing.tsv"))
+        for k in range(6):
+            for sc in ("person", "inherit", "broken"):
+                n = sum(r["scenario"] == sc for r in fixture)
+                self.assertEqual(len(pages_of["%s%d" % (sc, k)]),
+                                 2 if n > 16 else 1, (sc, k))
+        self.assertGreater(len(pages), 6)
+        self.assertIn("compare-time-2.tsv", pages)
+
+
 class PersonThirdAttributeTest(TempDirTest):
     """The issue's case, measured: person.py before and after adding a
     third attribute to both classes; the byte change compare prints is the
