@@ -35,7 +35,7 @@ verdict_words(json_t *row, char *buf, size_t len)
         snprintf(buf, len, "no measurable difference");
     }
     else if (strcmp(c, "no_interval") == 0) {
-        snprintf(buf, len, "no interval (no repetitions in timing.json)");
+        snprintf(buf, len, "no interval (timing.json lacks repetitions)");
     }
     else if (strcmp(c, "only_in_a") == 0 || strcmp(c, "only_in_b") == 0) {
         snprintf(buf, len, "only in %c", c[8] == 'a' ? 'A' : 'B');
