@@ -5,6 +5,7 @@
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "run_options.h" /* first: it brings Python.h */
 #include "cmdline.h"
+#include "commands.h"
 #include "gbflags.h"
 #include "util.h"
 

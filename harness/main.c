@@ -9,6 +9,7 @@
 #include "interp.h"
 #include "meta.h"
 #include "cmdline.h"
+#include "commands.h"
 #include "compare.h"
 #include "plot.h"
 #include "run.h"
