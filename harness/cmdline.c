@@ -16,7 +16,7 @@
 
 /* In the order of option_arg: the kind column of cmdline_dump. */
 static const char *const arg_kind_names[] = {
-    "flag", "count", "seconds", "size", "dir", "sweep", "choice",
+    "flag", "count", "seconds", "size", "dir", "text", "sweep", "choice",
     "passthrough", "help"};
 
 /* ---- help --------------------------------------------------------------- */
@@ -278,6 +278,12 @@ set_option(const option_def *d, options *o, const char *arg, char *err)
                              d->metavar);
         }
         break;
+    case ARG_TEXT:
+        if (*arg == '\0') {
+            return sb_seterr(err, "%s needs a value", what);
+        }
+        snprintf(field, PATH_MAX, "%s", arg);
+        break;
     default:
         break;
     }
@@ -351,9 +357,14 @@ cmdline_parse(options_command cmd, int argc, char **argv, options *o)
     o->operands = argv + optind;
     o->noperands = argc - optind;
     if (c->max_operands >= 0 && o->noperands > c->max_operands) {
-        /* Worded for max_operands 0, the only limit a command has (list). */
-        return cmdline_usage_error(cmd, "%s takes no arguments, got '%s'",
-                                   c->name, o->operands[c->max_operands]);
+        if (c->max_operands == 0) {
+            return cmdline_usage_error(cmd, "%s takes no arguments, got "
+                                       "'%s'", c->name, o->operands[0]);
+        }
+        return cmdline_usage_error(cmd, "%s takes %d argument%s, got '%s' "
+                                   "too", c->name, c->max_operands,
+                                   c->max_operands == 1 ? "" : "s",
+                                   o->operands[c->max_operands]);
     }
     if (c->too_few && o->noperands == 0) {
         return cmdline_usage_error(cmd, "%s", c->too_few);

@@ -9,7 +9,7 @@
 
 #define EVERY_COMMAND (OPTIONS_GLOBAL | OPTIONS_RUN | OPTIONS_LIST | \
                        OPTIONS_PLOT | OPTIONS_VERSIONS | OPTIONS_COMPARE | \
-                       OPTIONS_SHOW)
+                       OPTIONS_SHOW | OPTIONS_NEW)
 
 /* ---- the commands ------------------------------------------------------- */
 
@@ -124,6 +124,23 @@ const command_def options_commands[] = {
      "run's metadata (interpreter and build, machine, command, status),\n"
      "the verdicts, the tables and the claims, and any failures: the text\n"
      "of report.md without its charts.  Draws nothing, writes nothing.\n"},
+    {.cmd = OPTIONS_NEW, .name = "new", .operands = "NAME",
+     .max_operands = 1, .too_few = "give the new scenario's name",
+     .err_prefix = "new: ", .hint = "slotbench new --help",
+     .summary =
+     "write scenarios/NAME.py from the template, or with --from from a "
+     "class of your own and a __slots__ twin of it",
+     .about =
+     "Writes scenarios/NAME.py: a copy of scenarios/_template.py with its\n"
+     "classes named after NAME, or with --from MODULE:CLASS a scenario\n"
+     "that imports your class as the dict variant and defines a slots\n"
+     "twin with the attributes its __init__ assigns (Python 3.13+: the\n"
+     "class's __static_attributes__; before: read from the source of\n"
+     "__init__; a dataclass: its fields).  The class is imported in a\n"
+     "child process, never in slotbench itself.  ARGS is left for you to\n"
+     "fill, with a comment saying what to check; 'slotbench list' shows\n"
+     "the scenario once it is valid.  An existing file is never\n"
+     "overwritten.\n"},
 };
 
 const int options_ncommands = (int)(sizeof options_commands /
@@ -156,11 +173,15 @@ const status_def options_statuses[] = {
     {0, OPTIONS_COMPARE, "compared (with --fail-on-regression: nothing "
                          "got worse beyond the margin)"},
     {0, OPTIONS_SHOW, "shown"},
+    {0, OPTIONS_NEW, "the scenario written"},
     {1, OPTIONS_COMPARE, "a results directory could not be read, a chart "
                          "could not be drawn, or (--fail-on-regression) "
                          "some figure got worse beyond the margin"},
     {1, OPTIONS_SHOW, "the results directory could not be read"},
-    {2, OPTIONS_PLOT | OPTIONS_VERSIONS | OPTIONS_COMPARE | OPTIONS_SHOW,
+    {1, OPTIONS_NEW, "the file exists already or could not be written, or "
+                     "the class could not be imported or read"},
+    {2, OPTIONS_PLOT | OPTIONS_VERSIONS | OPTIONS_COMPARE | OPTIONS_SHOW |
+        OPTIONS_NEW,
         "usage error: an unknown option, a bad value"},
     {70, EVERY_COMMAND, "slotbench itself ran out of memory"},
     {129, EVERY_COMMAND & ~(OPTIONS_VERSIONS | OPTIONS_SHOW), "stopped by "

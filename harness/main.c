@@ -1,7 +1,7 @@
 /* main.c - the slotbench command line: picks the command and hands over,
  * to run.c (run, list), plot.c (plot), versions.c (versions), compare.c
- * (compare), show.c (show) or worker.c (the internal __child command that
- * every measuring process runs).  What
+ * (compare), show.c (show), newscen.c (new) or worker.c (the internal
+ * __child command that every measuring process runs).  What
  * each command accepts, and all of the help, is options.c's table. */
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "child.h"
@@ -11,6 +11,7 @@
 #include "cmdline.h"
 #include "commands.h"
 #include "compare.h"
+#include "newscen.h"
 #include "plot.h"
 #include "run.h"
 #include "show.h"
@@ -56,7 +57,7 @@ help_main(int argc, char **argv)
         if (cmd == 0) {
             return cmdline_usage_error(OPTIONS_GLOBAL, "help: unknown "
                                        "command '%s' (commands: run, list, "
-                                       "plot, versions, compare, show)",
+                                       "plot, versions, compare, show, new)",
                                        argv[2]);
         }
     }
@@ -133,6 +134,9 @@ main(int argc, char **argv)
     }
     case OPTIONS_VERSIONS:
         return versions_main(argc - 1, argv + 1);
+    case OPTIONS_NEW:
+        install_signal_handlers();
+        return newscen_main(argc - 1, argv + 1);
     case OPTIONS_COMPARE:
     case OPTIONS_SHOW: {
         run_options run;
@@ -147,7 +151,7 @@ main(int argc, char **argv)
     default:
         return cmdline_usage_error(OPTIONS_GLOBAL, "unknown command '%s' "
                                    "(commands: run, list, plot, versions, "
-                                   "compare, show)",
+                                   "compare, show, new)",
                                    argv[1]);
     }
 }

@@ -30,7 +30,7 @@
 #define RUN_AND_LIST (OPTIONS_RUN | OPTIONS_LIST)
 #define EVERY_COMMAND (OPTIONS_GLOBAL | OPTIONS_RUN | OPTIONS_LIST | \
                        OPTIONS_PLOT | OPTIONS_VERSIONS | OPTIONS_COMPARE | \
-                       OPTIONS_SHOW)
+                       OPTIONS_SHOW | OPTIONS_NEW)
 /* The in_run and field columns of a row. */
 #define RUN_FIELD(f) 1, offsetof(run_options, f)
 #define OPT_FIELD(f) 0, offsetof(options, f)
@@ -134,6 +134,13 @@ show_compare_out(const options *d, char *buf, size_t len)
 {
     (void)d;
     snprintf(buf, len, "B's directory");
+}
+
+static void
+show_new_dir(const options *d, char *buf, size_t len)
+{
+    snprintf(buf, len, "scenarios/ of the checkout, here %s/scenarios",
+             d->run ? d->run->root : ".");
 }
 
 static int
@@ -277,6 +284,15 @@ const option_def options_table[] = {
     {"out", 'o', ARG_DIR, "DIR", OPTIONS_COMPARE, OPT_FIELD(compare_out), 0,
      0, 0, NULL, show_compare_out, NULL,
      "where --plot's charts go"},
+    {"from", 0, ARG_TEXT, "MODULE:CLASS", OPTIONS_NEW, OPT_FIELD(new_from),
+     0, 0, 0, NULL, NULL, NULL,
+     "start from your own class: CLASS of MODULE (a module importable from "
+     "the current directory, or a path to a .py file) is the dict variant, "
+     "and a __slots__ twin is written with the attributes its __init__ "
+     "assigns"},
+    {"dir", 0, ARG_DIR, "DIR", OPTIONS_NEW, OPT_FIELD(new_dir), 0, 0, 0,
+     NULL, show_new_dir, NULL,
+     "where NAME.py is written"},
     {"help", 'h', ARG_HELP, NULL, EVERY_COMMAND, NO_FIELD, 0, 0, 0, NULL,
      NULL, NULL,
      "show this help"},

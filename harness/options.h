@@ -20,6 +20,7 @@ typedef enum {
     OPTIONS_VERSIONS = 1 << 4,
     OPTIONS_COMPARE = 1 << 5,
     OPTIONS_SHOW = 1 << 6,
+    OPTIONS_NEW = 1 << 7,       /* slotbench new (newscen.c) */
 } options_command;
 
 /* Named in `plot --help` and in plot's "gnuplot not found" message. */
@@ -49,6 +50,10 @@ typedef struct {
                                    worse beyond the margin */
     int plot;                   /* compare --plot: draw the comparison */
     char compare_out[PATH_MAX]; /* compare --out; "" for B's directory */
+    char new_from[PATH_MAX];    /* new --from MODULE:CLASS; "" for the
+                                   template */
+    char new_dir[PATH_MAX];     /* new --dir; "" for scenarios/ of the
+                                   checkout */
     char **operands;            /* what is not an option: scenarios or
                                    results directories (borrowed from
                                    argv) */
@@ -63,6 +68,7 @@ typedef enum {
     ARG_SECONDS,    /* non-negative seconds (sb_parse_seconds) */
     ARG_SIZE,       /* bytes, with K/M/G, at least min (sb_parse_size) */
     ARG_DIR,        /* a non-empty path, into a PATH_MAX field */
+    ARG_TEXT,       /* a non-empty word, into a PATH_MAX field */
     ARG_SWEEP,      /* LO:HI[:POINTS] (options_parse_sweep) */
     ARG_CHOICE,     /* one of the words of the metavar ("text|md"): its
                        index into an int field */

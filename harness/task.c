@@ -18,7 +18,8 @@ mode_activity(const char *mode)
         {"requested", "measuring requested bytes (tracemalloc)"},
         {"timing", "timing"},
         {"layout", "explaining the bytes per instance"},
-        {"info", "describing the interpreter"}};
+        {"info", "describing the interpreter"},
+        {"introspect", "reading the class for slotbench new"}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (strcmp(names[i][0], mode) == 0) {
             return names[i][1];

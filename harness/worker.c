@@ -10,6 +10,7 @@
  * variant alone, so that the scenario's module code is all that ran there
  * before its measurement starts. */
 #include "interp.h"
+#include "introspect.h"
 #include "layout.h"
 #include "memory.h"
 #include "load.h"
@@ -135,6 +136,12 @@ run_mode(worker_args *a)
     if (strcmp(a->mode, "info") == 0) {
         json_t *d = interp_describe(err);
         return d ? send_ok("interp", d) : send_error("interpreter", err);
+    }
+    if (strcmp(a->mode, "introspect") == 0 && /* slotbench new: SPEC DEST */
+        a->timing.npassthrough == 2) {
+        json_t *c = introspect_class(a->timing.passthrough[0],
+                                     a->timing.passthrough[1], err);
+        return c ? send_ok("class", c) : send_error("introspect", err);
     }
     if (a->scenario == NULL) {
         return send_error("internal", "__child: --scenario is required");
