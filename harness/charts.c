@@ -14,6 +14,11 @@
 #include <string.h>
 
 #define BARS_PER_PAGE 12   /* bars that stay readable at 800 px */
+/* A timing chart keeps every op of a scenario on one page and one axis
+ * (every op of ops.h for three variants): split, a seventh op landed on a
+ * page of its own with another scale.  bars.gp turns to a log axis when
+ * the ops differ too much in size to share a linear one. */
+#define TIMING_BARS_PER_PAGE 24
 #define ROWS_PER_PAGE 24   /* rows of the forest plot per chart */
 #define GROUP_GAP 0.8      /* space between groups of bars, in bar widths */
 #define RELIABLE_RSS_N 100000  /* as memory.h: below, RSS is mostly noise */
@@ -200,16 +205,16 @@ chart_add(chart_set *s, const char *script, const char *file,
     sb_buf_append(&c->data, data->data ? data->data : "", data->len);
 }
 
-/* Groups as charts of at most BARS_PER_PAGE bars: file, file-2, ... */
+/* Groups as charts of at most per_page bars: file, file-2, ... */
 static void
 bar_pages(chart_set *p, const char *script, const char *file,
-          const group *g, int ng, const char *kind, const char *title,
-          const char *xlabel, const char *ylabel)
+          const group *g, int ng, int per_page, const char *kind,
+          const char *title, const char *xlabel, const char *ylabel)
 {
     int page = 0;
     for (int from = 0; from < ng; page++) {
         int to = from, bars = 0;
-        while (to < ng && (to == from || bars + g[to].nbars <= BARS_PER_PAGE)) {
+        while (to < ng && (to == from || bars + g[to].nbars <= per_page)) {
             bars += g[to++].nbars;
         }
         char name[160], cap[320], ttl[320];
@@ -270,7 +275,7 @@ chart_bytes(chart_set *p, const rundir *in)
         char title[200];
         snprintf(title, sizeof title, "Bytes per instance, Python %s",
                  in->version);
-        bar_pages(p, "bars", "bytes", g, ng, "bytes", title,
+        bar_pages(p, "bars", "bytes", g, ng, BARS_PER_PAGE, "bytes", title,
                   "scenario (label: size, and saving against the baseline)",
                   "bytes per instance (allocated, B)");
     }
@@ -371,7 +376,8 @@ chart_timing(chart_set *p, const rundir *in)
             snprintf(file, sizeof file, "timing-%s", safe);
             snprintf(title, sizeof title, "%s: time per operation (Python %s)",
                      scen[s], in->version);
-            bar_pages(p, "bars", file, g, ng, "timing", title,
+            bar_pages(p, "bars", file, g, ng, TIMING_BARS_PER_PAGE, "timing",
+                      title,
                       "operation", "time per operation (ns), median "
                       "± 1 stddev");
         }
@@ -536,7 +542,8 @@ chart_versions(chart_set *p, const rundir *in, int nin)
             snprintf(file, sizeof file, "versions-%s", safe);
             snprintf(title, sizeof title, "%s: bytes per instance across "
                      "Python versions", scen[s]);
-            bar_pages(p, "bars", file, g, ng, "versions", title,
+            bar_pages(p, "bars", file, g, ng, BARS_PER_PAGE, "versions",
+                      title,
                       "Python version (label: size, and saving against "
                       "the baseline)", "bytes per instance (allocated, B)");
         }

@@ -141,8 +141,12 @@ base64(sb_buf *b, const unsigned char *p, size_t n)
     }
 }
 
-/* The chart charts/<file>.png: a link in the Markdown, the image itself
- * in the HTML. */
+/* The chart: a link to charts/<file>.png in the Markdown (it lives next
+ * to charts/); in the HTML the SVG itself as a data URI, so report.html
+ * sent alone keeps every chart, sharp at any zoom.  A data URI in an
+ * <img> rather than the <svg> inline: gnuplot gives every SVG the same
+ * element ids, which would clash in one page.  The PNG is read too: it
+ * must exist, as the Markdown links it. */
 int
 doc_image(doc *d, const char *dir, const char *file, const char *caption,
           char *err)
@@ -154,17 +158,21 @@ doc_image(doc *d, const char *dir, const char *file, const char *caption,
     if (sb_read_file(path, &data, &len, err) < 0) {
         return -1;
     }
+    free(data);
+    snprintf(path, sizeof path, "%s/charts/%s.svg", dir, file);
+    if (sb_read_file(path, &data, &len, err) < 0) {
+        return -1;
+    }
     sb_buf_printf(&d->md, "![");
     md_text(&d->md, caption);
     sb_buf_printf(&d->md, "](charts/%s.png)\n\n", file);
     sb_buf_printf(&d->html, "<figure><img alt=\"");
     html_text(&d->html, caption);
-    sb_buf_printf(&d->html, "\" src=\"data:image/png;base64,");
+    sb_buf_printf(&d->html, "\" src=\"data:image/svg+xml;base64,");
     base64(&d->html, (const unsigned char *)data, len);
     sb_buf_printf(&d->html, "\"><figcaption>");
     html_text(&d->html, caption);
-    sb_buf_printf(&d->html, " (<a href=\"charts/%s.svg\">SVG</a>)"
-                            "</figcaption></figure>\n", file);
+    sb_buf_printf(&d->html, "</figcaption></figure>\n");
     free(data);
     return 0;
 }

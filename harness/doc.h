@@ -1,7 +1,7 @@
 /* doc.h - a document in two formats at once: report.md and report.html
  * are built side by side through these calls, so they always say the same
  * thing.  Text is escaped for each format; the HTML stands alone (charts
- * embedded as base64 PNG). */
+ * embedded as SVG data URIs, no link to any other file). */
 #ifndef SB_DOC_H
 #define SB_DOC_H
 
@@ -31,8 +31,9 @@ void doc_table_begin(doc *d, const char *const *cols, int n);
 void doc_row(doc *d, const char *const *cells, int n, int header);
 void doc_table_end(doc *d);
 
-/* The chart <dir>/charts/<file>.png: a link in the Markdown, the image
- * itself in the HTML.  -1 with a message when the PNG cannot be read. */
+/* The chart <dir>/charts/<file>: a link to its PNG in the Markdown, its
+ * SVG itself (a data URI) in the HTML.  -1 with a message when the PNG or
+ * the SVG cannot be read. */
 int doc_image(doc *d, const char *dir, const char *file, const char *caption,
               char *err);
 

@@ -32,6 +32,9 @@ unsigned ops_default(void);
  * `for (int i = 0; ops_name(i); i++)` visits every op. */
 const char *ops_name(int i);
 
+/* What op i times, in a sentence for the report; NULL past the end. */
+const char *ops_about(int i);
+
 /* Index of the op called name, or -1 for a name that is not an op. */
 int ops_index(const char *name);
 

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "report_tables.h"
 #include "claims.h"
+#include "ops.h"
 #include "results.h"
 
 #include <math.h>
@@ -102,6 +103,36 @@ shared_classes_note(doc *d, const rundir *in)
     }
 }
 
+/* Is op a value of column "op" in table t? */
+static int
+has_op(const tsv_table *t, const char *op)
+{
+    for (int r = 0; r < t->nrows; r++) {
+        if (strcmp(tsv_get(t, r, "op"), op) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* "What each op measures": the ops of this run, in ops.h's order, with
+ * ops.c's sentence for each. */
+static void
+table_ops(doc *d, const rundir *in)
+{
+    static const char *const cols[] = {"op", "what is timed, per operation"};
+    doc_heading(d, 3, "What each op measures");
+    doc_table_begin(d, cols, 2);
+    for (int i = 0; ops_name(i); i++) {
+        if (has_op(rundir_table_of(in, SCHEMA_TIMING), ops_name(i)) ||
+            has_op(rundir_table_of(in, SCHEMA_RATIOS), ops_name(i))) {
+            const char *cells[] = {ops_name(i), ops_about(i)};
+            doc_row(d, cells, 2, 0);
+        }
+    }
+    doc_table_end(d);
+}
+
 void
 report_table_timing(doc *d, const rundir *in)
 {
@@ -111,6 +142,7 @@ report_table_timing(doc *d, const rundir *in)
                     "ratios.tsv: run without --no-timing to measure them).");
         return;
     }
+    table_ops(d, in);
     shared_classes_note(d, in);
     if (rundir_has(in, SCHEMA_RATIOS)) {
         static const char *const cols[] = {

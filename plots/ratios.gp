@@ -8,7 +8,8 @@
 #          of "row <tab> ratio <tab> ci low <tab> ci high <tab> colour <tab>
 #          row label <tab> interval text <tab> above the noise (1 or 0)";
 #          row 1 is drawn at the top.  A filled point is a difference above
-#          the noise, an open one "no measurable difference".
+#          the noise, an open one "no measurable difference"; the key above
+#          the plot says so.
 #   OUT    output path without extension (.png and .svg are written)
 _dn(s, i) = i < 1 ? "" : (s[i:i] eq "/" ? s[1:i] : _dn(s, i - 1))
 load _dn(ARG0, strlen(ARG0)) . "palette.gp"
@@ -24,15 +25,18 @@ lo = lo < 0.97 ? lo : 0.97
 hi = hi > 1.03 ? hi : 1.03
 pad = (hi - lo) * 0.08
 
-H = 160 + 28 * NROWS
+H = 210 + 28 * NROWS
 set title ARG3
-set xlabel "time ratio, variant / baseline, 95% interval (below 1: faster; grey: within ±2%)"
+set xlabel "time ratio, variant / baseline, with its 95% interval (below 1: faster)" offset 0,0.3
 TX = hi + pad
 set xrange [lo - pad:hi + (hi - lo) * 0.6]
 set yrange [NROWS + 0.7:0.3]
 set ytics scale 0 noenhanced
 set grid xtics noytics
-set key off
+# The key explains the points only (the rows are labelled on the axis).
+set key at screen 0.02, screen 0.01 left bottom vertical Left reverse \
+    samplen 1 noautotitle font ",10"
+set bmargin 7
 set object 1 rect from 0.98, graph 0 to 1.02, graph 1 behind \
     fc rgb "#E8E8E8" fs solid 1.0 noborder
 set arrow 1 from 1, graph 0 to 1, graph 1 nohead lc rgb "#444444" lw 1.5 dt 2
@@ -41,5 +45,9 @@ plot DATA using 2:1:3:4:(rgb($5)):ytic(6) with xerrorbars lc rgb variable \
          pt 1 ps 0 lw 2, \
      DATA using 2:1:($8 > 0 ? 7 : 6):(rgb($5)) with points pt variable \
          lc rgb variable ps 1.4 lw 2, \
-     DATA using (TX):1:7 with labels left font ",9"
+     DATA using (TX):1:7 with labels left font ",9", \
+     NaN with points pt 7 ps 1.4 lc rgb "#444444" \
+         title "filled: faster or slower, beyond the noise", \
+     NaN with points pt 6 ps 1.4 lw 2 lc rgb "#444444" \
+         title "hollow: no measurable difference (the interval holds 1, or the ratio is in the grey ±2% band)"
 eval svg_again

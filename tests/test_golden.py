@@ -152,15 +152,15 @@ class ReportGoldenTest(GoldenCase):
     def test_plot_succeeds(self):
         self.assertEqual(self.result.returncode, 0, self.result.stderr)
         self.assertEqual(self.result.stdout.replace(self.dir, "%dir"),
-                         "13 charts in %dir/charts/\n"
+                         "11 charts in %dir/charts/\n"
                          "report: %dir/report.md, %dir/report.html\n")
 
     def test_report_md(self):
         self.assert_golden(self.read("report.md"), "report.md")
 
     def test_report_html(self):
-        html = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+",
-                      "data:image/png;base64,%png", self.read("report.html"))
+        html = re.sub(r"data:image/svg\+xml;base64,[A-Za-z0-9+/=]+",
+                      "data:image/svg+xml;base64,%svg", self.read("report.html"))
         self.assert_golden(html, "report.html")
 
     def test_charts_and_their_data(self):

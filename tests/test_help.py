@@ -12,7 +12,7 @@ import unittest
 
 from helpers import BIN, TempDirTest, read_json, read_tsv, slotbench
 
-COMMANDS = ["run", "list", "plot", "versions", "compare", "show"]
+COMMANDS = ["run", "list", "plot", "versions", "compare", "show", "new"]
 # child.c sets no RLIMIT_DATA in the sanitizer build (ASan's shadow memory
 # would not fit under it).
 SANITIZED = "build-sanitize" in BIN
@@ -45,7 +45,8 @@ OPS = ("read",)
 '''
 
 # A value each argument kind accepts.
-SAMPLE = {"count": "3", "seconds": "1", "size": "64M", "sweep": "1e3:1e4"}
+SAMPLE = {"count": "3", "seconds": "1", "size": "64M", "sweep": "1e3:1e4",
+          "text": "shop:Order"}
 
 
 def table():
@@ -139,7 +140,8 @@ class HelpTextTest(unittest.TestCase):
         expect = {"run": {0, 1, 2, 70} | stops,
                   "list": {0, 1, 2, 70} | stops,
                   "plot": {0, 1, 2, 70} | stops,
-                  "versions": {0, 1, 2, 70}}
+                  "versions": {0, 1, 2, 70},
+                  "new": {0, 1, 2, 70} | stops}
         for cmd, want in expect.items():
             self.assertEqual(statuses(help_of(cmd)), want, cmd)
         self.assertEqual(statuses(slotbench("--help").stdout),
