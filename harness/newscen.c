@@ -117,6 +117,40 @@ checks(sb_buf *b, json_t *c, const char *twin)
     }
 }
 
+/* ATTRS, when not every slot is an attribute each instance has (one set
+ * on some paths of __init__ only, or in another method): the timing ops
+ * read and write ATTRS on every variant, and ATTRS defaults to the
+ * twin's __slots__. */
+static void
+attrs_line(sb_buf *b, json_t *c)
+{
+    json_t *all = json_object_get(c, "attrs"), *always =
+        json_object_get(c, "always"), *a;
+    size_t i;
+    if (json_array_size(always) == json_array_size(all) ||
+        json_array_size(always) == 0) {
+        return;
+    }
+    sb_buf_printf(b, "\n# The attributes the timing ops read and write: "
+                     "those __init__ always\n# assigns (not");
+    json_array_foreach(all, i, a) {
+        int in = 0;
+        size_t k;
+        json_t *x;
+        json_array_foreach(always, k, x) {
+            in |= json_equal(x, a);
+        }
+        if (!in) {
+            sb_buf_printf(b, " %s", json_string_value(a));
+        }
+    }
+    sb_buf_printf(b, ": an instance may lack them).\nATTRS = (");
+    json_array_foreach(always, i, a) {
+        sb_buf_printf(b, "%s\"%s\"", i ? ", " : "", json_string_value(a));
+    }
+    sb_buf_printf(b, "%s)\n", json_array_size(always) == 1 ? "," : "");
+}
+
 /* The scenario around the user's class, from the child's description c. */
 static void
 from_class(json_t *c, const char *name, sb_buf *b)
@@ -175,6 +209,7 @@ from_class(json_t *c, const char *name, sb_buf *b)
                      "INVALID until they fit.\n"
                      "ARGS = ()\n", cls, twin, short_name,
                   jstr(c, "signature"));
+    attrs_line(b, c);
 }
 
 /* Write text into path, which must not exist yet.  -1 with a message. */
