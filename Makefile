@@ -20,6 +20,8 @@
 #   bench-versions  person and player on every CPython found, one table
 #                   and chart across versions     (~1 min per version)
 #   plots           charts and report of results/latest or RESULTS (~10 s)
+#   readme-quickstart  README's quick start tables from a real run
+#                   of person and player                         (~1 min)
 #   test            build and run every test                    (~2 min)
 #   check-sanitize  the tests against an ASan + UBSan build     (~5 min)
 #   clean           remove build directories
@@ -70,6 +72,7 @@ else
 endif
 
 .PHONY: all deps binary bench bench-full bench-versions plots test \
+	readme-quickstart \
 	check-sanitize clean FORCE
 
 all: deps
@@ -156,6 +159,12 @@ bench-versions: deps
 # Python versions add the cross-version charts).  Seconds per run.
 plots: all
 	$(BIN) plot $(RESULTS)
+
+# README.md's quick start tables, rewritten from a real `run person
+# player` (between its quickstart markers; nothing else changes), so they
+# cannot drift from what a run prints.  About a minute.
+readme-quickstart: all
+	@/usr/bin/python3 harness/quickstart.py $(BIN) README.md
 
 # Unit tests of the C modules that need no interpreter (tests/test_units.c).
 UNIT_OBJS = $(BUILD)/util.o $(BUILD)/results.o $(BUILD)/schema.o $(BUILD)/tsv.o \
