@@ -89,9 +89,9 @@ checks(sb_buf *b, json_t *c, const char *twin)
     sb_buf_printf(b,
         "# What to check before a run:\n"
         "# - __slots__ holds every attribute an instance of %s gets: these\n"
-        "#   were read from %s.  One set anywhere\n"
-        "#   else (another method, a caller) must be added, or %s raises\n"
-        "#   AttributeError there.\n"
+        "#   were read from %s.\n"
+        "#   One set anywhere else (another method, a caller) must be added,\n"
+        "#   or %s raises AttributeError there.\n"
         "# - %s has %s's __init__ and no other method: copy the ones\n"
         "#   __init__ calls, or that the measured code needs.\n",
         cls, jstr(c, "how"), twin, twin, cls);

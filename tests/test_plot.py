@@ -180,13 +180,15 @@ class PlotTest(PlotBase):
         # the metadata of meta.json
         meta = read_json(os.path.join(d, "meta.json"))
         self.assertIn(meta["python"]["full_version"].split()[0], md)
-        # self-contained HTML: every image is embedded and is a PNG
+        # self-contained HTML: every image is embedded, an SVG, and no
+        # link leads to another file (test_report_browser renders it)
         self.assertNotIn('src="charts/', html)
-        imgs = html.split('src="data:image/png;base64,')[1:]
+        self.assertNotIn('href="charts/', html)
+        imgs = html.split('src="data:image/svg+xml;base64,')[1:]
         self.assertGreaterEqual(len(imgs), 5)
         for img in imgs:
             data = base64.b64decode(img.split('"', 1)[0])
-            self.assertEqual(data[:8], b"\x89PNG\r\n\x1a\n")
+            self.assertIn(b"<svg", data[:2000])
 
     def test_without_timing_the_report_says_so(self):
         d = self.copy_run(timing=False)
