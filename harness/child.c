@@ -1,14 +1,18 @@
-/* child.c - the one process runner (child.h): forks, wires the child's
- * descriptors (stdin from /dev/null; descriptor 3 for a result; stderr
- * into a pipe for gnuplot), sets its limits and execs it; then watches it
- * from here: wall time limit, memory ceiling (a resource limit in the
- * child, and RSS polled from here as a second line), a stop request
- * (Ctrl-C), and what it writes to its pipes.  Each child leads its own
- * process group, so one kill reaches anything it started, and a
- * terminal's Ctrl-C reaches only the harness, which then stops the child
- * itself.  The only fork and exec of the harness are here. */
+/* child.c - the one process runner (child.h), on the harness's side:
+ * makes the pipes and the scratch directory, forks the keeper (keeper.c,
+ * which starts the program), and watches from here: wall time limit,
+ * memory ceiling (a resource limit in the child, and RSS polled from here
+ * as a second line), a stop request (Ctrl-C), and what comes through the
+ * pipes.  The watch never blocks on a pipe: after the keeper has reported
+ * the end, what is already in the pipes is read without waiting, then the
+ * process group and every other process left below the harness are
+ * killed, so a forked copy holding a pipe open cannot make a run wait.
+ * The only fork of the harness is here. */
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "child.h"
+#include "keeper.h"
+#include "procs.h"
+#include "scratch.h"
 #include "sysmem.h"
 
 #include <errno.h>
@@ -18,17 +22,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_RESULT_BYTES (64u << 20)
-#define MAX_OUTPUT_BYTES (1u << 20) /* captured stderr: a message, not a log */
+#define MAX_STATUS_BYTES 4096
 #define POLL_MS 20
-/* Pipes are moved this high in the child before descriptors 0-3 are
- * wired, so no dup2 onto 2 or 3 can overwrite one still needed. */
-#define HIGH_FD 10
+/* Bytes read from one pipe per turn of the watch, so that a flood cannot
+ * starve the time and stop checks. */
+#define READ_BUDGET (1u << 20)
+/* A pipe this large lets a writing child run while the harness naps. */
+#define PIPE_BYTES (1 << 20)
+/* Leftover processes get this long to die once killed. */
+#define SWEEP_SECONDS 2.0
 
 static volatile sig_atomic_t stop_signal = 0;
 
@@ -67,21 +76,18 @@ child_result_free(child_result *res)
     res->output = NULL;
 }
 
-static void
-on_parent_death(int signo)
+FILE *
+child_progress(void)
 {
-    (void)signo;
-    kill(0, SIGKILL); /* this process group: the child and all it started */
-}
-
-void
-child_watch_parent(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_parent_death;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
+    static FILE *f = NULL;
+    if (f == NULL) {
+        if (fcntl(CHILD_PROGRESS_FD, F_GETFD) >= 0) {
+            f = fdopen(CHILD_PROGRESS_FD, "w");
+        }
+        f = f ? f : stderr;
+        setvbuf(f, NULL, _IONBF, 0);
+    }
+    return f;
 }
 
 int
@@ -96,103 +102,19 @@ child_send(json_t *doc)
     return 0;
 }
 
-/* ---- in the forked child ------------------------------------------------ */
+/* ---- the read end of one of the child's pipes --------------------------- */
 
-/* Tell the parent why the child could not become the program, and go. */
-static void
-exec_failed(int status_fd, int e)
-{
-    ssize_t w = write(status_fd, &e, sizeof e);
-    (void)w; /* nothing more a failing child can do */
-    _exit(127);
-}
-
-/* fd moved to HIGH_FD or above (close-on-exec), -1 for -1. */
-static int
-lift(int fd, int status_fd)
-{
-    if (fd < 0) {
-        return -1;
-    }
-    int high = fcntl(fd, F_DUPFD_CLOEXEC, HIGH_FD);
-    if (high < 0) {
-        exec_failed(status_fd, errno);
-    }
-    close(fd);
-    return high;
-}
-
-/* Wire the descriptors, set the limits, exec.  result_fd and err_fd are
- * the write ends of the parent's pipes (-1 when not asked for); an exec
- * that fails sends its errno down status_fd (close-on-exec: the parent
- * reads nothing once exec worked). */
-static void
-exec_child(char *const argv[], const child_spec *spec, int result_fd,
-           int err_fd, int status_fd, pid_t parent)
-{
-    setpgid(0, 0);
-    /* A harness killed outright (SIGKILL, OOM killer) cannot stop its
-     * child: the kernel signals it instead (child_watch_parent). */
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() != parent) {
-        _exit(127);
-    }
-    int high = fcntl(status_fd, F_DUPFD_CLOEXEC, HIGH_FD);
-    if (high < 0) {
-        _exit(127);
-    }
-    close(status_fd);
-    status_fd = high;
-    result_fd = lift(result_fd, status_fd);
-    err_fd = lift(err_fd, status_fd);
-    /* A scenario that reads stdin (input()) gets EOF, never a hang. */
-    int devnull = open("/dev/null", O_RDONLY);
-    if (devnull >= 0 && devnull != STDIN_FILENO) {
-        dup2(devnull, STDIN_FILENO);
-        close(devnull);
-    }
-    if (spec->capture_stderr) {
-        devnull = open("/dev/null", O_WRONLY);
-        if (devnull >= 0 && devnull != STDOUT_FILENO) {
-            dup2(devnull, STDOUT_FILENO);
-            close(devnull);
-        }
-    }
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGPIPE, SIG_DFL);
-    /* dup2 clears close-on-exec on the copy: these two survive the exec. */
-    if (result_fd >= 0 && dup2(result_fd, CHILD_RESULT_FD) < 0) {
-        exec_failed(status_fd, errno);
-    }
-    if (err_fd >= 0 && dup2(err_fd, STDERR_FILENO) < 0) {
-        exec_failed(status_fd, errno);
-    }
-#if !defined(__SANITIZE_ADDRESS__) && !defined(SB_SANITIZE)
-    /* The sanitizers reserve terabytes of address space up front, so the
-     * kernel limit is used only in normal builds; polling covers both. */
-    if (spec->max_rss > 0) {
-        struct rlimit rl;
-        rl.rlim_cur = rl.rlim_max = (rlim_t)spec->max_rss;
-        setrlimit(RLIMIT_DATA, &rl);
-    }
-#endif
-    if (spec->search_path) {
-        execvp(argv[0], argv);
-    }
-    else {
-        execv(argv[0], argv);
-    }
-    exec_failed(status_fd, errno);
-}
-
-/* ---- in the parent ------------------------------------------------------ */
-
-/* The read end of one of the child's pipes and what came through it. */
 typedef struct {
-    int fd;         /* -1 when closed or not asked for */
-    size_t cap;     /* bytes kept; the rest is read and dropped */
-    sb_buf buf;
+    int fd;             /* -1 when closed or not asked for */
+    size_t cap;         /* bytes kept (head_tail: from the start) */
+    int head_tail;      /* keep the first and last cap bytes, count the
+                           rest; otherwise keep up to cap, flag the rest */
+    sb_buf buf;         /* what was kept (head_tail: the first cap) */
+    char *ring;         /* head_tail: the last cap bytes, circular */
+    size_t ring_len;    /* bytes in ring */
+    size_t ring_pos;    /* where the next byte goes in ring */
+    long long total;    /* bytes read in all */
+    int overflow;       /* !head_tail: more than cap came */
 } sink;
 
 static void
@@ -204,19 +126,115 @@ sink_close(sink *s)
     }
 }
 
-/* One read from a pipe poll said is ready; closes it at end of file. */
 static void
-sink_read(sink *s)
+sink_keep(sink *s, const char *p, size_t n)
 {
-    char chunk[65536];
-    ssize_t n = read(s->fd, chunk, sizeof chunk);
-    if (n > 0 && s->buf.len + (size_t)n <= s->cap) {
-        sb_buf_append(&s->buf, chunk, (size_t)n);
+    s->total += (long long)n;
+    if (!s->head_tail) {
+        if (s->buf.len + n <= s->cap) {
+            sb_buf_append(&s->buf, p, n);
+        }
+        else {
+            s->overflow = 1;
+        }
+        return;
     }
-    else if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
-        sink_close(s);
+    size_t head = s->buf.len < s->cap ? s->cap - s->buf.len : 0;
+    head = head < n ? head : n;
+    sb_buf_append(&s->buf, p, head);
+    p += head;
+    n -= head;
+    if (n == 0) {
+        return;
+    }
+    if (s->ring == NULL) {
+        s->ring = sb_xmalloc(s->cap);
+    }
+    if (n >= s->cap) { /* only the last cap bytes can stay */
+        p += n - s->cap;
+        n = s->cap;
+    }
+    while (n > 0) {
+        size_t k = s->cap - s->ring_pos < n ? s->cap - s->ring_pos : n;
+        memcpy(s->ring + s->ring_pos, p, k);
+        s->ring_pos = (s->ring_pos + k) % s->cap;
+        s->ring_len = s->ring_len + k > s->cap ? s->cap : s->ring_len + k;
+        p += k;
+        n -= k;
     }
 }
+
+/* Read what is there, up to limit bytes, without blocking (the read ends
+ * are O_NONBLOCK).  Closes the sink at end of file.  Returns the bytes
+ * read. */
+static size_t
+sink_read(sink *s, size_t limit)
+{
+    char chunk[65536];
+    size_t got = 0;
+    while (s->fd >= 0 && got < limit) {
+        size_t want = limit - got < sizeof chunk ? limit - got : sizeof chunk;
+        ssize_t n = read(s->fd, chunk, want);
+        if (n > 0) {
+            sink_keep(s, chunk, (size_t)n);
+            got += (size_t)n;
+        }
+        else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+            sink_close(s);
+        }
+        else if (errno == EAGAIN) {
+            break;
+        }
+    }
+    return got;
+}
+
+/* What is in the pipe now, and nothing that comes after: a descendant
+ * still writing cannot make this last. */
+static void
+sink_drain(sink *s)
+{
+    int avail = 0;
+    if (s->fd >= 0 && ioctl(s->fd, FIONREAD, &avail) == 0 && avail > 0) {
+        sink_read(s, (size_t)avail);
+    }
+}
+
+static void
+sink_free(sink *s)
+{
+    sink_close(s);
+    sb_buf_free(&s->buf);
+    free(s->ring);
+    s->ring = NULL;
+}
+
+/* The captured output into res: head, a line on what was left out, tail. */
+static void
+take_output(sink *s, child_result *res)
+{
+    sb_buf out = {0};
+    sb_buf_append(&out, s->buf.data ? s->buf.data : "", s->buf.len);
+    if (s->total > (long long)(s->buf.len + s->ring_len)) {
+        sb_buf_printf(&out, "\n[slotbench: %lld bytes of output in all; the "
+                      "%lld between the first and the last %zu are left "
+                      "out]\n", s->total,
+                      s->total - (long long)(s->buf.len + s->ring_len),
+                      s->ring_len);
+    }
+    if (s->ring_len == s->cap) {
+        sb_buf_append(&out, s->ring + s->ring_pos, s->cap - s->ring_pos);
+        sb_buf_append(&out, s->ring, s->ring_pos);
+    }
+    else if (s->ring_len > 0) {
+        sb_buf_append(&out, s->ring, s->ring_len);
+    }
+    res->output_len = out.len;
+    res->output = out.data ? out.data : sb_xstrdup("");
+    res->output_bytes = s->total;
+}
+
+/* ---- starting ----------------------------------------------------------- */
 
 static void
 close_pair(int p[2])
@@ -239,22 +257,67 @@ spawn_failed(child_result *res, int e, const char *what, const char *prog)
     return -1;
 }
 
-/* Hand what the child wrote to stderr over to res (capture_stderr). */
-static void
-take_output(const child_spec *spec, sink *errs, child_result *res)
+/* Nothing could be started: release what was made for it. */
+static int
+start_failed(child_result *res, int e, const char *what, int progress,
+             const char *scratch)
 {
-    if (spec->capture_stderr) {
-        res->output = errs->buf.data ? errs->buf.data : sb_xstrdup("");
-        memset(&errs->buf, 0, sizeof errs->buf);
+    if (progress >= 0) {
+        close(progress);
     }
-    sb_buf_free(&errs->buf);
+    if (scratch[0]) {
+        scratch_remove(scratch, NULL);
+    }
+    return spawn_failed(res, e, what, NULL);
+}
+
+/* A pipe whose read end (p[0]) never blocks and holds PIPE_BYTES when the
+ * kernel allows it.  Both ends close-on-exec: the keeper wires the write
+ * end where it belongs. */
+static int
+make_pipe(int p[2], int big)
+{
+    if (pipe2(p, O_CLOEXEC) < 0) {
+        return -1;
+    }
+    fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_NONBLOCK);
+    if (big) {
+        fcntl(p[0], F_SETPIPE_SZ, PIPE_BYTES); /* a smaller one works too */
+    }
+    return 0;
+}
+
+/* Orphans of every child are re-parented here rather than to init, so
+ * the sweep after each child finds them all.  Once per process. */
+static void
+become_subreaper(void)
+{
+    static int done = 0;
+    if (!done) {
+        prctl(PR_SET_CHILD_SUBREAPER, 1);
+        done = 1;
+    }
 }
 
 static void
-kill_group(pid_t pid)
+nap_ms(long ms)
 {
-    kill(-pid, SIGKILL);
-    kill(pid, SIGKILL);
+    struct timespec ts = {0, ms * 1000 * 1000};
+    nanosleep(&ts, NULL);
+}
+
+/* The keeper's messages: the program's pid, a failure, its end. */
+static int
+keeper_said(const sink *st, int kind, int *value)
+{
+    const keeper_msg *m = (const keeper_msg *)st->buf.data;
+    for (size_t i = 0; m && i < st->buf.len / sizeof *m; i++) {
+        if (m[i].kind == kind) {
+            *value = m[i].value;
+            return 1;
+        }
+    }
+    return 0;
 }
 
 static void
@@ -344,30 +407,19 @@ must_stop(const child_spec *spec, double start, long long rss,
     return 1;
 }
 
-/* Did the exec fail?  Blocks until the child has exec'd or died: the
- * status pipe is close-on-exec, so end of file means it started. */
-static int
-exec_errno(int status_fd)
-{
-    int e = 0;
-    for (;;) {
-        ssize_t n = read(status_fd, &e, sizeof e);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        return n == (ssize_t)sizeof e ? e : 0;
-    }
-}
-
 int
 child_run(char *const argv[], const child_spec *spec, child_result *res)
 {
-    int rp[2] = {-1, -1}, ep[2] = {-1, -1}, sp[2] = {-1, -1};
-    sink result = {-1, MAX_RESULT_BYTES, {0}};
-    sink errs = {-1, MAX_OUTPUT_BYTES, {0}};
-    pid_t pid, parent;
-    int status = 0, exited = 0, e;
-    double start = sb_now();
+    int rp[2] = {-1, -1}, op[2] = {-1, -1}, sp[2] = {-1, -1};
+    sink result = {.fd = -1, .cap = MAX_RESULT_BYTES};
+    sink output = {.fd = -1, .cap = CHILD_OUTPUT_KEEP, .head_tail = 1};
+    sink status_msgs = {.fd = -1, .cap = MAX_STATUS_BYTES};
+    sink *sinks[] = {&result, &output, &status_msgs};
+    char scratch[4096] = "", err[SB_ERRLEN];
+    pid_t pid, program = 0;
+    int status = 0, stopped = 0, e, progress = -1, v;
+    int capture = spec->capture_stderr || spec->capture_stdout;
+    double start = sb_now(), last_rss = 0;
 
     memset(res, 0, sizeof *res);
     res->exit_code = -1;
@@ -377,112 +429,143 @@ child_run(char *const argv[], const child_spec *spec, child_result *res)
                  "by signal %d", (int)stop_signal);
         return -1;
     }
-    if ((spec->result_pipe && pipe2(rp, O_CLOEXEC) < 0) ||
-        (spec->capture_stderr && pipe2(ep, O_CLOEXEC) < 0) ||
-        pipe2(sp, O_CLOEXEC) < 0) {
+    become_subreaper();
+    if (spec->scratch_dir && scratch_create(scratch, sizeof scratch,
+                                            err) < 0) {
+        res->outcome = CHILD_SPAWN_FAILED;
+        res->spawn_errno = errno;
+        snprintf(res->reason, sizeof res->reason, "%s", err);
+        return -1;
+    }
+    if (spec->progress_fd) {
+        /* Not 0-2: with the harness's stderr closed, fd 2 is nothing. */
+        progress = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+    }
+    if ((spec->result_pipe && make_pipe(rp, 1) < 0) ||
+        (capture && make_pipe(op, 1) < 0) || make_pipe(sp, 0) < 0) {
         e = errno;
         close_pair(rp);
-        close_pair(ep);
-        return spawn_failed(res, e, "cannot create a pipe", NULL);
+        close_pair(op);
+        return start_failed(res, e, "cannot create a pipe", progress,
+                            scratch);
     }
     fflush(NULL);
-    parent = getpid();
+    keeper_io io = {sp[1], rp[1], op[1], progress,
+                    scratch[0] ? scratch : NULL, getpid()};
     pid = fork();
     if (pid < 0) {
         e = errno;
         close_pair(rp);
-        close_pair(ep);
+        close_pair(op);
         close_pair(sp);
-        return spawn_failed(res, e, "cannot fork", NULL);
+        return start_failed(res, e, "cannot fork", progress, scratch);
     }
     if (pid == 0) {
+        close(sp[0]);
         if (rp[0] >= 0) {
             close(rp[0]);
         }
-        if (ep[0] >= 0) {
-            close(ep[0]);
+        if (op[0] >= 0) {
+            close(op[0]);
         }
-        close(sp[0]);
-        exec_child(argv, spec, rp[1], ep[1], sp[1], parent);
+        keeper_main(argv, spec, &io);
     }
     setpgid(pid, pid); /* also from here, so kill(-pid) works at once */
     result.fd = rp[0];
-    errs.fd = ep[0];
-    if (rp[1] >= 0) {
-        close(rp[1]);
-    }
-    if (ep[1] >= 0) {
-        close(ep[1]);
-    }
-    close(sp[1]);
-    e = exec_errno(sp[0]);
-    close(sp[0]);
-    if (e != 0) {
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    output.fd = op[0];
+    status_msgs.fd = sp[0];
+    /* The keeper and the program hold the write ends now. */
+    int ours[] = {rp[1], op[1], sp[1], progress};
+    for (size_t i = 0; i < sizeof ours / sizeof ours[0]; i++) {
+        if (ours[i] >= 0) {
+            close(ours[i]);
         }
-        sink_close(&result);
-        sink_close(&errs);
-        return spawn_failed(res, e, "cannot run", argv[0]);
     }
 
     for (;;) {
-        struct pollfd p[2];
-        sink *from[2];
+        struct pollfd p[3];
+        sink *from[3];
         int np = 0;
-        if (result.fd >= 0) {
-            p[np] = (struct pollfd){result.fd, POLLIN, 0};
-            from[np++] = &result;
-        }
-        if (errs.fd >= 0) {
-            p[np] = (struct pollfd){errs.fd, POLLIN, 0};
-            from[np++] = &errs;
-        }
-        int pr = poll(p, (nfds_t)np, POLL_MS);
-        for (int i = 0; i < np && pr > 0; i++) {
-            if (p[i].revents) {
-                sink_read(from[i]);
+        size_t got = 0;
+        for (int i = 0; i < 3; i++) {
+            if (sinks[i]->fd >= 0) {
+                p[np] = (struct pollfd){sinks[i]->fd, POLLIN, 0};
+                from[np++] = sinks[i];
             }
         }
-        if (exited) {
-            if (np == 0 || pr == 0) {
-                break; /* drained: all it wrote was already in the pipes */
+        if (poll(p, (nfds_t)np, POLL_MS) > 0) {
+            for (int i = 0; i < np; i++) {
+                if (p[i].revents) {
+                    got += sink_read(from[i], READ_BUDGET);
+                }
             }
-            continue;
+        }
+        if (program == 0 && keeper_said(&status_msgs, KEEPER_PID, &v)) {
+            program = (pid_t)v;
         }
         if (waitpid(pid, &status, WNOHANG) == pid) {
-            exited = 1;
-            /* Anything it left in its group (a scenario's subprocess) goes
-             * too, and cannot hold the pipes open.  The next poll, after
-             * the exit, sees the last it wrote. */
+            break;
+        }
+        double now = sb_now();
+        if (now - last_rss >= POLL_MS / 1000.0) {
+            long long rss = sysmem_rss_of(program ? program : pid);
+            res->peak_rss = rss > res->peak_rss ? rss : res->peak_rss;
+            last_rss = now;
+        }
+        if (must_stop(spec, start, res->peak_rss, res)) {
             kill(-pid, SIGKILL);
-            continue;
+            kill(pid, SIGKILL);
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+            }
+            stopped = 1;
+            break;
         }
-        long long rss = sysmem_rss_of(pid);
-        if (rss > res->peak_rss) {
-            res->peak_rss = rss;
+        if (got > 0) {
+            nap_ms(1); /* let a chatty child fill the pipe: fewer wakeups */
         }
-        if (!must_stop(spec, start, rss, res)) {
-            continue;
-        }
-        kill_group(pid);
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        }
-        sink_close(&result);
-        sink_close(&errs);
-        sb_buf_free(&result.buf);
-        take_output(spec, &errs, res);
-        res->seconds = sb_now() - start;
+    }
+    /* The end: what it wrote is in the pipes already; take that, then
+     * kill whatever is left, a copy still holding a pipe included. */
+    for (int i = 0; i < 3; i++) {
+        sink_drain(sinks[i]);
+    }
+    kill(-pid, SIGKILL);
+    res->left_behind = procs_kill_descendants(getpid(), SWEEP_SECONDS);
+    for (int i = 0; i < 3; i++) {
+        sink_close(sinks[i]);
+    }
+    if (scratch[0] && scratch_remove(scratch, err) < 0) {
+        sb_warn("warning: %s", err);
+    }
+    res->seconds = sb_now() - start;
+    if (capture) {
+        take_output(&output, res);
+    }
+    sink_free(&output);
+    if (stopped) {
+        sink_free(&result);
+        sink_free(&status_msgs);
         return -1;
     }
-    sink_close(&result);
-    sink_close(&errs);
-    res->seconds = sb_now() - start;
-    if (result.buf.len > 0) {
+    if (keeper_said(&status_msgs, KEEPER_EXEC_FAILED, &v) ||
+        keeper_said(&status_msgs, KEEPER_START_FAILED, &v)) {
+        int exec = keeper_said(&status_msgs, KEEPER_EXEC_FAILED, &e);
+        sink_free(&result);
+        sink_free(&status_msgs);
+        return spawn_failed(res, exec ? e : v,
+                            exec ? "cannot run" : "cannot start", argv[0]);
+    }
+    /* The program's own end as the keeper saw it; without it, the keeper
+     * itself was killed (by the scenario, say) and its end is the news. */
+    if (keeper_said(&status_msgs, KEEPER_STATUS, &v)) {
+        status = v;
+    }
+    sink_free(&status_msgs);
+    if (result.buf.len > 0 && !result.overflow) {
         json_error_t jerr;
         res->json = json_loadb(result.buf.data, result.buf.len, 0, &jerr);
     }
-    sb_buf_free(&result.buf);
-    take_output(spec, &errs, res);
+    sink_free(&result);
     describe_exit(status, argv, spec, res);
     if (res->outcome == CHILD_CRASHED && spec->max_rss > 0 &&
         res->peak_rss > spec->max_rss * 9 / 10) {
@@ -491,4 +574,5 @@ child_run(char *const argv[], const child_spec *spec, child_result *res)
                  "; it was near the memory ceiling (--max-rss)");
     }
     return res->outcome == CHILD_OK || res->outcome == CHILD_FAILED ? 0 : -1;
+
 }

@@ -19,6 +19,7 @@
  * 512-byte limit.  "requested" comes from tracemalloc, in its own process
  * because tracing slows creation and costs memory of its own. */
 #include "memory.h"
+#include "child.h"
 #include "results.h"
 #include "sysmem.h"
 
@@ -153,12 +154,13 @@ progress(const char *what, long long done, long long n, int final)
 {
     static int tty = -1;
     if (tty < 0) {
-        tty = isatty(STDERR_FILENO);
+        tty = isatty(fileno(child_progress()));
     }
     if (!tty) {
         return;
     }
-    fprintf(stderr, "\r  %s: %lld/%lld instances%s", what, done, n,
+    fprintf(child_progress(), "\r  %s: %lld/%lld instances%s", what, done,
+            n,
             final ? "\r\033[K" : "");
 }
 

@@ -1,10 +1,13 @@
 /* task.c - starts one `slotbench __child MODE` for the run or list
  * (task.h) and turns a bare failure reason into one that says which file,
  * which activity and which variant it was about. */
+#define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "task.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define TASK_MAX_ARGS 64
 
@@ -28,6 +31,21 @@ mode_activity(const char *mode)
     return mode;
 }
 
+/* path as the child must see it from its scratch directory: relative
+ * paths are made absolute against this process's working directory. */
+static char *
+absolute(const char *path, char *out, size_t len)
+{
+    char cwd[PATH_MAX];
+    if (path[0] == '/' || getcwd(cwd, sizeof cwd) == NULL) {
+        snprintf(out, len, "%s", path);
+    }
+    else {
+        snprintf(out, len, "%s/%s", cwd, path);
+    }
+    return out;
+}
+
 int
 task_run(const task_limits *lim, const char *mode, const char *scenario_path,
          char **extra, int nextra, double timeout, child_result *res)
@@ -35,16 +53,23 @@ task_run(const task_limits *lim, const char *mode, const char *scenario_path,
     char *argv[TASK_MAX_ARGS];
     int k = 0, rc;
     const char *variant = NULL;
+    char where[PATH_MAX + 2];
     child_spec spec = {0};
     spec.timeout = timeout;
     spec.max_rss = lim->max_rss;
     spec.result_pipe = 1;
+    /* The scenario's output is captured for its log, never mixed with
+     * the harness's; the child runs in a scratch directory of its own. */
+    spec.capture_stderr = 1;
+    spec.capture_stdout = 1;
+    spec.progress_fd = 1;
+    spec.scratch_dir = 1;
     argv[k++] = (char *)lim->self;
     argv[k++] = "__child";
     argv[k++] = (char *)mode;
     if (scenario_path) {
         argv[k++] = "--scenario";
-        argv[k++] = (char *)scenario_path;
+        argv[k++] = absolute(scenario_path, where, sizeof where);
     }
     for (int i = 0; i < nextra && k < TASK_MAX_ARGS - 1; i++) {
         argv[k++] = extra[i];

@@ -32,6 +32,7 @@
  *               verdict (collect_ratios, stats.h)
  * How each op is timed is opbench.c's part. */
 #include "timing.h"
+#include "child.h"
 #include "collect.h"
 #include "gbench.h"
 #include "opbench.h"
@@ -275,8 +276,8 @@ time_op(timing_state *t, int op, char *err)
                        t->ratios);
     }
     if (nreg > 0) {
-        fprintf(stderr, "slotbench:   %s %s: %d variants, %.1f s\n",
-                sc->name, ops_name(op), nreg, secs);
+        fprintf(child_progress(), "slotbench:   %s %s: %d variants, "
+                "%.1f s\n", sc->name, ops_name(op), nreg, secs);
     }
     for (int i = 0; i < t->nb; i++) {
         opbench_free(&t->benches[i]);

@@ -204,7 +204,6 @@ worker_main(int argc, char **argv)
     char err[SB_ERRLEN];
     worker_args a;
     int rc;
-    child_watch_parent();
     if (parse_args(argc, argv, &a, err) < 0) {
         return send_error("internal", err);
     }
