@@ -529,8 +529,8 @@ child_run(char *const argv[], const child_spec *spec, child_result *res)
     for (int i = 0; i < 3; i++) {
         sink_drain(sinks[i]);
     }
-    kill(-pid, SIGKILL);
     res->left_behind = procs_kill_descendants(getpid(), SWEEP_SECONDS);
+    kill(-pid, SIGKILL); /* the group is below us too: a second line */
     for (int i = 0; i < 3; i++) {
         sink_close(sinks[i]);
     }

@@ -8,6 +8,7 @@
  * runs, with the N that would fit. */
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "pilot.h"
+#include "logs.h"
 #include "sysmem.h"
 
 #include <math.h>
@@ -62,6 +63,7 @@ pilot_check(run_record *rec, const task_limits *lim, const char *path,
     char *extra[] = {"--variant", (char *)variant, "--n", nbuf, "--args",
                      unique ? "unique" : "shared"};
     task_run(lim, "memory", path, extra, 6, lim->timeout, &res);
+    logs_keep(rec, name, variant, "pilot", &res);
     if (res.outcome != CHILD_OK) {
         /* The measurement proper will meet the same problem and record it
          * with its own phase; here it only means no estimate. */

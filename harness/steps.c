@@ -5,6 +5,7 @@
 #include "steps.h"
 #include "figures.h"
 #include "layout.h"
+#include "logs.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +29,7 @@ step_interpreter(run_record *rec, const task_limits *lim)
 {
     child_result res;
     task_run(lim, "info", NULL, NULL, 0, 60, &res);
+    logs_keep(rec, "", "", "interpreter", &res);
     if (res.outcome == CHILD_OK) {
         json_object_set(rec->results.meta, "python",
                         json_object_get(res.json, "interp"));
@@ -108,6 +110,7 @@ step_describe(run_record *rec, const task_limits *lim, const char *path,
     json_t *desc;
     task_run(lim, "describe", path, NULL, 0, task_describe_timeout(lim),
              &res);
+    logs_keep(rec, name, "", "describe", &res);
     if (res.outcome != CHILD_OK) {
         give_up(rec, name, "", describe_phase(&res), &res);
         return NULL;
@@ -167,7 +170,10 @@ step_memory(run_record *rec, const task_limits *lim, const char *path,
         if (child_stop_requested()) {
             break;
         }
+        char tag[32];
         task_run(lim, modes[m], path, extra, 6, lim->timeout, &res);
+        snprintf(tag, sizeof tag, "%s%s", modes[m], unique ? ".unique" : "");
+        logs_keep(rec, scenario, variant, tag, &res);
         if (res.outcome == CHILD_OK) {
             json_t *mem = json_object_get(res.json, "memory");
             results_add_memory(&rec->results, mem);
@@ -216,7 +222,10 @@ step_sweep(run_record *rec, const task_limits *lim, const char *path,
         snprintf(nbuf, sizeof nbuf, "%lld", sweep[k]);
         char *extra[] = {"--variant", (char *)variant, "--n", nbuf,
                          "--args", "shared"};
+        char tag[48];
         task_run(lim, "memory", path, extra, 6, lim->timeout, &res);
+        snprintf(tag, sizeof tag, "sweep.n%s", nbuf);
+        logs_keep(rec, scenario, variant, tag, &res);
         if (res.outcome == CHILD_OK) {
             json_t *m = json_object_get(res.json, "memory");
             results_add_sweep(&rec->results, m);
@@ -275,6 +284,7 @@ step_layout(run_record *rec, const task_limits *lim, const char *path,
         }
         task_run(lim, "layout", path, extra, 2, task_describe_timeout(lim),
                  &res);
+        logs_keep(rec, name, label, "layout", &res);
         if (res.outcome != CHILD_OK) {
             give_up(rec, name, label, "layout", &res);
             continue;
@@ -316,6 +326,7 @@ step_timing(run_record *rec, const task_limits *lim, const char *path,
         extra[k++] = t->passthrough[j];
     }
     task_run(lim, "timing", path, extra, k, lim->timeout, &res);
+    logs_keep(rec, name, "", "timing", &res);
     if (res.outcome != CHILD_OK) {
         give_up(rec, name, "", "timing", &res);
         return;

@@ -1,6 +1,8 @@
 /* task.c - starts one `slotbench __child MODE` for the run or list
- * (task.h) and turns a bare failure reason into one that says which file,
- * which activity and which variant it was about. */
+ * (task.h): output captured, a scratch working directory, progress to the
+ * harness's stderr; turns a bare failure reason into one that says which
+ * file, which activity and which variant it was about, and says when the
+ * child left processes running that had to be killed. */
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "task.h"
 
@@ -79,6 +81,26 @@ task_run(const task_limits *lim, const char *mode, const char *scenario_path,
     }
     argv[k] = NULL;
     rc = child_run(argv, &spec, res);
+    /* A child stopped from here may still be dying at the sweep: only one
+     * that ended by itself can be said to have left processes behind. */
+    if (res->outcome == CHILD_OK || res->outcome == CHILD_FAILED ||
+        res->outcome == CHILD_CRASHED) {
+        if (res->left_behind > 0) {
+            sb_warn("warning: %s: %d process%s started while %s%s%s %s "
+                    "still running when it ended; killed",
+                    scenario_path ? scenario_path : "interpreter",
+                    res->left_behind, res->left_behind == 1 ? "" : "es",
+                    mode_activity(mode), variant ? " of variant " : "",
+                    variant ? variant : "",
+                    res->left_behind == 1 ? "was" : "were");
+        }
+        else if (res->left_behind < 0) {
+            sb_warn("warning: %s: processes started while %s could not "
+                    "all be killed", scenario_path ? scenario_path
+                                                   : "interpreter",
+                    mode_activity(mode));
+        }
+    }
     const char *base = scenario_path ? strrchr(scenario_path, '/') : NULL;
     base = base ? base + 1 : scenario_path;
     if (scenario_path && res->outcome != CHILD_OK &&
