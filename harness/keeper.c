@@ -1,7 +1,7 @@
 /* keeper.c - the keeper process and the program's start (keeper.h).  All
  * of it runs in a forked copy of the single-threaded harness, so it may
- * use stdio-free libc freely; it always leaves through _exit, so no
- * handler of the harness runs twice. */
+ * use any of libc (no other thread can hold a lock); it always leaves
+ * through _exit, so no atexit handler of the harness runs twice. */
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "keeper.h"
 #include "procs.h"
@@ -89,6 +89,7 @@ start_program(char *const argv[], const child_spec *spec,
     /* Nothing of the harness's reaches the program but what is wired
      * below (a descriptor a test or a shell left open, say). */
     close_range(3, HIGH_FD - 1, 0);
+    close_range(HIGH_FD, ~0U, CLOSE_RANGE_CLOEXEC);
     /* A scenario that reads stdin (input()) gets EOF, never a hang. */
     null_onto(STDIN_FILENO, O_RDONLY);
     if (spec->capture_stdout) {
