@@ -1,16 +1,18 @@
-/* child.c - the one process runner (child.h), on the harness's side:
- * makes the pipes and the scratch directory, forks the keeper (keeper.c,
- * which starts the program), and watches from here: wall time limit,
- * memory ceiling (a resource limit in the child, and RSS polled from here
- * as a second line), a stop request (Ctrl-C), and what comes through the
- * pipes.  The watch never blocks on a pipe: after the keeper has reported
- * the end, what is already in the pipes is read without waiting, then the
- * process group and every other process left below the harness are
- * killed, so a forked copy holding a pipe open cannot make a run wait.
- * The only fork of the harness is here. */
+/* child.c - the one process runner (child.h).  On the harness's side it
+ * makes the pipes and the scratch directory, forks the keeper, and
+ * watches from here: wall time limit, memory ceiling (a resource limit in
+ * the child, and RSS polled from here as a second line), a stop request
+ * (Ctrl-C), and what comes through the pipes (capture.h).  The watch never
+ * blocks on a pipe: once the keeper has reported the end, what is already
+ * in the pipes is read without waiting, then every process left below the
+ * harness and the child's process group are killed, so a forked copy
+ * holding a pipe open cannot make a run wait.  On the far side of the
+ * fork, the keeper and the program's start (below).  The only fork and
+ * exec of the harness are here. */
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "child.h"
-#include "keeper.h"
+#include "capture.h"
+#include "outcome.h"
 #include "procs.h"
 #include "scratch.h"
 #include "sysmem.h"
@@ -22,7 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -102,136 +104,236 @@ child_send(json_t *doc)
     return 0;
 }
 
-/* ---- the read end of one of the child's pipes --------------------------- */
+/* ---- the keeper and the program, on the far side of the fork -------------
+ *
+ *   harness ── keeper ── program (slotbench __child ..., gnuplot)
+ *                 └── whatever the program starts, setsid ones included
+ *
+ * The keeper, a forked copy of the harness that runs none of the
+ * program's code, leads the child's process group and is a child
+ * subreaper, so everything the program starts stays below it even after
+ * setsid() and double forks.  The program dies with the keeper
+ * (PR_SET_PDEATHSIG SIGKILL: nothing a scenario does can keep it alive,
+ * ignoring SIGTERM included), and the keeper notices the harness's death
+ * (SIGKILL, the OOM killer), kills everything below itself and removes the
+ * scratch directory.  It tells the harness, through the status pipe, the
+ * program's pid, a failure to start it (errno) and how it ended (its wait
+ * status), then exits.  Being a copy of the single-threaded harness, it
+ * may use any of libc (no other thread can hold a lock); it always leaves
+ * through _exit, so no atexit handler of the harness runs twice. */
+
+/* The keeper's messages on the status pipe: kind and value. */
+enum {
+    KEEPER_PID = 1,      /* the program's pid */
+    KEEPER_START_FAILED, /* errno: the scratch directory or fork failed */
+    KEEPER_EXEC_FAILED,  /* errno: the exec failed */
+    KEEPER_STATUS        /* the program's wait status: it has ended */
+};
 
 typedef struct {
-    int fd;             /* -1 when closed or not asked for */
-    size_t cap;         /* bytes kept (head_tail: from the start) */
-    int head_tail;      /* keep the first and last cap bytes, count the
-                           rest; otherwise keep up to cap, flag the rest */
-    sb_buf buf;         /* what was kept (head_tail: the first cap) */
-    char *ring;         /* head_tail: the last cap bytes, circular */
-    size_t ring_len;    /* bytes in ring */
-    size_t ring_pos;    /* where the next byte goes in ring */
-    long long total;    /* bytes read in all */
-    int overflow;       /* !head_tail: more than cap came */
-} sink;
+    int kind;
+    int value;
+} keeper_msg;
+
+/* The descriptors the keeper passes on, write ends of the harness's
+ * pipes (-1: not asked for), and what it needs to know. */
+typedef struct {
+    int status_fd;        /* keeper_msg records */
+    int result_fd;        /* becomes CHILD_RESULT_FD */
+    int output_fd;        /* becomes stderr (and stdout: capture_stdout) */
+    int progress_fd;      /* becomes CHILD_PROGRESS_FD */
+    const char *scratch;  /* working directory of the program, or NULL */
+    pid_t harness;
+} keeper_io;
+
+/* Descriptors are moved this high before 0-4 are wired, so no dup2 onto
+ * one of them can overwrite one still needed. */
+#define HIGH_FD 10
+/* How long the keeper of a dead harness goes on killing. */
+#define ORPHAN_KILL_SECONDS 5.0
 
 static void
-sink_close(sink *s)
+say(int fd, int kind, int value)
 {
-    if (s->fd >= 0) {
-        close(s->fd);
-        s->fd = -1;
+    keeper_msg m = {kind, value};
+    /* Smaller than PIPE_BUF: written whole, never mixed with another. */
+    ssize_t w = write(fd, &m, sizeof m);
+    (void)w; /* a harness that is gone reads nothing anyway */
+}
+
+/* fd moved to HIGH_FD or above (close-on-exec); -1 stays -1. */
+static int
+lift(int fd, int status_fd)
+{
+    if (fd < 0) {
+        return -1;
+    }
+    int high = fcntl(fd, F_DUPFD_CLOEXEC, HIGH_FD);
+    if (high < 0) {
+        say(status_fd, KEEPER_EXEC_FAILED, errno);
+        _exit(127);
+    }
+    close(fd);
+    return high;
+}
+
+static void
+onto(int fd, int target, int status_fd)
+{
+    /* dup2 clears close-on-exec on the copy: target survives the exec. */
+    if (fd >= 0 && dup2(fd, target) < 0) {
+        say(status_fd, KEEPER_EXEC_FAILED, errno);
+        _exit(127);
     }
 }
 
 static void
-sink_keep(sink *s, const char *p, size_t n)
+null_onto(int target, int flags)
 {
-    s->total += (long long)n;
-    if (!s->head_tail) {
-        if (s->buf.len + n <= s->cap) {
-            sb_buf_append(&s->buf, p, n);
-        }
-        else {
-            s->overflow = 1;
-        }
-        return;
-    }
-    size_t head = s->buf.len < s->cap ? s->cap - s->buf.len : 0;
-    head = head < n ? head : n;
-    sb_buf_append(&s->buf, p, head);
-    p += head;
-    n -= head;
-    if (n == 0) {
-        return;
-    }
-    if (s->ring == NULL) {
-        s->ring = sb_xmalloc(s->cap);
-    }
-    if (n >= s->cap) { /* only the last cap bytes can stay */
-        p += n - s->cap;
-        n = s->cap;
-    }
-    while (n > 0) {
-        size_t k = s->cap - s->ring_pos < n ? s->cap - s->ring_pos : n;
-        memcpy(s->ring + s->ring_pos, p, k);
-        s->ring_pos = (s->ring_pos + k) % s->cap;
-        s->ring_len = s->ring_len + k > s->cap ? s->cap : s->ring_len + k;
-        p += k;
-        n -= k;
+    int fd = open("/dev/null", flags | O_CLOEXEC);
+    if (fd >= 0 && fd != target) {
+        dup2(fd, target);
+        close(fd);
     }
 }
 
-/* Read what is there, up to limit bytes, without blocking (the read ends
- * are O_NONBLOCK).  Closes the sink at end of file.  Returns the bytes
- * read. */
-static size_t
-sink_read(sink *s, size_t limit)
+/* The program: die with the keeper, wire the descriptors, set the limits,
+ * exec. */
+static void __attribute__((noreturn))
+start_program(char *const argv[], const child_spec *spec,
+              const keeper_io *io, pid_t keeper)
 {
-    char chunk[65536];
-    size_t got = 0;
-    while (s->fd >= 0 && got < limit) {
-        size_t want = limit - got < sizeof chunk ? limit - got : sizeof chunk;
-        ssize_t n = read(s->fd, chunk, want);
-        if (n > 0) {
-            sink_keep(s, chunk, (size_t)n);
-            got += (size_t)n;
-        }
-        else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-            sink_close(s);
-        }
-        else if (errno == EAGAIN) {
-            break;
-        }
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != keeper) {
+        _exit(127);
     }
-    return got;
+    int status_fd = fcntl(io->status_fd, F_DUPFD_CLOEXEC, HIGH_FD);
+    if (status_fd < 0) {
+        _exit(127);
+    }
+    int result_fd = lift(io->result_fd, status_fd);
+    int output_fd = lift(io->output_fd, status_fd);
+    int progress_fd = lift(io->progress_fd, status_fd);
+    /* Nothing of the harness's reaches the program but what is wired
+     * below (a descriptor a test or a shell left open, say). */
+    close_range(3, HIGH_FD - 1, 0);
+    close_range(HIGH_FD, ~0U, CLOSE_RANGE_CLOEXEC);
+    /* A scenario that reads stdin (input()) gets EOF, never a hang. */
+    null_onto(STDIN_FILENO, O_RDONLY);
+    if (spec->capture_stdout) {
+        onto(output_fd, STDOUT_FILENO, status_fd);
+    }
+    else if (spec->capture_stderr) {
+        null_onto(STDOUT_FILENO, O_WRONLY);
+    }
+    if (spec->capture_stderr) {
+        onto(output_fd, STDERR_FILENO, status_fd);
+    }
+    onto(result_fd, CHILD_RESULT_FD, status_fd);
+    onto(progress_fd, CHILD_PROGRESS_FD, status_fd);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);
+#if !defined(__SANITIZE_ADDRESS__) && !defined(SB_SANITIZE)
+    /* The sanitizers reserve terabytes of address space up front, so the
+     * kernel limit is used only in normal builds; polling covers both. */
+    if (spec->max_rss > 0) {
+        struct rlimit rl;
+        rl.rlim_cur = rl.rlim_max = (rlim_t)spec->max_rss;
+        setrlimit(RLIMIT_DATA, &rl);
+    }
+#endif
+    if (spec->search_path) {
+        execvp(argv[0], argv);
+    }
+    else {
+        execv(argv[0], argv);
+    }
+    say(status_fd, KEEPER_EXEC_FAILED, errno);
+    _exit(127);
 }
 
-/* What is in the pipe now, and nothing that comes after: a descendant
- * still writing cannot make this last. */
-static void
-sink_drain(sink *s)
+/* The harness is gone: nobody else will clean up after the program. */
+static void __attribute__((noreturn))
+orphaned(const keeper_io *io)
 {
-    int avail = 0;
-    if (s->fd >= 0 && ioctl(s->fd, FIONREAD, &avail) == 0 && avail > 0) {
-        sink_read(s, (size_t)avail);
+    procs_kill_descendants(getpid(), ORPHAN_KILL_SECONDS);
+    if (io->scratch) {
+        scratch_remove(io->scratch, NULL);
     }
+    _exit(1);
 }
 
-static void
-sink_free(sink *s)
+static void __attribute__((noreturn))
+keeper_main(char *const argv[], const child_spec *spec,
+            const keeper_io *io)
 {
-    sink_close(s);
-    sb_buf_free(&s->buf);
-    free(s->ring);
-    s->ring = NULL;
-}
+    sigset_t waited, before;
+    pid_t program;
+    int status_fd = io->status_fd;
 
-/* The captured output into res: head, a line on what was left out, tail. */
-static void
-take_output(sink *s, child_result *res)
-{
-    sb_buf out = {0};
-    sb_buf_append(&out, s->buf.data ? s->buf.data : "", s->buf.len);
-    if (s->total > (long long)(s->buf.len + s->ring_len)) {
-        sb_buf_printf(&out, "\n[slotbench: %lld bytes of output in all; the "
-                      "%lld between the first and the last %zu are left "
-                      "out]\n", s->total,
-                      s->total - (long long)(s->buf.len + s->ring_len),
-                      s->ring_len);
+    /* SIGCHLD (the program or an orphan ended) and SIGTERM (the harness
+     * died: PR_SET_PDEATHSIG) are taken with sigtimedwait, not handlers. */
+    sigemptyset(&waited);
+    sigaddset(&waited, SIGCHLD);
+    sigaddset(&waited, SIGTERM);
+    sigprocmask(SIG_BLOCK, &waited, &before);
+    setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != io->harness) {
+        _exit(127); /* died before the death signal was armed */
     }
-    if (s->ring_len == s->cap) {
-        sb_buf_append(&out, s->ring + s->ring_pos, s->cap - s->ring_pos);
-        sb_buf_append(&out, s->ring, s->ring_pos);
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    if (io->scratch && chdir(io->scratch) < 0) {
+        say(status_fd, KEEPER_START_FAILED, errno);
+        _exit(127);
     }
-    else if (s->ring_len > 0) {
-        sb_buf_append(&out, s->ring, s->ring_len);
+    pid_t keeper = getpid();
+    program = fork();
+    if (program < 0) {
+        say(status_fd, KEEPER_START_FAILED, errno);
+        _exit(127);
     }
-    res->output_len = out.len;
-    res->output = out.data ? out.data : sb_xstrdup("");
-    res->output_bytes = s->total;
+    if (program == 0) {
+        sigprocmask(SIG_SETMASK, &before, NULL);
+        start_program(argv, spec, io, keeper);
+    }
+    say(status_fd, KEEPER_PID, (int)program);
+
+    /* Hold none of the program's pipes, nor the harness's own stdio. */
+    int high = fcntl(status_fd, F_DUPFD_CLOEXEC, HIGH_FD);
+    if (high >= 0) {
+        status_fd = high;
+    }
+    null_onto(STDIN_FILENO, O_RDONLY);
+    null_onto(STDOUT_FILENO, O_WRONLY);
+    null_onto(STDERR_FILENO, O_WRONLY);
+    if (dup2(status_fd, 3) == 3) {
+        status_fd = 3;
+    }
+    close_range(4, ~0U, 0);
+
+    for (;;) {
+        struct timespec tick = {1, 0};
+        int status;
+        pid_t p;
+        sigtimedwait(&waited, NULL, &tick);
+        /* A SIGTERM while the harness lives (a scenario's kill) means
+         * nothing; the parent changing means the harness died. */
+        if (getppid() != io->harness) {
+            orphaned(io);
+        }
+        while ((p = waitpid(-1, &status, WNOHANG)) > 0) {
+            if (p == program) {
+                say(status_fd, KEEPER_STATUS, status);
+                /* What the program left below (same group or setsid) is
+                 * re-parented to the harness, a subreaper too, which
+                 * reads the pipes and then kills it all. */
+                _exit(0);
+            }
+        }
+    }
 }
 
 /* ---- starting ----------------------------------------------------------- */
@@ -308,7 +410,7 @@ nap_ms(long ms)
 
 /* The keeper's messages: the program's pid, a failure, its end. */
 static int
-keeper_said(const sink *st, int kind, int *value)
+keeper_said(const capture *st, int kind, int *value)
 {
     const keeper_msg *m = (const keeper_msg *)st->buf.data;
     for (size_t i = 0; m && i < st->buf.len / sizeof *m; i++) {
@@ -320,105 +422,18 @@ keeper_said(const sink *st, int kind, int *value)
     return 0;
 }
 
-static void
-describe_exit(int status, char *const argv[], const child_spec *spec,
-              child_result *res)
-{
-    if (WIFSIGNALED(status)) {
-        int sig = WTERMSIG(status);
-        res->outcome = CHILD_CRASHED;
-        if (spec->result_pipe) {
-            snprintf(res->reason, sizeof res->reason,
-                     "the measuring process crashed with signal %d (%s)",
-                     sig, strsignal(sig));
-        }
-        else {
-            snprintf(res->reason, sizeof res->reason,
-                     "%s was killed by signal %d (%s)", argv[0], sig,
-                     strsignal(sig));
-        }
-        return;
-    }
-    int code = WEXITSTATUS(status);
-    res->exit_code = code;
-    if (!spec->result_pipe) {
-        res->outcome = code == 0 ? CHILD_OK : CHILD_FAILED;
-        if (code != 0) {
-            snprintf(res->reason, sizeof res->reason,
-                     "%s exited with status %d", argv[0], code);
-        }
-        return;
-    }
-    if (res->json) {
-        json_t *ok = json_object_get(res->json, "ok");
-        json_t *e = json_object_get(res->json, "error");
-        if (code == 0 && json_is_true(ok)) {
-            res->outcome = CHILD_OK;
-            return;
-        }
-        if (json_is_string(e)) {
-            res->outcome = CHILD_FAILED;
-            snprintf(res->reason, sizeof res->reason, "%s",
-                     json_string_value(e));
-            if (spec->max_rss > 0 && strstr(res->reason, "MemoryError")) {
-                /* RLIMIT_DATA makes the allocation fail inside Python. */
-                res->outcome = CHILD_MEMORY;
-                snprintf(res->reason + strlen(res->reason),
-                         sizeof res->reason - strlen(res->reason),
-                         " (the memory ceiling of %lld MiB was reached; "
-                         "raise it with --max-rss or use a smaller --n)",
-                         spec->max_rss >> 20);
-            }
-            return;
-        }
-    }
-    res->outcome = CHILD_CRASHED;
-    snprintf(res->reason, sizeof res->reason,
-             "the measuring process exited with status %d without a result "
-             "(did the scenario call sys.exit or os._exit?)", code);
-}
-
-/* Why a running child has to be stopped now, in res; 0 when it may go on. */
-static int
-must_stop(const child_spec *spec, double start, long long rss,
-          child_result *res)
-{
-    if (stop_signal) {
-        res->outcome = CHILD_INTERRUPTED;
-        snprintf(res->reason, sizeof res->reason,
-                 "interrupted by signal %d (%s)", (int)stop_signal,
-                 strsignal(stop_signal));
-    }
-    else if (spec->timeout > 0 && sb_now() - start > spec->timeout) {
-        res->outcome = CHILD_TIMEOUT;
-        snprintf(res->reason, sizeof res->reason,
-                 "killed after %.0f s without finishing (--timeout %g)",
-                 sb_now() - start, spec->timeout);
-    }
-    else if (spec->max_rss > 0 && rss > spec->max_rss) {
-        res->outcome = CHILD_MEMORY;
-        snprintf(res->reason, sizeof res->reason,
-                 "killed at %lld MiB resident, above the memory ceiling "
-                 "of %lld MiB (--max-rss)", rss >> 20, spec->max_rss >> 20);
-    }
-    else {
-        return 0;
-    }
-    return 1;
-}
-
 int
 child_run(char *const argv[], const child_spec *spec, child_result *res)
 {
     int rp[2] = {-1, -1}, op[2] = {-1, -1}, sp[2] = {-1, -1};
-    sink result = {.fd = -1, .cap = MAX_RESULT_BYTES};
-    sink output = {.fd = -1, .cap = CHILD_OUTPUT_KEEP, .head_tail = 1};
-    sink status_msgs = {.fd = -1, .cap = MAX_STATUS_BYTES};
-    sink *sinks[] = {&result, &output, &status_msgs};
+    capture result = {.fd = -1, .cap = MAX_RESULT_BYTES};
+    capture output = {.fd = -1, .cap = CHILD_OUTPUT_KEEP, .head_tail = 1};
+    capture status_msgs = {.fd = -1, .cap = MAX_STATUS_BYTES};
+    capture *pipes[] = {&result, &output, &status_msgs};
     char scratch[4096] = "", err[SB_ERRLEN];
     pid_t pid, program = 0;
     int status = 0, stopped = 0, e, progress = -1, v;
-    int capture = spec->capture_stderr || spec->capture_stdout;
+    int captured = spec->capture_stderr || spec->capture_stdout;
     double start = sb_now(), last_rss = 0;
 
     memset(res, 0, sizeof *res);
@@ -442,7 +457,7 @@ child_run(char *const argv[], const child_spec *spec, child_result *res)
         progress = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
     }
     if ((spec->result_pipe && make_pipe(rp, 1) < 0) ||
-        (capture && make_pipe(op, 1) < 0) || make_pipe(sp, 0) < 0) {
+        (captured && make_pipe(op, 1) < 0) || make_pipe(sp, 0) < 0) {
         e = errno;
         close_pair(rp);
         close_pair(op);
@@ -484,19 +499,19 @@ child_run(char *const argv[], const child_spec *spec, child_result *res)
 
     for (;;) {
         struct pollfd p[3];
-        sink *from[3];
+        capture *from[3];
         int np = 0;
         size_t got = 0;
         for (int i = 0; i < 3; i++) {
-            if (sinks[i]->fd >= 0) {
-                p[np] = (struct pollfd){sinks[i]->fd, POLLIN, 0};
-                from[np++] = sinks[i];
+            if (pipes[i]->fd >= 0) {
+                p[np] = (struct pollfd){pipes[i]->fd, POLLIN, 0};
+                from[np++] = pipes[i];
             }
         }
         if (poll(p, (nfds_t)np, POLL_MS) > 0) {
             for (int i = 0; i < np; i++) {
                 if (p[i].revents) {
-                    got += sink_read(from[i], READ_BUDGET);
+                    got += capture_read(from[i], READ_BUDGET);
                 }
             }
         }
@@ -512,7 +527,7 @@ child_run(char *const argv[], const child_spec *spec, child_result *res)
             res->peak_rss = rss > res->peak_rss ? rss : res->peak_rss;
             last_rss = now;
         }
-        if (must_stop(spec, start, res->peak_rss, res)) {
+        if (outcome_must_stop(spec, stop_signal, start, res->peak_rss, res)) {
             kill(-pid, SIGKILL);
             kill(pid, SIGKILL);
             while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -527,31 +542,32 @@ child_run(char *const argv[], const child_spec *spec, child_result *res)
     /* The end: what it wrote is in the pipes already; take that, then
      * kill whatever is left, a copy still holding a pipe included. */
     for (int i = 0; i < 3; i++) {
-        sink_drain(sinks[i]);
+        capture_drain(pipes[i]);
     }
     res->left_behind = procs_kill_descendants(getpid(), SWEEP_SECONDS);
     kill(-pid, SIGKILL); /* the group is below us too: a second line */
     for (int i = 0; i < 3; i++) {
-        sink_close(sinks[i]);
+        capture_close(pipes[i]);
     }
     if (scratch[0] && scratch_remove(scratch, err) < 0) {
         sb_warn("warning: %s", err);
     }
     res->seconds = sb_now() - start;
-    if (capture) {
-        take_output(&output, res);
+    if (captured) {
+        res->output = capture_text(&output, &res->output_len);
+        res->output_bytes = output.total;
     }
-    sink_free(&output);
+    capture_free(&output);
     if (stopped) {
-        sink_free(&result);
-        sink_free(&status_msgs);
+        capture_free(&result);
+        capture_free(&status_msgs);
         return -1;
     }
     if (keeper_said(&status_msgs, KEEPER_EXEC_FAILED, &v) ||
         keeper_said(&status_msgs, KEEPER_START_FAILED, &v)) {
         int exec = keeper_said(&status_msgs, KEEPER_EXEC_FAILED, &e);
-        sink_free(&result);
-        sink_free(&status_msgs);
+        capture_free(&result);
+        capture_free(&status_msgs);
         return spawn_failed(res, exec ? e : v,
                             exec ? "cannot run" : "cannot start", argv[0]);
     }
@@ -560,13 +576,13 @@ child_run(char *const argv[], const child_spec *spec, child_result *res)
     if (keeper_said(&status_msgs, KEEPER_STATUS, &v)) {
         status = v;
     }
-    sink_free(&status_msgs);
+    capture_free(&status_msgs);
     if (result.buf.len > 0 && !result.overflow) {
         json_error_t jerr;
         res->json = json_loadb(result.buf.data, result.buf.len, 0, &jerr);
     }
-    sink_free(&result);
-    describe_exit(status, argv, spec, res);
+    capture_free(&result);
+    outcome_of_exit(status, argv, spec, res);
     if (res->outcome == CHILD_CRASHED && spec->max_rss > 0 &&
         res->peak_rss > spec->max_rss * 9 / 10) {
         snprintf(res->reason + strlen(res->reason),

@@ -1,6 +1,6 @@
 /* procs.h - the processes below this one, read from /proc: the one place
- * that walks the process tree.  The runner (child.c) and the keeper
- * (keeper.c) use it to kill whatever a child left behind, processes that
+ * that walks the process tree.  The runner and its keeper (child.c) use
+ * it to kill whatever a child left behind, processes that
  * called setsid() or were re-parented to a subreaper included. */
 #ifndef SB_PROCS_H
 #define SB_PROCS_H
