@@ -22,7 +22,8 @@ import unittest
 
 from helpers import BIN, ROOT, TempDirTest, read_json, read_tsv, slotbench
 from test_robustness import (N, ResultsCheck, kill_leftovers,
-                             processes_mentioning, scenario, wait_gone)
+                             processes_mentioning, scenario, wait_for_marker,
+                             wait_gone)
 
 KEEP = 64 * 1024
 
@@ -278,15 +279,8 @@ class HarnessKilledTest(TempDirTest, ResultsCheck):
                 stdout=subprocess.DEVNULL, stderr=err,
                 env=dict(os.environ, SLOTBENCH_ROOT=ROOT),
                 start_new_session=True)
-            deadline = time.monotonic() + 120
-            while not os.path.exists(marker):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    proc.kill()
-                    proc.wait()
-                    err.seek(0)
-                    self.fail("the stubborn scenario never started: " +
-                              err.read())
-                time.sleep(0.05)
+            wait_for_marker(self, proc, marker, err,
+                            "the stubborn scenario")
             # The sleep at import, the measuring process and its copy.
             self.assertGreaterEqual(len(processes_mentioning(self.token)), 1)
             self.assertGreaterEqual(len(processes_mentioning(slow)), 2)

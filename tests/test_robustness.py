@@ -99,6 +99,20 @@ def wait_gone(token, seconds=5.0):
         time.sleep(0.05)
 
 
+def wait_for_marker(test, proc, marker, stderr, what, seconds=120):
+    """Wait until the file marker exists (the scenario reached the point
+    a test acts at); fail the test, with the run's stderr (an open file),
+    when proc ends or seconds pass first."""
+    deadline = time.monotonic() + seconds
+    while not os.path.exists(marker):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            proc.wait()
+            stderr.seek(0)
+            test.fail(what + " never started: " + stderr.read())
+        time.sleep(0.05)
+
+
 class ResultsCheck:
     """Assertions on a run directory shared by the cases below."""
 
@@ -367,15 +381,8 @@ class InterruptTest(TempDirTest, ResultsCheck):
              "--out", self.out, "--timeout", "300"],
             stdout=self.stdout, stderr=self.stderr, env=env,
             start_new_session=True)
-        deadline = time.monotonic() + 120
-        while not os.path.exists(marker):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                proc.wait()
-                self.stderr.seek(0)
-                self.fail("the slow measurement never started: " +
-                          self.stderr.read())
-            time.sleep(0.05)
+        wait_for_marker(self, proc, marker, self.stderr,
+                        "the slow measurement")
         return proc
 
     def stop(self, proc, send):
