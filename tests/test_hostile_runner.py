@@ -1,5 +1,6 @@
 """The runner against scenarios that fight it (issue 13): a forked copy
-that keeps the result pipe open and writes to it, fork + setsid,
+that keeps the result pipe open and writes to it, fork + setsid, a
+subprocess holding every pipe (close_fds=False),
 Popen(start_new_session=True), print at import, 100 MB on stdout, a
 __del__ that raises for every instance, a scenario that ignores SIGTERM
 with the harness SIGKILLed, a crash, relative paths written and deleted.
@@ -72,6 +73,11 @@ class HostileRunTest(unittest.TestCase, ResultsCheck):
                       "subprocess.Popen(['sleep', SLEEP_TOKEN],\n"
                       "                 start_new_session=True,\n"
                       "                 stdout=-3, stderr=-3)"),
+        # A subprocess holding every pipe of the child, result included.
+        "keeps_fds": scenario(
+            at_import="import subprocess\n"
+                      "subprocess.Popen(['sleep', SLEEP_TOKEN],\n"
+                      "                 close_fds=False)"),
         "print_import": scenario(at_import="print('HELLO_FROM_IMPORT')\n"
                                            "print('ERR_FROM_IMPORT', "
                                            "file=sys.stderr)"),
@@ -149,7 +155,7 @@ class HostileRunTest(unittest.TestCase, ResultsCheck):
         self.assert_measured(self.rundir, "segv_memory", ["dict"])
 
     def test_a_copy_writing_to_the_pipe_does_not_make_the_run_wait(self):
-        # Before: 130 s for this one scenario with --timeout 5.  Ten
+        # Before: 130 s for this one scenario with --timeout 5.  A dozen
         # scenarios, six children each, on a loaded machine: well under
         # what waiting on the copy's pipe would take even once.
         self.assertLess(self.seconds, 100, self.result.stderr)
@@ -162,7 +168,7 @@ class HostileRunTest(unittest.TestCase, ResultsCheck):
     def test_killed_leftovers_are_said(self):
         err = self.result.stderr
         for name in ("fork_writes", "fork_setsid", "fork_sleeps",
-                     "new_session"):
+                     "new_session", "keeps_fds"):
             self.assertRegex(err, rf"warning: \S*{name}\.py: 1 process "
                                   r"started while .* was still running "
                                   r"when it ended; killed")
