@@ -351,7 +351,7 @@ ThingSlots.__init__ = _counted
 
 # Kinds that fail today for want of another helper's part (see
 # test_hostile.AWAITING): checked in a test of their own.
-AWAITING_KINDS = {"multiprocessing"}
+AWAITING_KINDS = set()
 
 
 class HostileSabotageTest(unittest.TestCase):

@@ -81,7 +81,8 @@ class HostileRunTest(unittest.TestCase, ResultsCheck):
         "print_import": scenario(at_import="print('HELLO_FROM_IMPORT')\n"
                                            "print('ERR_FROM_IMPORT', "
                                            "file=sys.stderr)"),
-        # 100 MB on stdout from every child.
+        # 100 MB on stdout from every child (describe, memory, requested
+        # and layout of each variant: 7).
         "flood": scenario(at_import="_chunk = 'x' * (1 << 20)\n"
                                     "sys.stdout.write('FLOOD_START')\n"
                                     "for _ in range(100):\n"
@@ -194,7 +195,8 @@ class HostileRunTest(unittest.TestCase, ResultsCheck):
             "logs/print_import.dict.requested.log",
             "logs/print_import.slots.memory.log",
             "logs/print_import.slots.requested.log",
-            "logs/print_import.layout.log"})
+            "logs/print_import.dict.layout.log",
+            "logs/print_import.slots.layout.log"})
         for file, g in mine.items():
             text = self.log(os.path.basename(file))
             self.assertIn(b"HELLO_FROM_IMPORT\n", text)
@@ -208,7 +210,7 @@ class HostileRunTest(unittest.TestCase, ResultsCheck):
         logs = read_json(os.path.join(self.rundir, "meta.json"))["logs"]
         total = 100 * (1 << 20) + len("FLOOD_START") + len("FLOOD_END")
         flood = [g for g in logs if g["scenario"] == "flood"]
-        self.assertEqual(len(flood), 6, flood)
+        self.assertEqual(len(flood), 7, flood)
         for g in flood:
             self.assertEqual(g["bytes"], total)
             self.assertEqual(g["kept_bytes"], 2 * KEEP)
