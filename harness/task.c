@@ -65,7 +65,9 @@ task_run(const task_limits *lim, const char *mode, const char *scenario_path,
     spec.capture_stderr = 1;
     spec.capture_stdout = 1;
     spec.progress_fd = 1;
-    spec.scratch_dir = 1;
+    /* Except `new --from shop:Order`'s lookup, which finds the user's
+     * module from the caller's directory, as `python3 -c` would. */
+    spec.scratch_dir = strcmp(mode, "introspect") != 0;
     argv[k++] = (char *)lim->self;
     argv[k++] = "__child";
     argv[k++] = (char *)mode;
