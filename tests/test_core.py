@@ -218,16 +218,18 @@ class MemoryRunTest(unittest.TestCase):
 
     def test_rss_after_free_is_back_near_the_baseline(self):
         # Freeing the N instances (and gc.collect()) gives pymalloc's empty
-        # arenas back: RSS after the free is close to the baseline, far
-        # below the peak.  An RSS read before the free (or the peak
-        # written twice) stays near the peak and fails; one in pages or
-        # kB instead of bytes falls under half the baseline and fails.
+        # arenas back: RSS after the free is well below the peak, at most
+        # half way back up from the baseline (ASan's allocator keeps more
+        # than pymalloc alone: 38% was seen there).  An RSS read before the
+        # free (or the peak written twice) stays near the peak and fails;
+        # one in pages or kB instead of bytes falls under half the baseline
+        # and fails.
         for r in self.rows().values():
             base = int(r["baseline_rss_bytes"])
             peak = int(r["peak_rss_bytes"])
             after = int(r["rss_after_free_bytes"])
             self.assertGreaterEqual(after, base // 2, r)
-            self.assertLessEqual(after, base + (peak - base) // 4, r)
+            self.assertLessEqual(after, base + (peak - base) // 2, r)
 
     def test_crosscheck_agrees_outside_the_harness(self):
         """tests/crosscheck.py, the README's proof of the memory figures,
