@@ -12,6 +12,8 @@
 #             versions such as "3.8.18 3.13.0" (default: all found)
 #   GIT_REV   revision meta.json records (default: git describe --always
 #             --dirty of the checkout, regenerated on every make)
+#   PREFIX    where `make install` puts slotbench (default: /usr/local)
+#   DESTDIR   staging directory prepended to PREFIX by install/uninstall
 #
 # Targets:
 #   all (default)   build the harness (installs missing packages first)
@@ -24,6 +26,9 @@
 #                   of person and player                         (~1 min)
 #   test            build and run every test                    (~2 min)
 #   check-sanitize  the tests against an ASan + UBSan build     (~5 min)
+#   install         binary, scenarios, gnuplot scripts, man page and bash
+#                   completion into DESTDIR/PREFIX              (seconds)
+#   uninstall       remove what install put there
 #   clean           remove build directories
 
 PYTHON ?= /usr/bin/python3
@@ -73,7 +78,7 @@ endif
 
 .PHONY: all deps binary bench bench-full bench-versions plots test \
 	readme-quickstart \
-	check-sanitize clean FORCE
+	check-sanitize install uninstall clean FORCE
 
 all: deps
 	@$(MAKE) --no-print-directory binary
@@ -82,7 +87,7 @@ all: deps
 deps:
 	@sh harness/deps.sh
 
-binary: $(BIN)
+binary: $(BIN) $(BUILD)/slotbench.1 $(BUILD)/slotbench.bash
 
 # Build provenance, git's GIT-VERSION-FILE pattern: two generated files,
 # remade on every make but rewritten only when their content changes, so
@@ -133,6 +138,15 @@ $(BIN): $(OBJS)
 
 $(BUILD):
 	@mkdir -p $@
+
+# The man page and the bash completion, written by the binary from its
+# options table (manpage.c), so they say what the code does.
+$(BUILD)/slotbench.1: $(BIN)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$(BIN) __man > $@.tmp && mv -f $@.tmp $@
+$(BUILD)/slotbench.bash: $(BIN)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$(BIN) __completion > $@.tmp && mv -f $@.tmp $@
 
 # Run the default suite (every scenario, memory and timing) and print the
 # table: about 5 minutes on a 2-core machine.
@@ -199,6 +213,31 @@ check-sanitize: deps
 # Tests of measured figures that ASan's own malloc changes (see the README).
 SAN_EXCLUDE = -x test_every_scenario_runs_with_small_n \
 	-x test_pays_off_only_when_values_are_shared
+
+# Install into DESTDIR/PREFIX: bin/slotbench; share/slotbench/ with the
+# shipped scenarios and the gnuplot scripts (found from the binary's own
+# place, ../share/slotbench, so a DESTDIR tree works where it is); the man
+# page; the bash completion where bash-completion looks it up.  The build
+# in the checkout keeps using the checkout.  Seconds.
+PREFIX ?= /usr/local
+BINDIR = $(DESTDIR)$(PREFIX)/bin
+SHAREDIR = $(DESTDIR)$(PREFIX)/share/slotbench
+MANDIR = $(DESTDIR)$(PREFIX)/share/man/man1
+COMPLETIONDIR = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+INSTALL ?= install
+install: all
+	$(INSTALL) -d $(BINDIR) $(SHAREDIR)/scenarios $(SHAREDIR)/plots \
+	    $(MANDIR) $(COMPLETIONDIR)
+	$(INSTALL) -m 755 $(BIN) $(BINDIR)/slotbench
+	$(INSTALL) -m 644 scenarios/*.py $(SHAREDIR)/scenarios/
+	$(INSTALL) -m 644 plots/*.gp $(SHAREDIR)/plots/
+	$(INSTALL) -m 644 $(BUILD)/slotbench.1 $(MANDIR)/slotbench.1
+	$(INSTALL) -m 644 $(BUILD)/slotbench.bash $(COMPLETIONDIR)/slotbench
+
+uninstall:
+	rm -f $(BINDIR)/slotbench $(MANDIR)/slotbench.1 \
+	    $(COMPLETIONDIR)/slotbench
+	rm -rf $(SHAREDIR)
 
 clean:
 	rm -rf build build-sanitize

@@ -28,10 +28,11 @@ const char options_compare_margins[] =
 "and no verdict.\n";
 
 const char options_environment[] =
-"environment: SLOTBENCH_ROOT, the checkout holding scenarios/ (default: the\n"
-"one this binary was built in); SLOTBENCH_PATH, ':'-separated absolute\n"
-"directories scenarios import from; VIRTUAL_ENV, a virtualenv of the\n"
-"embedded Python whose packages scenarios import\n";
+"environment: SLOTBENCH_ROOT, the checkout holding scenarios/ and results/\n"
+"(default: the one this binary was built in; installed: ./scenarios when\n"
+"present, else the shipped ones, and ./results); SLOTBENCH_PATH,\n"
+"':'-separated absolute directories scenarios import from; VIRTUAL_ENV, a\n"
+"virtualenv of the embedded Python whose packages scenarios import\n";
 
 const command_def options_commands[] = {
     {.cmd = OPTIONS_GLOBAL, .name = NULL,

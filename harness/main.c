@@ -7,17 +7,20 @@
 #include "child.h"
 #include "gbench.h"
 #include "interp.h"
+#include "manpage.h"
 #include "meta.h"
 #include "cmdline.h"
 #include "commands.h"
 #include "compare.h"
 #include "newscen.h"
+#include "paths.h"
 #include "plot.h"
 #include "run.h"
 #include "show.h"
 #include "versions.h"
 #include "worker.h"
 
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +115,14 @@ main(int argc, char **argv)
                SLOTBENCH_VERSION, interp_version(), gbench_version());
         return 0;
     }
+    if (strcmp(argv[1], "__man") == 0) {
+        manpage_write(stdout); /* for make: slotbench.1 */
+        return 0;
+    }
+    if (strcmp(argv[1], "__completion") == 0) {
+        manpage_completion(stdout); /* for make: the bash completion */
+        return 0;
+    }
     if (strcmp(argv[1], "__options") == 0) {
         cmdline_dump(stdout); /* for tests/test_help.py */
         return 0;
@@ -126,11 +137,10 @@ main(int argc, char **argv)
     case OPTIONS_LIST:
         return run_or_list(cmd, argc, argv);
     case OPTIONS_PLOT: {
-        run_options run;
-        options o = {.run = &run};
-        options_default(&o); /* for run.root: the checkout */
+        char data[PATH_MAX];
+        paths_data(data, sizeof data); /* plots/: checkout or installed */
         install_signal_handlers();
-        return plot_main(argc - 1, argv + 1, run.root);
+        return plot_main(argc - 1, argv + 1, data);
     }
     case OPTIONS_VERSIONS:
         return versions_main(argc - 1, argv + 1);

@@ -10,6 +10,7 @@
 #include "run_options.h" /* first: it brings Python.h */
 #include "interp.h"
 #include "options.h"
+#include "paths.h"
 #include "sysmem.h"
 #include "util.h"
 
@@ -20,10 +21,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#ifndef SB_ROOT
-#define SB_ROOT "."
-#endif
 
 /* ---- the options -------------------------------------------------------- */
 
@@ -40,7 +37,7 @@
 static void
 fill_out(options *o)
 {
-    snprintf(o->run->out, sizeof o->run->out, "%s/results", o->run->root);
+    paths_results(o->run->out, sizeof o->run->out);
 }
 
 /* --max-rss by default: this many tenths of physical memory. */
@@ -108,7 +105,7 @@ static void
 show_max_rss(const options *d, char *buf, size_t len)
 {
     if (d->run->max_rss > 0) {
-        snprintf(buf, len, "%d%% of physical memory, here %.1fG",
+        snprintf(buf, len, "%d%% of physical memory" OPTIONS_HERE "%.1fG",
                  MAX_RSS_TENTHS * 10, (double)d->run->max_rss / (1 << 30));
     }
     else {
@@ -119,7 +116,8 @@ show_max_rss(const options *d, char *buf, size_t len)
 static void
 show_out(const options *d, char *buf, size_t len)
 {
-    snprintf(buf, len, "results/ of the checkout, here %s", d->run->out);
+    snprintf(buf, len, "results/ of the checkout; installed: ./results"
+             OPTIONS_HERE "%s", d->run->out);
 }
 
 static void
@@ -341,8 +339,6 @@ void
 options_default(options *o)
 {
     run_options *run = o->run;
-    const char *root = getenv("SLOTBENCH_ROOT");
-
     memset(o, 0, sizeof *o);
     o->run = run;
     if (run) {
@@ -351,8 +347,7 @@ options_default(options *o)
         ssize_t n = readlink("/proc/self/exe", run->self,
                              sizeof run->self - 1);
         run->self[n > 0 ? n : 0] = '\0';
-        snprintf(run->root, sizeof run->root, "%s",
-                 root && *root ? root : SB_ROOT);
+        paths_scenarios(run->root, sizeof run->root);
     }
     for (int i = 0; i < options_count; i++) {
         const option_def *d = &options_table[i];

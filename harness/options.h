@@ -23,6 +23,10 @@ typedef enum {
     OPTIONS_NEW = 1 << 7,       /* slotbench new (newscen.c) */
 } options_command;
 
+/* Where a default's text turns to this machine's value ("80% of physical
+ * memory, here 6.2G"): the man page, made for any machine, stops there. */
+#define OPTIONS_HERE ", here "
+
 /* Named in `plot --help` and in plot's "gnuplot not found" message. */
 #define GNUPLOT_PACKAGE "gnuplot-nox"
 

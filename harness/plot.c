@@ -14,6 +14,7 @@
 #include "charts.h"
 #include "child.h"
 #include "cmdline.h"
+#include "paths.h"
 #include "report.h"
 #include "results.h"
 
@@ -27,7 +28,7 @@
 /* ---- running gnuplot ----------------------------------------------------- */
 
 typedef struct {
-    char root[PATH_MAX];      /* checkout: plots/ */
+    char root[PATH_MAX];      /* holds plots/ (paths_data) */
     char charts[PATH_MAX];    /* where charts go */
     int drawn;                /* charts drawn */
     int failed;               /* charts that failed; -1: gnuplot missing */
@@ -130,7 +131,8 @@ plot_main(int argc, char **argv, const char *root)
     int ndirs = o.noperands;
     char **dirs = o.operands;
     if (ndirs == 0) {
-        snprintf(latest, sizeof latest, "%s/results/latest", root);
+        paths_results(latest, sizeof latest - 7);
+        strcat(latest, "/latest");
         static char *one[1];
         one[0] = latest;
         dirs = one;

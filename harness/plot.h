@@ -4,8 +4,8 @@
 #ifndef SB_PLOT_H
 #define SB_PLOT_H
 
-/* `slotbench plot [DIR ...]`: argv[0] is "plot".  root is the checkout
- * holding plots/ and results/.  Returns the exit status: 0 charts and
+/* `slotbench plot [DIR ...]`: argv[0] is "plot".  root holds plots/
+ * (paths_data); without a DIR, the latest run of paths_results.  Returns the exit status: 0 charts and
  * report written, 1 something failed (said on stderr), 2 usage error,
  * 128 + signal when SIGINT or SIGTERM stopped it (no report then). */
 int plot_main(int argc, char **argv, const char *root);
