@@ -535,6 +535,9 @@ child_run(char *const argv[], const child_spec *spec, child_result *res)
             stopped = 1;
             break;
         }
+        if (spec->tick) {
+            spec->tick();
+        }
         if (got > 0) {
             nap_ms(1); /* let a chatty child fill the pipe: fewer wakeups */
         }

@@ -33,6 +33,8 @@ typedef struct {
                              the harness's stderr, for its own progress */
     int scratch_dir;      /* run in a new empty working directory,
                              removed afterwards (scratch.h) */
+    void (*tick)(void);   /* called at every poll while it runs, or NULL
+                             (the run's status line: progress.h) */
 } child_spec;
 
 typedef enum {

@@ -54,7 +54,8 @@ const command_def options_commands[] = {
      "starting with _ are left out).  A SCENARIO is a name from scenarios/\n"
      "or a path to a .py file anywhere.  Every measurement runs in a fresh\n"
      "process; a failing scenario is recorded and the run goes on.\n"
-     "Progress goes to stderr, the summary table to stdout.\n",
+     "Progress goes to stderr (on a terminal one status line, redrawn),\n"
+     "the summary table to stdout.\n",
      .after = options_run_files},
     /* list has always taken run's options, so that a run's command line
      * can be listed; only --timeout and --max-rss reach its children. */

@@ -20,6 +20,7 @@
  * because tracing slows creation and costs memory of its own. */
 #include "memory.h"
 #include "child.h"
+#include "progress.h"
 #include "results.h"
 #include "sysmem.h"
 
@@ -153,8 +154,8 @@ static void
 progress(const char *what, long long done, long long n, int final)
 {
     static int tty = -1;
-    if (tty < 0) {
-        tty = isatty(fileno(child_progress()));
+    if (tty < 0) { /* the harness's status line, when it draws one */
+        tty = isatty(fileno(child_progress())) && !progress_parent_shows();
     }
     if (!tty) {
         return;

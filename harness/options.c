@@ -232,6 +232,10 @@ const option_def options_table[] = {
      NULL, show_full, NULL,
      "measure a scenario at its own N however large, e.g. event.py's "
      "10000000"},
+    {"quiet", 0, ARG_NONE, NULL, OPTIONS_RUN, RUN_FIELD(quiet), 0, 0, 0,
+     NULL, NULL, NULL,
+     "no progress on stderr, only warnings and failures (on a terminal "
+     "progress is one status line with an ETA, else a line per step)"},
     {"no-timing", 0, ARG_NONE, NULL, OPTIONS_RUN, RUN_FIELD(no_timing), 0,
      0, 0, NULL, NULL, NULL,
      "measure memory only"},

@@ -31,6 +31,12 @@ fitting_n(double room, double per_instance)
 }
 
 int
+pilot_needed(long long n)
+{
+    return n > PILOT_N;
+}
+
+int
 pilot_check(run_record *rec, const task_limits *lim, const char *path,
             const char *name, json_t *desc, long long n)
 {
@@ -42,7 +48,7 @@ pilot_check(run_record *rec, const task_limits *lim, const char *path,
     json_t *v;
     size_t i;
 
-    if (n <= PILOT_N) {
+    if (!pilot_needed(n)) {
         return 0;  /* the measurement itself is no larger than a pilot */
     }
     if (variant == NULL ||

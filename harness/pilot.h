@@ -14,6 +14,10 @@
  * Returns 0 when the scenario may run (it fits, or no estimate could be
  * made), -1 when it is refused (failure recorded as phase "pilot", with
  * the N that would fit) or the run is stopping. */
+/* 1 when pilot_check at n instances starts a pilot child: n is larger
+ * than the pilot itself. */
+int pilot_needed(long long n);
+
 int pilot_check(run_record *rec, const task_limits *lim, const char *path,
                 const char *name, json_t *desc, long long n);
 

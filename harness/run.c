@@ -50,6 +50,7 @@
 #include "meta.h"
 #include "outdir.h"
 #include "pilot.h"
+#include "progress.h"
 #include "record.h"
 #include "results.h"
 #include "steps.h"
@@ -91,14 +92,14 @@ instances_for(const run_options *o, json_t *desc)
 
 static void
 run_scenario(run_record *rec, const run_options *o, const task_limits *lim,
-             const char *path)
+             const char *path, int index)
 {
     char name[80];
     json_t *desc, *v;
     size_t i;
 
     scenario_name_from_path(path, name, sizeof name);
-    fprintf(stderr, "slotbench: %s (%s)\n", name, path);
+    progress_scenario(index, name, path);
     desc = step_describe(rec, lim, path, name);
     if (desc == NULL) {
         return;
@@ -110,6 +111,8 @@ run_scenario(run_record *rec, const run_options *o, const task_limits *lim,
     if (memory_advice(n) != NULL) {
         sb_warn("warning: %s: with N = %lld, %s", name, n, memory_advice(n));
     }
+    progress_plan(desc, n, pilot_needed(n), o->sweep, o->nsweep,
+                  !o->no_timing);
     if (pilot_check(rec, lim, path, name, desc, n) < 0) {
         json_decref(desc);
         return;
@@ -147,7 +150,7 @@ start_run(run_record *rec, const run_options *o)
         sb_warn("%s", err);
         return -1;
     }
-    fprintf(stderr, "slotbench: writing results to %s\n", rec->results.dir);
+    progress_note("slotbench: writing results to %s", rec->results.dir);
     json_t *meta = rec->results.meta;
     json_t *env = meta_collect(o->argc, o->argv);
     json_object_update(meta, env);
@@ -235,7 +238,8 @@ run_main(const run_options *o)
     int npaths, sig, finished;
     run_record rec;
     task_limits lim = run_task_limits(o);
-    double t0 = sb_now();
+    double t0 = sb_now(), min_time;
+    long long reps;
 
     memset(&rec, 0, sizeof rec);
     npaths = discover_scenarios(o->root, o->scenarios, o->nscenarios, &paths,
@@ -249,20 +253,26 @@ run_main(const run_options *o)
         discover_free(paths, npaths);
         return 2;
     }
+    timing_resolve(&o->timing, &reps, &min_time);
+    progress_start(o->quiet, npaths, o->no_timing ? 0 : reps, min_time);
     if (start_run(&rec, o) < 0) {
+        progress_finish();
         discover_free(paths, npaths);
         return 1;
     }
     step_interpreter(&rec, &lim);
     for (int i = 0; i < npaths && !record_stopping(&rec); i++) {
-        run_scenario(&rec, o, &lim, paths[i]);
+        run_scenario(&rec, o, &lim, paths[i], i);
     }
     sig = child_stop_requested();
     finished = finish_run(&rec, sig, sb_now() - t0);
+    progress_finish();
 
     summary_print(&rec.results);
-    fprintf(stderr, "slotbench: results in %s (%.0f s)\n", rec.results.dir,
-            sb_now() - t0);
+    if (!o->quiet) {
+        fprintf(stderr, "slotbench: results in %s (%.0f s)\n",
+                rec.results.dir, sb_now() - t0);
+    }
     if (sig) {
         sb_warn("interrupted by %s: completed results kept, run marked "
                 "partial in meta.json", strsignal(sig));

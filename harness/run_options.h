@@ -30,6 +30,7 @@ struct run_options {
     int quick;              /* small N, short timings */
     int full;               /* honour a scenario's N above 1,000,000 */
     int no_timing;          /* memory only */
+    int quiet;              /* no progress on stderr (progress.h) */
     long long sweep[RUN_SWEEP_MAX]; /* --sweep: N of each extra memory
                                        measurement (sweep.tsv), ascending */
     int nsweep;

@@ -6,6 +6,7 @@
 #include "figures.h"
 #include "layout.h"
 #include "logs.h"
+#include "progress.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -180,14 +181,14 @@ step_memory(run_record *rec, const task_limits *lim, const char *path,
             record_flush(rec); /* kept even if the harness is killed next */
             seen[m] = json_incref(mem);
             if (json_object_get(mem, "resident_bytes")) {
-                fprintf(stderr, "  %s: %lld instances, resident %.1f B, "
-                        "allocated %.1f B per instance (%.1f s)\n", label, n,
+                progress_note("  %s: %lld instances, resident %.1f B, "
+                        "allocated %.1f B per instance (%.1f s)", label, n,
                         number(mem, "resident_bytes"),
                         number(mem, "allocated_bytes"), res.seconds);
             }
             else if (json_object_get(mem, "requested_bytes")) {
-                fprintf(stderr, "  %s: requested %.1f B per instance "
-                        "(tracemalloc, %.1f s)\n", label,
+                progress_note("  %s: requested %.1f B per instance "
+                        "(tracemalloc, %.1f s)", label,
                         number(mem, "requested_bytes"), res.seconds);
             }
             child_result_free(&res);
@@ -229,8 +230,8 @@ step_sweep(run_record *rec, const task_limits *lim, const char *path,
         if (res.outcome == CHILD_OK) {
             json_t *m = json_object_get(res.json, "memory");
             results_add_sweep(&rec->results, m);
-            fprintf(stderr, "  %s/%s: sweep N = %s: allocated %.1f B, "
-                    "%.1f ns per instance\n", scenario, variant, nbuf,
+            progress_note("  %s/%s: sweep N = %s: allocated %.1f B, "
+                    "%.1f ns per instance", scenario, variant, nbuf,
                     json_number_value(json_object_get(m, "allocated_bytes")),
                     1e9 * json_number_value(json_object_get(m, "seconds")) /
                         (double)sweep[k]);

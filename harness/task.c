@@ -5,9 +5,11 @@
  * child left processes running that had to be killed. */
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "task.h"
+#include "progress.h"
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -56,6 +58,7 @@ task_run(const task_limits *lim, const char *mode, const char *scenario_path,
     int k = 0, rc;
     const char *variant = NULL;
     char where[PATH_MAX + 2];
+    long long n = 0;
     child_spec spec = {0};
     spec.timeout = timeout;
     spec.max_rss = lim->max_rss;
@@ -68,6 +71,7 @@ task_run(const task_limits *lim, const char *mode, const char *scenario_path,
     /* Except `new --from shop:Order`'s lookup, which finds the user's
      * module from the caller's directory, as `python3 -c` would. */
     spec.scratch_dir = strcmp(mode, "introspect") != 0;
+    spec.tick = progress_tick;
     argv[k++] = (char *)lim->self;
     argv[k++] = "__child";
     argv[k++] = (char *)mode;
@@ -80,9 +84,14 @@ task_run(const task_limits *lim, const char *mode, const char *scenario_path,
         if (i + 1 < nextra && strcmp(extra[i], "--variant") == 0) {
             variant = extra[i + 1];
         }
+        if (i + 1 < nextra && strcmp(extra[i], "--n") == 0) {
+            n = atoll(extra[i + 1]);
+        }
     }
     argv[k] = NULL;
+    progress_child_start(mode, variant, n);
     rc = child_run(argv, &spec, res);
+    progress_child_done(mode, n, res->seconds);
     /* A child stopped from here may still be dying at the sweep: only one
      * that ended by itself can be said to have left processes behind. */
     if (res->outcome == CHILD_OK || res->outcome == CHILD_FAILED ||

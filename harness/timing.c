@@ -37,6 +37,7 @@
 #include "gbench.h"
 #include "opbench.h"
 #include "ops.h"
+#include "progress.h"
 #include "stats.h"
 
 #include <stdio.h>
@@ -275,7 +276,7 @@ time_op(timing_state *t, int op, char *err)
         collect_ratios(t->benches, t->nb, base, t->cap, benchmarks,
                        t->ratios);
     }
-    if (nreg > 0) {
+    if (nreg > 0 && !progress_parent_shows()) {
         fprintf(child_progress(), "slotbench:   %s %s: %d variants, "
                 "%.1f s\n", sc->name, ops_name(op), nreg, secs);
     }

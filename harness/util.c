@@ -187,11 +187,16 @@ sb_printable(char *s)
     return s;
 }
 
+void (*sb_warn_hook)(void);
+
 void
 sb_warn(const char *fmt, ...)
 {
     char line[2 * SB_ERRLEN];
     va_list ap;
+    if (sb_warn_hook) {
+        sb_warn_hook();
+    }
     va_start(ap, fmt);
     sb_vformat(line, sizeof line, fmt, ap);
     va_end(ap);

@@ -21,6 +21,10 @@ int sb_seterr(char *err, const char *fmt, ...)
 /* Print "slotbench: <message>" to stderr. */
 void sb_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Called by sb_warn before it prints, when set: progress.c clears its
+ * status line there (a hook, so that util.c needs nothing of it). */
+extern void (*sb_warn_hook)(void);
+
 /* Replace control characters in s (in place) with '?': file names and
  * exception messages printed to a terminal must not move its cursor or
  * break a line.  Bytes from 0x80 up are left alone, so valid non-ASCII text

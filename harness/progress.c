@@ -1,0 +1,419 @@
+/* progress.c - the status line and the estimate of the time left
+ * (progress.h).  State is one static struct: a run is one at a time, and
+ * the status line belongs to this process's stderr. */
+#define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
+#include "progress.h"
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#define REDRAW_SECONDS 0.25
+#define PLAN_MAX 256
+/* Before any timing child ended: actual seconds over reps x min time x
+ * benchmarks (about 2-3 measured on 3.11: calibration and set-up). */
+#define TIMING_FACTOR_GUESS 2.5
+/* Before any requested child ended: tracemalloc's cost over a memory
+ * child's, per instance (about 2 measured on 3.11). */
+#define REQUESTED_FACTOR_GUESS 2.0
+
+typedef enum { OFF, LINES, TERMINAL } progress_mode;
+
+typedef struct {
+    char mode[16];      /* the child's mode ("memory", "timing", ...) */
+    long long n;        /* its instances, 0 when it has none */
+    int pilot;          /* the pilot (mode memory at the pilot's N) */
+} planned;
+
+static struct {
+    progress_mode mode;
+    int active;                 /* between progress_start and _finish */
+    int quiet;
+    int shown;                  /* the status line is on the screen */
+    int nscenarios, scenario;   /* N, and i from 0 */
+    char name[80];
+    long long reps;
+    double min_time;
+    int nbench;                 /* benchmarks of the current scenario */
+    planned plan[PLAN_MAX];     /* measurements of the current scenario
+                                   still to come, in order */
+    int nplan, total, done;     /* M, and measurements ended so far */
+    char phase[160];            /* what the running child does */
+    int running;
+    planned now;                /* the running child */
+    double t0, child_t0, scenario_t0, last_draw;
+    double finished_seconds;    /* of the scenarios ended */
+    int finished;
+    double startup;             /* a child that does little: describe */
+    double rate[2];             /* seconds per instance: memory, requested;
+                                   < 0 not yet seen */
+    double timing_factor;
+} P;
+
+int
+progress_parent_shows(void)
+{
+    return getenv(PROGRESS_ENV) != NULL;
+}
+
+static void
+clear_line(void)
+{
+    if (P.shown) {
+        fputs("\r\033[K", stderr);
+        P.shown = 0;
+    }
+}
+
+/* sb_warn's hook: its line must not land on the status line. */
+static void
+before_warning(void)
+{
+    clear_line();
+}
+
+void
+progress_start(int quiet, int nscenarios, long long repetitions,
+               double min_time)
+{
+    memset(&P, 0, sizeof P);
+    P.active = 1;
+    P.quiet = quiet;
+    P.mode = quiet ? OFF : isatty(STDERR_FILENO) ? TERMINAL : LINES;
+    P.nscenarios = nscenarios;
+    P.scenario = -1;
+    P.reps = repetitions;
+    P.min_time = min_time;
+    P.t0 = sb_now();
+    P.rate[0] = P.rate[1] = -1;
+    P.timing_factor = TIMING_FACTOR_GUESS;
+    if (P.mode != LINES) {
+        setenv(PROGRESS_ENV, "1", 1);
+    }
+    sb_warn_hook = before_warning;
+}
+
+/* ---- the estimate ------------------------------------------------------- */
+
+/* Seconds per instance of a memory (kind 0) or requested (1) child. */
+static double
+rate_of(int kind)
+{
+    if (P.rate[kind] >= 0) {
+        return P.rate[kind];
+    }
+    if (kind == 1 && P.rate[0] >= 0) {
+        return P.rate[0] * REQUESTED_FACTOR_GUESS;
+    }
+    return 0;
+}
+
+/* What a measurement is expected to take, in seconds. */
+static double
+expected(const planned *m)
+{
+    if (strcmp(m->mode, "memory") == 0 || strcmp(m->mode, "requested") == 0) {
+        return P.startup + rate_of(m->mode[0] == 'r') * (double)m->n;
+    }
+    if (strcmp(m->mode, "timing") == 0) {
+        return P.startup + P.timing_factor * (double)P.nbench *
+               (double)P.reps * P.min_time;
+    }
+    return P.startup;
+}
+
+/* Seconds left of the current scenario. */
+static double
+scenario_left(void)
+{
+    double left = 0;
+    for (int k = 0; k < P.nplan; k++) {
+        left += expected(&P.plan[k]);
+    }
+    if (P.running) {
+        double rest = expected(&P.now) - (sb_now() - P.child_t0);
+        left += rest > 0 ? rest : 0;
+    }
+    return left;
+}
+
+/* Seconds left of the run, or -1 before there is anything to go by. */
+static double
+run_left(void)
+{
+    int after = P.nscenarios - P.scenario - 1;
+    double current, per;
+    if (P.scenario < 0 || (P.total == 0 && P.finished == 0)) {
+        return -1;
+    }
+    current = P.total > 0 ? scenario_left() : 0;
+    per = P.finished > 0 ? P.finished_seconds / P.finished
+                         : sb_now() - P.scenario_t0 + current;
+    return current + (after > 0 ? after : 0) * per;
+}
+
+static void
+clock_text(double s, char *buf, size_t len)
+{
+    long t = s > 0 ? (long)(s + 0.5) : 0;
+    if (t >= 3600) {
+        snprintf(buf, len, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+    }
+    else {
+        snprintf(buf, len, "%ld:%02ld", t / 60, t % 60);
+    }
+}
+
+/* "0:42 elapsed, ETA 3:10" */
+static void
+times_text(char *buf, size_t len)
+{
+    char elapsed[32], eta[32];
+    double left = run_left();
+    clock_text(sb_now() - P.t0, elapsed, sizeof elapsed);
+    if (left < 0) {
+        snprintf(eta, sizeof eta, "--");
+    }
+    else {
+        clock_text(left, eta, sizeof eta);
+    }
+    snprintf(buf, len, "%s elapsed, ETA %s", elapsed, eta);
+}
+
+/* ---- the status line ---------------------------------------------------- */
+
+static int
+terminal_width(void)
+{
+    struct winsize ws;
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20) {
+        return ws.ws_col;
+    }
+    return 80;
+}
+
+static void
+draw(void)
+{
+    char line[512], times[64], count[32] = "";
+    int width;
+    if (P.mode != TERMINAL || P.scenario < 0) {
+        return;
+    }
+    times_text(times, sizeof times);
+    if (P.total > 0) {
+        int j = P.done + (P.running ? 1 : 0);
+        snprintf(count, sizeof count, "%d/%d", j > P.total ? P.total : j,
+                 P.total);
+    }
+    else {
+        snprintf(count, sizeof count, "%d", P.done + 1);
+    }
+    snprintf(line, sizeof line, "slotbench: [%d/%d] %s  measurement %s: "
+             "%s  (%s)", P.scenario + 1, P.nscenarios, P.name, count,
+             P.running ? P.phase : "-", times);
+    sb_printable(line);
+    /* A line longer than the terminal would wrap, and \r would then redraw
+     * only its last row. */
+    width = terminal_width() - 1;
+    if ((int)strlen(line) > width) {
+        line[width] = '\0';
+    }
+    fprintf(stderr, "\r%s\033[K", line);
+    fflush(stderr);
+    P.shown = 1;
+    P.last_draw = sb_now();
+}
+
+void
+progress_tick(void)
+{
+    if (P.active && P.mode == TERMINAL &&
+        sb_now() - P.last_draw >= REDRAW_SECONDS) {
+        draw();
+    }
+}
+
+void
+progress_note(const char *fmt, ...)
+{
+    va_list ap;
+    if (P.active && P.mode == OFF) {
+        return;
+    }
+    clear_line();
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    draw();
+}
+
+/* ---- where the run is --------------------------------------------------- */
+
+/* The current scenario ended (or the run did). */
+static void
+scenario_over(void)
+{
+    if (P.scenario >= 0) {
+        P.finished_seconds += sb_now() - P.scenario_t0;
+        P.finished++;
+    }
+}
+
+void
+progress_scenario(int i, const char *name, const char *path)
+{
+    char times[64];
+    if (!P.active) {
+        return;
+    }
+    scenario_over();
+    P.scenario = i;
+    P.scenario_t0 = sb_now();
+    P.nplan = P.total = P.done = P.nbench = 0;
+    snprintf(P.name, sizeof P.name, "%s", name);
+    times_text(times, sizeof times);
+    progress_note("slotbench: [%d/%d] %s (%s), %s", i + 1, P.nscenarios,
+                  name, path, times);
+}
+
+static void
+add(const char *mode, long long n, int pilot)
+{
+    if (P.nplan < PLAN_MAX) {
+        planned *m = &P.plan[P.nplan++];
+        snprintf(m->mode, sizeof m->mode, "%s", mode);
+        m->n = n;
+        m->pilot = pilot;
+    }
+}
+
+void
+progress_plan(json_t *desc, long long n, int pilot, const long long *sweep,
+              int nsweep, int timing)
+{
+    size_t i;
+    json_t *v, *skipped = json_object_get(desc, "skipped");
+    int unique = json_is_true(json_object_get(desc, "unique_args"));
+    int nvariants = 0;
+    if (!P.active) {
+        return;
+    }
+    P.nplan = 0;
+    if (pilot) {
+        add("memory", 0, 1);
+    }
+    json_array_foreach(json_object_get(desc, "variants"), i, v) {
+        if (json_object_get(skipped, json_string_value(json_object_get(
+                v, "label")))) {
+            continue;
+        }
+        nvariants++;
+        for (int u = 0; u <= unique; u++) {
+            add("memory", n, 0);
+            add("requested", n, 0);
+            for (int k = 0; u == 0 && k < nsweep; k++) {
+                add("memory", sweep[k], 0);
+            }
+        }
+    }
+    add("layout", 0, 0);
+    if (timing) {
+        add("timing", 0, 0);
+        P.nbench = nvariants *
+                   (int)json_array_size(json_object_get(desc, "ops"));
+    }
+    P.total = P.done + P.nplan;
+    draw();
+}
+
+void
+progress_child_start(const char *mode, const char *variant, long long n)
+{
+    if (!P.active) {
+        return;
+    }
+    int k = 0;
+    /* The first planned measurement of this kind is the one starting (the
+     * pilot: a memory child before any variant's). */
+    while (k < P.nplan && (strcmp(P.plan[k].mode, mode) != 0 ||
+                           (n > 0 && P.plan[k].n > 0 && P.plan[k].n != n &&
+                            !P.plan[k].pilot))) {
+        k++;
+    }
+    if (k < P.nplan) {
+        P.now = P.plan[k];
+        P.now.n = n;
+        memmove(&P.plan[k], &P.plan[k + 1],
+                sizeof P.plan[0] * (size_t)(P.nplan - k - 1));
+        P.nplan--;
+    }
+    else {
+        memset(&P.now, 0, sizeof P.now);
+        snprintf(P.now.mode, sizeof P.now.mode, "%s", mode);
+        P.now.n = n;
+    }
+    if (strcmp(mode, "timing") == 0 && P.nbench > 0) {
+        snprintf(P.phase, sizeof P.phase, "timing %s (%d benchmarks x %lld "
+                 "repetitions)", P.name, P.nbench, P.reps);
+    }
+    else {
+        snprintf(P.phase, sizeof P.phase, "%s %s%s%s",
+                 P.now.pilot ? "pilot" : mode, P.name, variant ? "/" : "",
+                 variant ? variant : "");
+    }
+    P.running = 1;
+    P.child_t0 = sb_now();
+    draw();
+}
+
+/* A running mean that follows the latest more: each scenario's objects
+ * cost their own. */
+static void
+learn(double *slot, double value)
+{
+    *slot = *slot < 0 ? value : (*slot + 2 * value) / 3;
+}
+
+void
+progress_child_done(const char *mode, long long n, double seconds)
+{
+    if (!P.active) {
+        return;
+    }
+    P.running = 0;
+    P.done++;
+    if (strcmp(mode, "describe") == 0 || strcmp(mode, "info") == 0) {
+        P.startup = P.startup > 0 ? (P.startup + seconds) / 2 : seconds;
+    }
+    else if ((strcmp(mode, "memory") == 0 || strcmp(mode, "requested") == 0)
+             && n > 0) {
+        double work = seconds - P.startup;
+        learn(&P.rate[mode[0] == 'r'], (work > 0 ? work : 0) / (double)n);
+    }
+    else if (strcmp(mode, "timing") == 0 && P.nbench > 0 && P.reps > 0 &&
+             P.min_time > 0) {
+        double work = seconds - P.startup;
+        P.timing_factor = (work > 0 ? work : 0) /
+                          ((double)P.nbench * (double)P.reps * P.min_time);
+    }
+    draw();
+}
+
+void
+progress_finish(void)
+{
+    if (!P.active) {
+        return;
+    }
+    clear_line();
+    fflush(stderr);
+    scenario_over();
+    sb_warn_hook = NULL;
+    P.active = 0;
+}
