@@ -78,7 +78,7 @@ endif
 
 .PHONY: all deps binary bench bench-full bench-versions plots test \
 	readme-quickstart \
-	check-sanitize install uninstall clean FORCE
+	check-sanitize install install-files uninstall clean FORCE
 
 all: deps
 	@$(MAKE) --no-print-directory binary
@@ -87,7 +87,7 @@ all: deps
 deps:
 	@sh harness/deps.sh
 
-binary: $(BIN) $(BUILD)/slotbench.1 $(BUILD)/slotbench.bash
+binary: $(BIN)
 
 # Build provenance, git's GIT-VERSION-FILE pattern: two generated files,
 # remade on every make but rewritten only when their content changes, so
@@ -138,15 +138,6 @@ $(BIN): $(OBJS)
 
 $(BUILD):
 	@mkdir -p $@
-
-# The man page and the bash completion, written by the binary from its
-# options table (manpage.c), so they say what the code does.
-$(BUILD)/slotbench.1: $(BIN)
-	@$(if $(Q),echo "  GEN     $@")
-	$(Q)$(BIN) __man > $@.tmp && mv -f $@.tmp $@
-$(BUILD)/slotbench.bash: $(BIN)
-	@$(if $(Q),echo "  GEN     $@")
-	$(Q)$(BIN) __completion > $@.tmp && mv -f $@.tmp $@
 
 # Run the default suite (every scenario, memory and timing) and print the
 # table: about 5 minutes on a 2-core machine.
@@ -217,8 +208,10 @@ SAN_EXCLUDE = -x test_every_scenario_runs_with_small_n \
 # Install into DESTDIR/PREFIX: bin/slotbench; share/slotbench/ with the
 # shipped scenarios and the gnuplot scripts (found from the binary's own
 # place, ../share/slotbench, so a DESTDIR tree works where it is); the man
-# page; the bash completion where bash-completion looks it up.  The build
-# in the checkout keeps using the checkout.  Seconds.
+# page and the bash completion, written by the binary from its options
+# table (manpage.c), so they say what the code does.  The build in the
+# checkout keeps using the checkout.  install-files installs an existing
+# BIN without building.  Seconds.
 PREFIX ?= /usr/local
 BINDIR = $(DESTDIR)$(PREFIX)/bin
 SHAREDIR = $(DESTDIR)$(PREFIX)/share/slotbench
@@ -226,13 +219,17 @@ MANDIR = $(DESTDIR)$(PREFIX)/share/man/man1
 COMPLETIONDIR = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 INSTALL ?= install
 install: all
+	@$(MAKE) --no-print-directory install-files
+
+install-files:
 	$(INSTALL) -d $(BINDIR) $(SHAREDIR)/scenarios $(SHAREDIR)/plots \
 	    $(MANDIR) $(COMPLETIONDIR)
 	$(INSTALL) -m 755 $(BIN) $(BINDIR)/slotbench
 	$(INSTALL) -m 644 scenarios/*.py $(SHAREDIR)/scenarios/
 	$(INSTALL) -m 644 plots/*.gp $(SHAREDIR)/plots/
-	$(INSTALL) -m 644 $(BUILD)/slotbench.1 $(MANDIR)/slotbench.1
-	$(INSTALL) -m 644 $(BUILD)/slotbench.bash $(COMPLETIONDIR)/slotbench
+	$(BIN) __man > $(MANDIR)/slotbench.1
+	$(BIN) __completion > $(COMPLETIONDIR)/slotbench
+	chmod 644 $(MANDIR)/slotbench.1 $(COMPLETIONDIR)/slotbench
 
 uninstall:
 	rm -f $(BINDIR)/slotbench $(MANDIR)/slotbench.1 \

@@ -34,6 +34,8 @@ static struct {
     int active;                 /* between progress_start and _finish */
     int quiet;
     int shown;                  /* the status line is on the screen */
+    int rows;                   /* the terminal's rows while the last one
+                                   is kept for the status line; 0: none */
     int nscenarios, scenario;   /* N, and i from 0 */
     char name[80];
     long long reps;
@@ -60,10 +62,50 @@ progress_parent_shows(void)
     return getenv(PROGRESS_ENV) != NULL;
 }
 
+/* The size of the terminal on stderr, 0 when it cannot say. */
+static void
+terminal_size(int *width, int *height)
+{
+    struct winsize ws;
+    *width = *height = 0;
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0) {
+        *width = ws.ws_col;
+        *height = ws.ws_row;
+    }
+}
+
+/* Keep the bottom row for the status line: everything else written to
+ * the terminal (by this process or by a child, which knows nothing of the
+ * status line) scrolls in the rows above it, as apt does.  The newline
+ * and the move back up make room when the cursor is on the last row;
+ * setting the region moves the cursor, hence the save and restore. */
+static void
+region_set(void)
+{
+    int width, height;
+    terminal_size(&width, &height);
+    if (height < 3) {
+        P.rows = 0;     /* unknown or tiny: redraw the current row */
+        return;
+    }
+    fprintf(stderr, "\n\0337\033[1;%dr\0338\033[1A", height - 1);
+    P.rows = height;
+}
+
+/* Give the bottom row back and clear it. */
+static void
+region_reset(void)
+{
+    if (P.rows > 0) {
+        fprintf(stderr, "\0337\033[%d;1H\033[K\033[r\0338", P.rows);
+        P.rows = 0;
+    }
+}
+
 static void
 clear_line(void)
 {
-    if (P.shown) {
+    if (P.shown && P.rows == 0) {
         fputs("\r\033[K", stderr);
         P.shown = 0;
     }
@@ -93,6 +135,9 @@ progress_start(int quiet, int nscenarios, long long repetitions,
     P.timing_factor = TIMING_FACTOR_GUESS;
     if (P.mode != LINES) {
         setenv(PROGRESS_ENV, "1", 1);
+    }
+    if (P.mode == TERMINAL) {
+        region_set();
     }
     sb_warn_hook = before_warning;
 }
@@ -186,21 +231,11 @@ times_text(char *buf, size_t len)
 
 /* ---- the status line ---------------------------------------------------- */
 
-static int
-terminal_width(void)
-{
-    struct winsize ws;
-    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20) {
-        return ws.ws_col;
-    }
-    return 80;
-}
-
 static void
 draw(void)
 {
     char line[512], times[64], count[32] = "";
-    int width;
+    int width, height;
     if (P.mode != TERMINAL || P.scenario < 0) {
         return;
     }
@@ -217,13 +252,23 @@ draw(void)
              "%s  (%s)", P.scenario + 1, P.nscenarios, P.name, count,
              P.running ? P.phase : "-", times);
     sb_printable(line);
-    /* A line longer than the terminal would wrap, and \r would then redraw
-     * only its last row. */
-    width = terminal_width() - 1;
+    terminal_size(&width, &height);
+    if (P.rows > 0 && height != P.rows) {
+        region_reset();  /* resized: keep the new bottom row instead */
+        region_set();
+    }
+    /* A line longer than the terminal would wrap, and a redraw would then
+     * cover only part of it. */
+    width = (width > 20 ? width : 80) - 1;
     if ((int)strlen(line) > width) {
         line[width] = '\0';
     }
-    fprintf(stderr, "\r%s\033[K", line);
+    if (P.rows > 0) {
+        fprintf(stderr, "\0337\033[%d;1H%s\033[K\0338", P.rows, line);
+    }
+    else {
+        fprintf(stderr, "\r%s\033[K", line);
+    }
     fflush(stderr);
     P.shown = 1;
     P.last_draw = sb_now();
@@ -412,6 +457,7 @@ progress_finish(void)
         return;
     }
     clear_line();
+    region_reset();
     fflush(stderr);
     scenario_over();
     sb_warn_hook = NULL;

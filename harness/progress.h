@@ -1,5 +1,6 @@
 /* progress.h - how far a run has got, on stderr.  On a terminal, one
- * status line redrawn in place:
+ * status line redrawn in place on the bottom row (the rows above scroll:
+ * a terminal scroll region, so what children write cannot break into it):
  *
  *   slotbench: [2/7] player  measurement 3/9: memory player/slots
  *              (0:42 elapsed, ETA 3:10)

@@ -1,0 +1,201 @@
+"""Live progress of a run (issue 15, progress.c): on a terminal one status
+line redrawn in place (scenario i of N, measurement j of M, phase, elapsed,
+ETA), plain lines without control characters when stderr is a file or a
+pipe, nothing but warnings and failures with --quiet.  The terminal is a
+pseudo-terminal (pty), as a user's would be."""
+import fcntl
+import os
+import pty
+import re
+import select
+import shutil
+import struct
+import subprocess
+import termios
+import time
+
+from helpers import BIN, TempDirTest, read_tsv, slotbench
+
+SCENARIO = '''
+"""Two shapes for the progress tests."""
+
+
+class D:
+    def __init__(self, a, b):
+        self.a = a
+        self.b = b
+
+
+class S:
+    __slots__ = ("a", "b")
+
+    def __init__(self, a, b):
+        self.a = a
+        self.b = b
+
+
+VARIANTS = {"dict": D, "slots": S}
+ARGS = (1, 2)
+OPS = ("create", "read")
+'''
+
+WARNS = SCENARIO.replace("ARGS = (1, 2)", '''ARGS = (1, 2)
+import warnings
+warnings.warn("a warning of its own")''')
+
+# --quick: N = 100000, so a pilot (over its 20000 instances) and memory
+# children that take a visible fraction of a second each.
+ARGS = ["--quick"]
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+STATUS = re.compile(r"slotbench: \[(\d+)/(\d+)\] (\w+)  measurement "
+                    r"(\d+)(?:/(\d+))?: ([^\r\x1b]*?)  \((\d+:\d\d) "
+                    r"elapsed, ETA (--|\d+:\d\d)\)")
+
+
+def on_terminal(args, cwd, env=None):
+    """Run slotbench with stderr on a pty; returns (exit status, stdout,
+    what the terminal received)."""
+    master, slave = pty.openpty()
+    # 24 rows of 120 columns, as a terminal window says it has.
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0,
+                                                       0))
+    e = dict(os.environ)
+    e.update(env or {})
+    p = subprocess.Popen([BIN, *args], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=slave, cwd=cwd,
+                         env=e)
+    os.close(slave)
+    got = b""
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        r, _, _ = select.select([master], [], [], 0.5)
+        if r:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the last writer closed the pty
+                break
+            if not chunk:
+                break
+            got += chunk
+        elif p.poll() is not None:
+            break
+    os.close(master)
+    out = p.stdout.read().decode()
+    p.stdout.close()
+    return p.wait(timeout=60), out, got.decode(errors="replace")
+
+
+class ProgressTest(TempDirTest):
+    def setUp(self):
+        super().setUp()
+        self.one = self.write("one.py", SCENARIO)
+        self.two = self.write("two.py", SCENARIO)
+
+    def test_terminal_gets_one_status_line_redrawn(self):
+        out = os.path.join(self.tmp, "out")
+        rc, stdout, tty = on_terminal(["run", self.one, self.two, *ARGS,
+                                       "--out", out], self.tmp)
+        self.assertEqual(rc, 0, tty)
+        self.assertIn("dict", stdout)  # the summary table still on stdout
+        draws = [m.groups() for m in STATUS.finditer(tty)]
+        self.assertTrue(draws, tty)
+        # Redrawn in place on the bottom row, kept out of the scroll region
+        # (rows 1-23), the cursor saved and restored around each draw.
+        self.assertIn("\x1b[1;23r", tty)
+        self.assertRegex(tty, r"\x1b7\x1b\[24;1H" + STATUS.pattern +
+                         r"\x1b\[K\x1b8")
+        self.assertNotRegex(tty, STATUS.pattern + r"\x1b\[K\r?\n")
+        # Given back at the end: the row cleared, the region reset.
+        self.assertIn("\x1b7\x1b[24;1H\x1b[K\x1b[r\x1b8", tty)
+        seen = {(int(i), int(n), name) for i, n, name, *_ in draws}
+        self.assertEqual(seen, {(1, 2, "one"), (2, 2, "two")})
+        planned = {int(d[4]) for d in draws if d[4]}
+        # describe, pilot, memory + requested of two variants, layout,
+        # timing.
+        self.assertEqual(planned, {8})
+        phases = {re.sub(r" .*", "", d[5]) for d in draws}
+        self.assertLessEqual({"describe", "pilot", "memory", "requested",
+                              "layout", "timing"}, phases)
+        # An ETA once there is something to go by: real figures, counting
+        # down within a scenario.
+        etas = [d[7] for d in draws if d[7] != "--"]
+        self.assertTrue(etas, draws)
+        # The status line is gone at the end, and the children drew no
+        # instance counter or op lines of their own into it.
+        self.assertRegex(tty, r"\x1b\[r\x1b8slotbench: results in "
+                         r"[^\x1b]*$")
+        self.assertNotIn("instances\r", tty)
+        self.assertNotRegex(tty, r"slotbench:   one create")
+
+    def test_warnings_scroll_above_the_status_line(self):
+        if not shutil.which("tmux"):
+            self.skipTest("needs tmux")
+        # What a user sees: the screen of a terminal (tmux), with a
+        # scenario whose import warns, in the describe child, which knows
+        # nothing of the status line.
+        path = self.write("warns.py", WARNS)
+        sock = os.path.join(self.tmp, "tmux.sock")
+        done = os.path.join(self.tmp, "done")
+        cmd = "%s run %s %s --out %s; echo $? > %s; sleep 60" % (
+            BIN, path, " ".join(ARGS), os.path.join(self.tmp, "out"), done)
+        tmux = ["tmux", "-S", sock, "-f", "/dev/null"]
+        subprocess.run(tmux + ["new-session", "-d", "-x", "150", "-y",
+                               "30", cmd], check=True, timeout=30)
+        self.addCleanup(subprocess.run, tmux + ["kill-server"],
+                        capture_output=True, timeout=30)
+        deadline = time.time() + 300
+        while not os.path.exists(done) and time.time() < deadline:
+            time.sleep(0.2)
+        time.sleep(0.3)
+        screen = subprocess.run(tmux + ["capture-pane", "-p"],
+                                capture_output=True, text=True,
+                                check=True).stdout
+        self.assertEqual(open(done).read().strip(), "0", screen)
+        lines = screen.splitlines()
+        warned = [l for l in lines if "UserWarning" in l]
+        self.assertTrue(warned, screen)
+        for line in warned:  # each child that imports it warns
+            self.assertRegex(line, r"^\S*warns\.py:\d+: UserWarning: a "
+                             r"warning of its own$")
+        # Nothing left of the status line once the run is over.
+        self.assertNotRegex(screen, r"measurement \d")
+        self.assertRegex(screen, r"(?m)^slotbench: results in ")
+
+    def test_pipe_gets_plain_lines_without_control_characters(self):
+        out = os.path.join(self.tmp, "out")
+        r = slotbench("run", self.one, self.two, *ARGS, "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIsNone(CONTROL.search(r.stderr), repr(r.stderr))
+        self.assertIsNone(CONTROL.search(r.stdout), repr(r.stdout))
+        lines = r.stderr.splitlines()
+        starts = [l for l in lines if re.match(
+            r"slotbench: \[\d/2\] \w+ \(.*\), \d+:\d\d elapsed, ETA "
+            r"(--|\d+:\d\d)$", l)]
+        self.assertEqual(len(starts), 2, r.stderr)
+        self.assertIn("[2/2] two", starts[1])
+        # After one scenario, the second's line has an estimate.
+        self.assertNotIn("ETA --", starts[1])
+        # The lines of each measurement are still there, ops' too.
+        self.assertRegex(r.stderr, r"one/dict: 100000 instances")
+        self.assertRegex(r.stderr, r"slotbench:   one create: 2 variants")
+
+    def test_quiet_says_nothing_but_the_table(self):
+        out = os.path.join(self.tmp, "out")
+        r = slotbench("run", self.one, *ARGS, "--quiet", "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr, "")
+        self.assertIn("slots", r.stdout)
+        rows = read_tsv(os.path.join(self.run_dir(out), "memory.tsv"))
+        self.assertEqual(len(rows), 2)
+        rc, _, tty = on_terminal(["run", self.one, *ARGS, "--quiet",
+                                  "--out", out], self.tmp)
+        self.assertEqual(rc, 0, tty)
+        self.assertEqual(tty, "")
+
+    def test_quiet_still_says_failures(self):
+        bad = self.write("bad.py", "raise RuntimeError('broken on import')\n")
+        r = slotbench("run", bad, "--quiet", "--out",
+                      os.path.join(self.tmp, "out"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("broken on import", r.stderr)
+        self.assertIn("failed", r.stderr)
