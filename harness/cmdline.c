@@ -84,20 +84,14 @@ print_paragraph(FILE *f, const char *text)
 static void
 print_options(FILE *f, unsigned cmd, int help, const options *def)
 {
-    char label[64], dflt[PATH_MAX + 64], least[64], text[PATH_MAX + 512];
+    char label[64], text[PATH_MAX + 512];
     for (int i = 0; i < options_count; i++) {
         const option_def *d = &options_table[i];
         if (!(d->commands & cmd) || (d->arg == ARG_HELP && !help)) {
             continue;
         }
         option_label(d, label, sizeof label);
-        options_default_text(d, def, dflt, sizeof dflt);
-        least[0] = '\0';
-        if (d->arg == ARG_SIZE && d->min > 0) {
-            snprintf(least, sizeof least, "; at least %lldM", d->min >> 20);
-        }
-        snprintf(text, sizeof text, "%s%s%s%s%s", d->help, least,
-                 dflt[0] ? " (default: " : "", dflt, dflt[0] ? ")" : "");
+        options_help_text(d, def, 0, text, sizeof text);
         print_item(f, label, text, HELP_COLUMN);
     }
 }

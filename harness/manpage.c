@@ -44,22 +44,10 @@ roff_text(FILE *f, const char *text)
     fputc('\n', f);
 }
 
-/* A default as the man page says it: the help's text, cut where it turns
- * to this machine's value. */
-static void
-man_default(const option_def *d, const options *def, char *buf, size_t len)
-{
-    char *here;
-    options_default_text(d, def, buf, len);
-    if ((here = strstr(buf, OPTIONS_HERE)) != NULL) {
-        *here = '\0';
-    }
-}
-
 static void
 man_options(FILE *f, unsigned cmd, const options *def)
 {
-    char dflt[PATH_MAX + 64], least[64], text[PATH_MAX + 512];
+    char text[PATH_MAX + 512];
     for (int i = 0; i < options_count; i++) {
         const option_def *d = &options_table[i];
         if (!(d->commands & cmd)) {
@@ -73,18 +61,21 @@ man_options(FILE *f, unsigned cmd, const options *def)
             fputs(".BI \"\\-\\-", f);
         }
         for (const char *p = d->name; *p; p++) {
-            fputs(*p == '-' ? "\\-" : (char[]){*p, '\0'}, f);
+            if (*p == '-') {
+                fputs("\\-", f);
+            }
+            else {
+                fputc(*p, f);
+            }
         }
-        fprintf(f, "%s\"%s%s\n", d->metavar ? " " : "",
-                d->metavar ? " " : "", d->metavar ? d->metavar : "");
-        man_default(d, def, dflt, sizeof dflt);
-        least[0] = '\0';
-        if (d->arg == ARG_SIZE && d->min > 0) {
-            snprintf(least, sizeof least, "; at least %lldM", d->min >> 20);
+        /* .BI: the option in bold, its argument in italics. */
+        if (d->metavar) {
+            fprintf(f, " \" %s\n", d->metavar);
         }
-        /* As --help words it (cmdline.c). */
-        snprintf(text, sizeof text, "%s%s%s%s%s", d->help, least,
-                 dflt[0] ? " (default: " : "", dflt, dflt[0] ? ")" : "");
+        else {
+            fputs("\"\n", f);
+        }
+        options_help_text(d, def, 1, text, sizeof text);
         roff_text(f, text);
     }
 }

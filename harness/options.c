@@ -456,3 +456,19 @@ options_default_text(const option_def *d, const options *def, char *buf,
         break;
     }
 }
+
+void
+options_help_text(const option_def *d, const options *def, int any_machine,
+                  char *buf, size_t len)
+{
+    char dflt[PATH_MAX + 64], least[64] = "", *here;
+    options_default_text(d, def, dflt, sizeof dflt);
+    if (any_machine && (here = strstr(dflt, OPTIONS_HERE)) != NULL) {
+        *here = '\0';
+    }
+    if (d->arg == ARG_SIZE && d->min > 0) {
+        snprintf(least, sizeof least, "; at least %lldM", d->min >> 20);
+    }
+    snprintf(buf, len, "%s%s%s%s%s", d->help, least,
+             dflt[0] ? " (default: " : "", dflt, dflt[0] ? ")" : "");
+}

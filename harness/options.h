@@ -155,6 +155,12 @@ void options_default(options *o);
 void options_default_text(const option_def *d, const options *def,
                           char *buf, size_t len);
 
+/* d's help text with its default, as --help and the man page say it:
+ * "HELP; at least 32M (default: ...)".  any_machine: the default without
+ * this machine's value (cut at OPTIONS_HERE), for the man page. */
+void options_help_text(const option_def *d, const options *def,
+                       int any_machine, char *buf, size_t len);
+
 /* Parse a --sweep value "LO:HI" or "LO:HI:POINTS" (counts such as 1e3:1e7)
  * into o->sweep: POINTS values of N, log-spaced from LO to HI (default one
  * per decade, at least 2).  Returns -1 with a message on a bad value. */

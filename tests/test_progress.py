@@ -138,18 +138,22 @@ class ProgressTest(TempDirTest):
         done = os.path.join(self.tmp, "done")
         cmd = "%s run %s %s --out %s; echo $? > %s; sleep 60" % (
             BIN, path, " ".join(ARGS), os.path.join(self.tmp, "out"), done)
+        # A server of its own (its own socket): no other tmux is touched.
         tmux = ["tmux", "-S", sock, "-f", "/dev/null"]
         subprocess.run(tmux + ["new-session", "-d", "-x", "150", "-y",
                                "30", cmd], check=True, timeout=30)
-        self.addCleanup(subprocess.run, tmux + ["kill-server"],
-                        capture_output=True, timeout=30)
-        deadline = time.time() + 300
-        while not os.path.exists(done) and time.time() < deadline:
-            time.sleep(0.2)
-        time.sleep(0.3)
-        screen = subprocess.run(tmux + ["capture-pane", "-p"],
-                                capture_output=True, text=True,
-                                check=True).stdout
+        try:
+            deadline = time.time() + 300
+            while not os.path.exists(done) and time.time() < deadline:
+                time.sleep(0.2)
+            time.sleep(0.3)
+            screen = subprocess.run(tmux + ["capture-pane", "-p"],
+                                    capture_output=True, text=True,
+                                    check=True).stdout
+        finally:
+            # Before tearDown removes the socket with the directory.
+            subprocess.run(tmux + ["kill-server"], capture_output=True,
+                           timeout=30)
         self.assertEqual(open(done).read().strip(), "0", screen)
         lines = screen.splitlines()
         warned = [l for l in lines if "UserWarning" in l]
