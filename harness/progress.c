@@ -3,6 +3,7 @@
  * the status line belongs to this process's stderr. */
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "progress.h"
+#include "ops.h"
 #include "util.h"
 
 #include <stdarg.h>
@@ -370,8 +371,11 @@ progress_plan(json_t *desc, long long n, int pilot, const long long *sweep,
     add("layout", 0, 0);
     if (timing) {
         add("timing", 0, 0);
-        P.nbench = nvariants *
-                   (int)json_array_size(json_object_get(desc, "ops"));
+        json_array_foreach(json_object_get(desc, "ops"), i, v) {
+            /* add_attr is a check, not a benchmark. */
+            P.nbench += ops_index(json_string_value(v)) != OP_ADD_ATTR
+                        ? nvariants : 0;
+        }
     }
     P.total = P.done + P.nplan;
     draw();
@@ -415,6 +419,15 @@ progress_child_start(const char *mode, const char *variant, long long n)
     P.running = 1;
     P.child_t0 = sb_now();
     draw();
+    if (P.mode == LINES && strcmp(mode, "timing") == 0) {
+        /* The longest measurement of a scenario: in a log, say when it
+         * started and what is left. */
+        char times[64];
+        times_text(times, sizeof times);
+        progress_note("slotbench: [%d/%d] %s: measurement %d/%d: %s, %s",
+                      P.scenario + 1, P.nscenarios, P.name, P.done + 1,
+                      P.total, P.phase, times);
+    }
 }
 
 /* A running mean that follows the latest more: each scenario's objects

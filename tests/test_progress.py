@@ -179,6 +179,10 @@ class ProgressTest(TempDirTest):
         self.assertIn("[2/2] two", starts[1])
         # After one scenario, the second's line has an estimate.
         self.assertNotIn("ETA --", starts[1])
+        # The timing child, the longest, says when it starts.
+        self.assertRegex(r.stderr, r"(?m)^slotbench: \[1/2\] one: "
+                         r"measurement 8/8: timing one \(4 benchmarks x 3 "
+                         r"repetitions\), \d+:\d\d elapsed, ETA \d+:\d\d$")
         # The lines of each measurement are still there, ops' too.
         self.assertRegex(r.stderr, r"one/dict: 100000 instances")
         self.assertRegex(r.stderr, r"slotbench:   one create: 2 variants")
