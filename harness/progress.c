@@ -119,6 +119,16 @@ before_warning(void)
     clear_line();
 }
 
+/* A terminal that can move its cursor: not a file or a pipe, and not
+ * TERM=dumb (an editor's shell buffer, for one). */
+static int
+redrawable(void)
+{
+    const char *term = getenv("TERM");
+    return isatty(STDERR_FILENO) && term && *term &&
+           strcmp(term, "dumb") != 0;
+}
+
 void
 progress_start(int quiet, int nscenarios, long long repetitions,
                double min_time)
@@ -126,7 +136,7 @@ progress_start(int quiet, int nscenarios, long long repetitions,
     memset(&P, 0, sizeof P);
     P.active = 1;
     P.quiet = quiet;
-    P.mode = quiet ? OFF : isatty(STDERR_FILENO) ? TERMINAL : LINES;
+    P.mode = quiet ? OFF : redrawable() ? TERMINAL : LINES;
     P.nscenarios = nscenarios;
     P.scenario = -1;
     P.reps = repetitions;

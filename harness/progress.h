@@ -1,16 +1,19 @@
 /* progress.h - how far a run has got, on stderr.  On a terminal, one
- * status line redrawn in place on the bottom row (the rows above scroll:
- * a terminal scroll region, so what children write cannot break into it):
+ * status line, redrawn in place on the bottom row:
  *
  *   slotbench: [2/7] player  measurement 3/9: memory player/slots
  *              (0:42 elapsed, ETA 3:10)
  *
  * (on one line: scenario i of N, measurement j of M, the phase, elapsed
- * time and an estimate of the time left), cleared before any other line
- * goes out, so messages scroll above it.  When stderr is not a terminal,
- * plain one-line events instead: a line per scenario with the same
- * figures, and the lines of each measurement.  With --quiet, neither:
- * only warnings and failures.  No colour either way (NO_COLOR holds).
+ * time and an estimate of the time left).  The rows above it are a scroll
+ * region, so every other line, this process's or a child's (which knows
+ * nothing of the status line), scrolls there and never breaks into it; a
+ * terminal that cannot say its size gets the line redrawn on the current
+ * row instead, cleared before each message.  When stderr is not a
+ * terminal (or TERM is dumb): plain one-line events, a line per scenario
+ * and per timing child with the same figures, besides the lines of each
+ * measurement.  With --quiet, neither: only warnings and failures.  No
+ * colour either way (NO_COLOR holds).
  *
  * The estimate: each measurement still to come, priced by what the same
  * kind cost so far (a child's start-up from the describe child; seconds

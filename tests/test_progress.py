@@ -59,7 +59,7 @@ def on_terminal(args, cwd, env=None):
     # 24 rows of 120 columns, as a terminal window says it has.
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0,
                                                        0))
-    e = dict(os.environ)
+    e = dict(os.environ, TERM="xterm")
     e.update(env or {})
     p = subprocess.Popen([BIN, *args], stdin=subprocess.DEVNULL,
                          stdout=subprocess.PIPE, stderr=slave, cwd=cwd,
@@ -164,6 +164,14 @@ class ProgressTest(TempDirTest):
         # Nothing left of the status line once the run is over.
         self.assertNotRegex(screen, r"measurement \d")
         self.assertRegex(screen, r"(?m)^slotbench: results in ")
+
+    def test_dumb_terminal_gets_plain_lines(self):
+        rc, _, tty = on_terminal(["run", self.one, *ARGS, "--out",
+                                  os.path.join(self.tmp, "out")], self.tmp,
+                                 env={"TERM": "dumb"})
+        self.assertEqual(rc, 0, tty)
+        self.assertNotIn("\x1b", tty)
+        self.assertRegex(tty, r"slotbench: \[1/1\] one \(")
 
     def test_pipe_gets_plain_lines_without_control_characters(self):
         out = os.path.join(self.tmp, "out")
