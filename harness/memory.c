@@ -155,7 +155,7 @@ progress(const char *what, long long done, long long n, int final)
 {
     static int tty = -1;
     if (tty < 0) { /* the harness's status line, when it draws one */
-        tty = isatty(fileno(child_progress())) && !progress_parent_shows();
+        tty = progress_child_may_redraw(fileno(child_progress()));
     }
     if (!tty) {
         return;

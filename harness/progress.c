@@ -122,11 +122,16 @@ before_warning(void)
 /* A terminal that can move its cursor: not a file or a pipe, and not
  * TERM=dumb (an editor's shell buffer, for one). */
 static int
-redrawable(void)
+redrawable(int fd)
 {
     const char *term = getenv("TERM");
-    return isatty(STDERR_FILENO) && term && *term &&
-           strcmp(term, "dumb") != 0;
+    return isatty(fd) && term && *term && strcmp(term, "dumb") != 0;
+}
+
+int
+progress_child_may_redraw(int fd)
+{
+    return redrawable(fd) && !progress_parent_shows();
 }
 
 void
@@ -136,7 +141,7 @@ progress_start(int quiet, int nscenarios, long long repetitions,
     memset(&P, 0, sizeof P);
     P.active = 1;
     P.quiet = quiet;
-    P.mode = quiet ? OFF : redrawable() ? TERMINAL : LINES;
+    P.mode = quiet ? OFF : redrawable(STDERR_FILENO) ? TERMINAL : LINES;
     P.nscenarios = nscenarios;
     P.scenario = -1;
     P.reps = repetitions;

@@ -74,4 +74,9 @@ void progress_finish(void);
 /* In a child: 1 when the harness shows progress itself (PROGRESS_ENV). */
 int progress_parent_shows(void);
 
+/* In a child: may it redraw a line of its own (memory.c's instance
+ * counter) on fd (its progress descriptor)?  Only on a terminal that can
+ * (not TERM=dumb), and when the harness draws none. */
+int progress_child_may_redraw(int fd);
+
 #endif
