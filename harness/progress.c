@@ -207,13 +207,20 @@ static double
 run_left(void)
 {
     int after = P.nscenarios - P.scenario - 1;
-    double current, per;
+    double in_scenario = sb_now() - P.scenario_t0, current, per;
     if (P.scenario < 0 || (P.total == 0 && P.finished == 0)) {
         return -1;
     }
-    current = P.total > 0 ? scenario_left() : 0;
-    per = P.finished > 0 ? P.finished_seconds / P.finished
-                         : sb_now() - P.scenario_t0 + current;
+    if (P.total > 0) {
+        current = scenario_left();
+        per = P.finished > 0 ? P.finished_seconds / P.finished
+                             : in_scenario + current;
+    }
+    else {
+        /* Not described yet (or it failed there): as the others took. */
+        per = P.finished_seconds / P.finished;
+        current = per > in_scenario ? per - in_scenario : 0;
+    }
     return current + (after > 0 ? after : 0) * per;
 }
 

@@ -185,8 +185,15 @@ class ProgressTest(TempDirTest):
             r"(--|\d+:\d\d)$", l)]
         self.assertEqual(len(starts), 2, r.stderr)
         self.assertIn("[2/2] two", starts[1])
-        # After one scenario, the second's line has an estimate.
-        self.assertNotIn("ETA --", starts[1])
+        # After one scenario, the second's line has an estimate, and it
+        # counts the second itself: about what the first took.
+        first = re.search(r"(\d+):(\d\d) elapsed, ETA (\d+):(\d\d)$",
+                          starts[1])
+        self.assertIsNotNone(first, starts[1])
+        took = int(first.group(1)) * 60 + int(first.group(2))
+        eta = int(first.group(3)) * 60 + int(first.group(4))
+        self.assertGreater(eta, 0, starts[1])
+        self.assertLessEqual(abs(eta - took), max(2, took), starts[1])
         # The timing child, the longest, says when it starts.
         self.assertRegex(r.stderr, r"(?m)^slotbench: \[1/2\] one: "
                          r"measurement 8/8: timing one \(4 benchmarks x 3 "
