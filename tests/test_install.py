@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import unittest
 
-from helpers import BIN, ROOT, TempDirTest, read_tsv
+from helpers import BIN, ONE_ATTR_CLASSES, ROOT, TempDirTest, read_tsv
 
 PREFIX = "/usr/local"
 INSTALLED = {
@@ -25,19 +25,7 @@ INSTALLED = {
 
 SCENARIO = '''
 """Only here: a scenario of the current directory."""
-
-
-class D:
-    def __init__(self, a):
-        self.a = a
-
-
-class S:
-    __slots__ = ("a",)
-
-    def __init__(self, a):
-        self.a = a
-
+''' + ONE_ATTR_CLASSES + '''
 
 VARIANTS = {"dict": D, "slots": S}
 ARGS = (1,)
@@ -51,9 +39,10 @@ def make(*args):
 
 def user_env():
     """The environment of a user: no SLOTBENCH_ROOT pointing at the
-    checkout (the tests' helpers set one)."""
-    env = {k: v for k, v in os.environ.items() if k != "SLOTBENCH_ROOT"}
-    return env
+    checkout (the tests' helpers set one), and no SLOTBENCH_PATH or
+    VIRTUAL_ENV of the caller's (as helpers.slotbench)."""
+    return {k: v for k, v in os.environ.items()
+            if k not in ("SLOTBENCH_ROOT", "SLOTBENCH_PATH", "VIRTUAL_ENV")}
 
 
 @unittest.skipUnless(shutil.which("make"), "needs make")

@@ -14,32 +14,18 @@ import subprocess
 import termios
 import time
 
-from helpers import BIN, TempDirTest, read_tsv, slotbench
+from helpers import BIN, ONE_ATTR_CLASSES, TempDirTest, read_tsv, slotbench
 
 SCENARIO = '''
 """Two shapes for the progress tests."""
-
-
-class D:
-    def __init__(self, a, b):
-        self.a = a
-        self.b = b
-
-
-class S:
-    __slots__ = ("a", "b")
-
-    def __init__(self, a, b):
-        self.a = a
-        self.b = b
-
+''' + ONE_ATTR_CLASSES + '''
 
 VARIANTS = {"dict": D, "slots": S}
-ARGS = (1, 2)
+ARGS = (1,)
 OPS = ("create", "read")
 '''
 
-WARNS = SCENARIO.replace("ARGS = (1, 2)", '''ARGS = (1, 2)
+WARNS = SCENARIO.replace("ARGS = (1,)", '''ARGS = (1,)
 import warnings
 warnings.warn("a warning of its own")''')
 
