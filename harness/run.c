@@ -269,6 +269,9 @@ run_main(const run_options *o)
     progress_finish();
 
     summary_print(&rec.results);
+    /* The table is buffered when stdout is a pipe: out before the lines
+     * below, or both streams sent to one file interleave mid-line. */
+    fflush(stdout);
     if (!o->quiet) {
         fprintf(stderr, "slotbench: results in %s (%.0f s)\n",
                 rec.results.dir, sb_now() - t0);

@@ -188,6 +188,19 @@ class ProgressTest(TempDirTest):
         self.assertRegex(r.stderr, r"one/dict: 100000 instances")
         self.assertRegex(r.stderr, r"slotbench:   one create: 2 variants")
 
+    def test_table_and_progress_in_one_pipe_stay_whole_lines(self):
+        out = os.path.join(self.tmp, "out")
+        p = subprocess.run("%s run %s %s --out %s 2>&1 | cat" % (
+            BIN, self.one, " ".join(ARGS), out), shell=True,
+            capture_output=True, text=True, timeout=300)
+        lines = p.stdout.splitlines()
+        done = [l for l in lines if "slotbench: results in" in l]
+        self.assertEqual(len(done), 1, p.stdout)
+        self.assertTrue(done[0].startswith("slotbench: results in"), done)
+        self.assertGreater(lines.index(done[0]),
+                           max(i for i, l in enumerate(lines)
+                               if l.startswith("claims")), p.stdout)
+
     def test_quiet_says_nothing_but_the_table(self):
         out = os.path.join(self.tmp, "out")
         r = slotbench("run", self.one, *ARGS, "--quiet", "--out", out)
