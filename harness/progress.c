@@ -390,7 +390,9 @@ progress_plan(json_t *desc, long long n, int pilot, const long long *sweep,
             }
         }
     }
-    add("layout", 0, 0);
+    for (int k = 0; k < nvariants; k++) {
+        add("layout", 0, 0);    /* one layout child per variant */
+    }
     if (timing) {
         add("timing", 0, 0);
         json_array_foreach(json_object_get(desc, "ops"), i, v) {

@@ -96,9 +96,11 @@ class ProgressTest(TempDirTest):
         seen = {(int(i), int(n), name) for i, n, name, *_ in draws}
         self.assertEqual(seen, {(1, 2, "one"), (2, 2, "two")})
         planned = {int(d[4]) for d in draws if d[4]}
-        # describe, pilot, memory + requested of two variants, layout,
+        # describe, pilot, memory + requested and layout of two variants,
         # timing.
-        self.assertEqual(planned, {8})
+        self.assertEqual(planned, {9})
+        # Each measurement counted once: the last one drawn is the 9th.
+        self.assertEqual(max(int(d[3]) for d in draws), 9)
         phases = {re.sub(r" .*", "", d[5]) for d in draws}
         self.assertLessEqual({"describe", "pilot", "memory", "requested",
                               "layout", "timing"}, phases)
@@ -182,7 +184,7 @@ class ProgressTest(TempDirTest):
         self.assertLessEqual(abs(eta - took), max(2, took), starts[1])
         # The timing child, the longest, says when it starts.
         self.assertRegex(r.stderr, r"(?m)^slotbench: \[1/2\] one: "
-                         r"measurement 8/8: timing one \(4 benchmarks x 3 "
+                         r"measurement 9/9: timing one \(4 benchmarks x 3 "
                          r"repetitions\), \d+:\d\d elapsed, ETA \d+:\d\d$")
         # The lines of each measurement are still there, ops' too.
         self.assertRegex(r.stderr, r"one/dict: 100000 instances")
