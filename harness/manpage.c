@@ -234,7 +234,7 @@ manpage_completion(FILE *f)
         fprintf(f, "'\n        operands=%s\n        ;;\n",
                 c->name == NULL ? "commands"
                 : strstr(ops, "SCENARIO") ? "scenarios"
-                : strstr(ops, "DIR") ? "dirs" : "none");
+                : ops[0] ? "dirs" : "none"); /* the rest take runs */
     }
     fputs("    help)\n        opts='--help -h'\n        dirs=''\n"
           "        values=''\n        operands=commands\n        ;;\n"
