@@ -10,6 +10,7 @@
  * never overwritten. */
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "newscen.h"
+#include "paths.h"
 #include "cmdline.h"
 #include "run.h"
 #include "util.h"
@@ -55,12 +56,12 @@ camel_case(const char *name, char *out, size_t len)
 
 /* The template, its classes ThingDict and ThingSlots renamed after name. */
 static int
-from_template(const char *root, const char *name, sb_buf *out, char *err)
+from_template(const char *name, sb_buf *out, char *err)
 {
     char path[PATH_MAX], camel[80];
     char *text;
     size_t len;
-    snprintf(path, sizeof path, "%s/scenarios/_template.py", root);
+    paths_template(path, sizeof path);
     if (sb_read_file(path, &text, &len, err) < 0) {
         return -1;
     }
@@ -287,7 +288,7 @@ newscen_main(int argc, char **argv)
         snprintf(dir, sizeof dir, "%s", o.new_dir);
     }
     else {
-        snprintf(dir, sizeof dir, "%s/scenarios", run.root);
+        paths_new_scenarios(dir, sizeof dir); /* installed: ./scenarios */
     }
     if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
         sb_warn("new: cannot create %s: %s", dir, strerror(errno));
@@ -300,7 +301,7 @@ newscen_main(int argc, char **argv)
         return 1;
     }
     if (o.new_from[0] == '\0') {
-        rc = from_template(run.root, name, &text, err);
+        rc = from_template(name, &text, err);
     }
     else {
         json_t *c = describe_class(&run, o.new_from, dir, err);

@@ -137,8 +137,11 @@ show_compare_out(const options *d, char *buf, size_t len)
 static void
 show_new_dir(const options *d, char *buf, size_t len)
 {
-    snprintf(buf, len, "scenarios/ of the checkout, here %s/scenarios",
-             d->run ? d->run->root : ".");
+    char dir[PATH_MAX];
+    (void)d;
+    paths_new_scenarios(dir, sizeof dir);
+    snprintf(buf, len, "scenarios/ of the checkout; installed: ./scenarios"
+             OPTIONS_HERE "%s", dir);
 }
 
 static int

@@ -112,3 +112,29 @@ paths_results(char *buf, size_t len)
     current_dir(cwd, sizeof cwd);
     snprintf(buf, len, "%s/results", cwd);
 }
+
+void
+paths_new_scenarios(char *buf, size_t len)
+{
+    char root[PATH_MAX];
+    if (share_dir() != NULL && env_root() == NULL) {
+        current_dir(root, sizeof root);
+    }
+    else {
+        paths_scenarios(root, sizeof root);
+    }
+    snprintf(buf, len, "%s/scenarios", root);
+}
+
+void
+paths_template(char *buf, size_t len)
+{
+    char root[PATH_MAX];
+    struct stat st;
+    paths_scenarios(root, sizeof root);
+    snprintf(buf, len, "%s/scenarios/_template.py", root);
+    if (stat(buf, &st) != 0) {
+        snprintf(buf, len, "%s/scenarios/_template.py",
+                 share_dir() ? share_dir() : SB_ROOT);
+    }
+}

@@ -31,4 +31,13 @@ void paths_scenarios(char *buf, size_t len);
  * installed, ./results (absolute); else the checkout's results/. */
 void paths_results(char *buf, size_t len);
 
+/* Where `slotbench new` writes a scenario: scenarios/ of paths_scenarios,
+ * but for an installed binary always ./scenarios (absolute), never the
+ * shipped directory. */
+void paths_new_scenarios(char *buf, size_t len);
+
+/* The scenario template: _template.py of paths_scenarios' scenarios/ when
+ * it has one, else the shipped one (installed) or the checkout's. */
+void paths_template(char *buf, size_t len);
+
 #endif

@@ -107,6 +107,15 @@ class InstallTest(TempDirTest):
         self.run_dir(out)
         self.assertFalse(os.path.exists(os.path.join(self.away, "results")))
 
+    def test_new_writes_into_the_current_directory(self):
+        r = self.installed("new", "mine")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        path = os.path.join(self.away, "scenarios", "mine.py")
+        self.assertTrue(os.path.isfile(path), r.stdout + r.stderr)
+        self.assertIn("class MineSlots", open(path).read())
+        self.assertFalse(os.path.exists(os.path.join(
+            self.prefix, "share/slotbench/scenarios/mine.py")))
+
     def test_plot_finds_the_shipped_scripts(self):
         if not shutil.which("gnuplot"):
             self.skipTest("needs gnuplot")
