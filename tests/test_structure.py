@@ -127,6 +127,21 @@ class HarnessStructureTest(unittest.TestCase):
         self.assertEqual(others, set(), f"processes started outside "
                          f"child.c: {modules}")
 
+    def test_every_module_is_in_the_readme_layout(self):
+        """README's Layout names every file of harness/, so a newcomer finds
+        the room for a change from it; a module added without a line there
+        fails."""
+        with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+            readme = f.read()
+        layout = readme.split("\n## Layout\n", 1)[1].split("\n## ", 1)[0]
+        named = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*\.(?:c|h|cc|sh|py)\b",
+                               layout))
+        modules = {os.path.splitext(n)[0] for n in os.listdir(HARNESS)}
+        missing = sorted(m for m in modules
+                         if not any(os.path.splitext(n)[0] == m
+                                    for n in named))
+        self.assertEqual(missing, [], "modules missing from README's Layout")
+
 
 if __name__ == "__main__":
     unittest.main()
