@@ -119,19 +119,6 @@ collect_summary_row(const opbench *b, const double *vals, size_t n)
                      "repetitions", (json_int_t)k, "seconds", b->seconds);
 }
 
-/* The English verdict of a ratio row (ratios.tsv's verdict column), from
- * the one rule in stats.c: "no measurable difference" or "3.1% faster". */
-static const char *
-verdict_text(verdict_category v, const stats_ratio *r, char *buf, size_t len)
-{
-    if (v == VERDICT_NO_DIFFERENCE) {
-        return "no measurable difference";
-    }
-    snprintf(buf, len, "%.1f%% %s", fabs(1 - r->ratio) * 100,
-             v == VERDICT_FASTER ? "faster" : "slower");
-    return buf;
-}
-
 void
 collect_ratios(const opbench *benches, int nb, int base, size_t cap,
                json_t *benchmarks, json_t *out)
@@ -144,7 +131,7 @@ collect_ratios(const opbench *benches, int nb, int base, size_t cap,
     for (int i = 0; i < nb; i++) {
         const opbench *b = &benches[i];
         stats_ratio r;
-        char vbuf[64];
+        char vbuf[160];
         size_t k = 0;
         if (i == base || b->skip[0]) {
             continue;
@@ -167,10 +154,12 @@ collect_ratios(const opbench *benches, int nb, int base, size_t cap,
             r.ratio, "ci_low", r.low, "ci_high", r.high, "confidence",
             r.confidence, "pairs", (json_int_t)r.pairs, "seconds",
             b->seconds + benches[base].seconds);
-        verdict_category v = stats_verdict(r.ratio, r.low, r.high);
+        verdict_category v = stats_verdict(r.low, r.high,
+                                           STATS_DEFAULT_MARGIN);
         json_object_set_new(j, "verdict",
-                            json_string(verdict_text(v, &r, vbuf,
-                                                     sizeof vbuf)));
+                            json_string(stats_verdict_text(
+                                r.ratio, r.low, r.high, STATS_DEFAULT_MARGIN,
+                                vbuf, sizeof vbuf)));
         json_object_set_new(j, "category",
                             json_string(stats_verdict_name(v)));
         json_array_append_new(out, j);

@@ -203,7 +203,7 @@ print_text(const rundir *a, const rundir *b, json_t *rows, int worse)
     printf("\n%d figure%s worse beyond the margin (time: the interval "
            "leaves out 1 and the change is at least %.0f%%; bytes: at least "
            "%.0f%%)\n", worse, worse == 1 ? "" : "s",
-           100 * STATS_VERDICT_MIN_DIFFERENCE, 100 * CLAIMS_MEMORY_NOISE);
+           100 * STATS_DEFAULT_MARGIN, 100 * CLAIMS_MEMORY_NOISE);
 }
 
 static void
@@ -261,7 +261,7 @@ print_rows(const rundir *a, const rundir *b, json_t *rows, int format)
     else {
         json_t *j = json_pack(
             "{s:o,s:o,s:{s:f,s:f},s:O,s:i}", "a", describe_json(a), "b",
-            describe_json(b), "margins", "time", STATS_VERDICT_MIN_DIFFERENCE,
+            describe_json(b), "margins", "time", STATS_DEFAULT_MARGIN,
             "bytes", CLAIMS_MEMORY_NOISE, "rows", rows, "worse", worse);
         json_dumpf(j, stdout, JSON_INDENT(2));
         fputc('\n', stdout);

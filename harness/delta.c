@@ -148,7 +148,8 @@ time_row(json_t *rows, time_side *a, time_side *b, const char *sc,
         set_category(row, missing_category(ma, mb), 0);
     }
     else if (stats_unpaired_ratio(b->reps, nb, a->reps, na, 0.95, &r) == 0) {
-        verdict_category v = stats_verdict(r.ratio, r.low, r.high);
+        verdict_category v = stats_verdict(r.low, r.high,
+                                           STATS_DEFAULT_MARGIN);
         set_num(row, "ratio", r.ratio);
         set_num(row, "ci_low", r.low);
         set_num(row, "ci_high", r.high);

@@ -5,6 +5,7 @@
 #include "stats.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,15 +16,8 @@
 static const char *
 category_name(const char *s)
 {
-    static const verdict_category all[] = {
-        VERDICT_FASTER, VERDICT_SLOWER, VERDICT_NO_DIFFERENCE};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
-        const char *name = stats_verdict_name(all[i]);
-        if (strcmp(s, name) == 0) {
-            return name;
-        }
-    }
-    return NULL;
+    verdict_category v;
+    return stats_verdict_parse(s, &v) == 0 ? stats_verdict_name(v) : NULL;
 }
 
 /* Check the cells the schema constrains: numbers in the needed number
@@ -198,9 +192,42 @@ rundir_category(const rundir *in, int r)
     if (name) {
         return name;
     }
-    return stats_verdict_name(stats_verdict(tsv_value(t, r, "ratio"),
-                                            tsv_value(t, r, "ci_low"),
-                                            tsv_value(t, r, "ci_high")));
+    return stats_verdict_name(stats_verdict(tsv_value(t, r, "ci_low"),
+                                            tsv_value(t, r, "ci_high"),
+                                            rundir_margin(in, r)));
+}
+
+double
+rundir_margin(const rundir *in, int r)
+{
+    double m = tsv_value(&in->file[SCHEMA_RATIOS].t, r, "margin");
+    json_t *j = json_object_get(json_object_get(in->meta, "settings"),
+                                "margin_pct");
+    if (isfinite(m) && m >= 0) {
+        return m;
+    }
+    if (json_is_number(j) && json_number_value(j) >= 0) {
+        return json_number_value(j) / 100;
+    }
+    return STATS_DEFAULT_MARGIN;
+}
+
+double
+rundir_confidence(const rundir *in, int r)
+{
+    double c = tsv_value(&in->file[SCHEMA_RATIOS].t, r, "confidence");
+    return isfinite(c) && c > 0 && c < 1 ? c : 0.95;
+}
+
+int
+rundir_indicative(const rundir *in, int r)
+{
+    const tsv_table *t = &in->file[SCHEMA_RATIOS].t;
+    double v = tsv_value(t, r, "indicative");
+    if (tsv_col(t, "indicative") < 0 || isnan(v)) {
+        return 1;
+    }
+    return v != 0;
 }
 
 int

@@ -50,11 +50,28 @@ const tsv_table *rundir_table_of(const rundir *in, int file);
 /* Whether the directory has file (SCHEMA_TIMING ...). */
 int rundir_has(const rundir *in, int file);
 
-/* The verdict category of ratios.tsv's row r: "faster", "slower" or
- * "no_difference" (static).  From the category column; for a run written
- * before that column existed, from the same rule (stats_verdict) applied
- * to the row's ratio and interval. */
+/* The verdict category of ratios.tsv's row r: "faster", "slower",
+ * "equivalent" or "inconclusive" (static).  From the category column (a
+ * run written before the margin rule says "no_difference": read as
+ * equivalent); for a run written before that column existed, from the
+ * same rule (stats_verdict) applied to the row's interval and margin. */
 const char *rundir_category(const rundir *in, int r);
+
+/* The equivalence margin row r of ratios.tsv was judged against, as a
+ * fraction (0.02 for +-2%): its margin column, else meta.json's
+ * settings.margin_pct / 100, else STATS_DEFAULT_MARGIN (runs before --margin). */
+double rundir_margin(const rundir *in, int r);
+
+/* The coverage of row r's interval (0.95, or 0.75 for a 3-round interval
+ * within one process): its confidence column, else 0.95, what runs before
+ * that column claimed. */
+double rundir_confidence(const rundir *in, int r);
+
+/* Whether row r's interval is indicative only (1: a --quick run, or one
+ * timing process, whose interval leaves out what varies between
+ * processes): its indicative column; for a run without that column, 1
+ * (those all timed in one process). */
+int rundir_indicative(const rundir *in, int r);
 
 /* The row of memory.tsv for scenario/variant/args, or -1. */
 int rundir_memory_row(const rundir *in, const char *scenario,

@@ -1,14 +1,20 @@
-/* stats.c - summaries of repeated timings, and the Hodges-Lehmann ratio
- * with its signed-rank confidence interval (see stats.h).
+/* stats.c - summaries of repeated timings, the Hodges-Lehmann ratio and
+ * difference with their signed-rank intervals within one process, the
+ * Student t interval across processes, and the one verdict rule against a
+ * margin (see stats.h).
  *
- * Why this estimator: timings on a shared machine have outliers (a build
+ * Why these estimators: timings on a shared machine have outliers (a build
  * starts, a page fault storm) that drag a mean, and their distribution is
- * not normal.  Pairing repetition i of one variant with repetition i of the
- * other (they ran interleaved, close in time) cancels slow drift; the
+ * not normal.  Within a process, pairing a variant's repetition with the
+ * baseline's of the same round (adjacent in time) cancels slow drift; the
  * Hodges-Lehmann estimate and the Wilcoxon interval only assume the paired
  * log ratios are symmetric about their centre, and a few outliers move
- * them little.  The verdict on a ratio is decided here too (stats_verdict),
- * once for every reader. */
+ * them little.  Across processes the per-process estimates are already
+ * robust summaries, close to normal, and what varies between them
+ * (placement in memory, hash seeds, the neighbours on the core) is what a
+ * next run sees: a t interval over them, with the quantile computed for
+ * any number of processes.  The verdict on a ratio is decided here too
+ * (stats_verdict), once for every writer and reader. */
 #include "stats.h"
 #include "util.h"
 
@@ -91,25 +97,14 @@ set_estimate(stats_ratio *r, const double *w, size_t m, size_t c)
     return c;
 }
 
-int
-stats_paired_ratio(const double *num, const double *den, size_t n,
-                   double level, stats_ratio *r)
+/* The Hodges-Lehmann estimate of d[0..k) (2 <= k <= 1000) and its
+ * Wilcoxon signed-rank interval at `level`, in d's own scale, into
+ * est[3] = {estimate, low, high}; returns the interval's exact coverage. */
+static double
+walsh_estimate(const double *d, size_t k, double level, double est[3])
 {
-    size_t k = 0, m, c;
-    double *d, *w, *cdf, alpha2 = (1 - level) / 2;
-    memset(r, 0, sizeof *r);
-    d = sb_xmalloc(sizeof *d * (n ? n : 1));
-    for (size_t i = 0; i < n; i++) {
-        if (num[i] > 0 && den[i] > 0 && isfinite(num[i]) &&
-            isfinite(den[i])) {
-            d[k++] = log(num[i] / den[i]);
-        }
-    }
-    if (k < 2 || k > 1000) {
-        free(d);
-        return -1;
-    }
-    m = k * (k + 1) / 2;
+    size_t m = k * (k + 1) / 2, c;
+    double *w, *cdf, alpha2 = (1 - level) / 2, coverage;
     w = sb_xmalloc(sizeof *w * m);
     for (size_t i = 0, t = 0; i < k; i++) {
         for (size_t j = i; j < k; j++) {
@@ -123,11 +118,67 @@ stats_paired_ratio(const double *num, const double *den, size_t n,
      * [W(c), W(m + 1 - c)] in 1-based order of the Walsh averages. */
     for (c = 1; c < m && cdf[c] <= alpha2; c++) {
     }
-    c = set_estimate(r, w, m, c);
-    r->confidence = 1 - 2 * cdf[c - 1];
-    r->pairs = k;
+    if (c > (m + 1) / 2) {
+        c = (m + 1) / 2;
+    }
+    est[0] = m % 2 ? w[m / 2] : (w[m / 2 - 1] + w[m / 2]) / 2;
+    est[1] = w[c - 1];
+    est[2] = w[m - c];
+    coverage = 1 - 2 * cdf[c - 1];
     free(cdf);
     free(w);
+    return coverage;
+}
+
+int
+stats_paired_ratio(const double *num, const double *den, size_t n,
+                   double level, stats_ratio *r)
+{
+    size_t k = 0;
+    double *d, est[3];
+    memset(r, 0, sizeof *r);
+    d = sb_xmalloc(sizeof *d * (n ? n : 1));
+    for (size_t i = 0; i < n; i++) {
+        if (num[i] > 0 && den[i] > 0 && isfinite(num[i]) &&
+            isfinite(den[i])) {
+            d[k++] = log(num[i] / den[i]);
+        }
+    }
+    if (k < 2 || k > 1000) {
+        free(d);
+        return -1;
+    }
+    r->confidence = walsh_estimate(d, k, level, est);
+    r->ratio = exp(est[0]);
+    r->low = exp(est[1]);
+    r->high = exp(est[2]);
+    r->pairs = k;
+    free(d);
+    return 0;
+}
+
+int
+stats_paired_diff(const double *num, const double *den, size_t n,
+                  double level, stats_diff *out)
+{
+    size_t k = 0;
+    double *d, est[3];
+    memset(out, 0, sizeof *out);
+    d = sb_xmalloc(sizeof *d * (n ? n : 1));
+    for (size_t i = 0; i < n; i++) {
+        if (isfinite(num[i]) && isfinite(den[i])) {
+            d[k++] = num[i] - den[i];
+        }
+    }
+    if (k < 2 || k > 1000) {
+        free(d);
+        return -1;
+    }
+    out->confidence = walsh_estimate(d, k, level, est);
+    out->diff = est[0];
+    out->low = est[1];
+    out->high = est[2];
+    out->pairs = k;
     free(d);
     return 0;
 }
@@ -239,23 +290,243 @@ done:
     return rc;
 }
 
-verdict_category
-stats_verdict(double ratio, double lo, double hi)
+/* The continued fraction of the regularized incomplete beta function
+ * (Lentz's method, as in Numerical Recipes' betacf), for x < (a+1)/(a+b+2)
+ * where it converges quickly. */
+static double
+beta_fraction(double a, double b, double x)
 {
-    if ((lo <= 1 && hi >= 1) ||
-        fabs(ratio - 1) < STATS_VERDICT_MIN_DIFFERENCE) {
-        return VERDICT_NO_DIFFERENCE;
+    const double tiny = 1e-300;
+    double qab = a + b, qap = a + 1, qam = a - 1, c = 1, d, h;
+    d = 1 - qab * x / qap;
+    d = 1 / (fabs(d) < tiny ? tiny : d);
+    h = d;
+    for (int m = 1; m <= 300; m++) {
+        double m2 = 2.0 * m, aa, del;
+        aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+        d = 1 + aa * d;
+        d = 1 / (fabs(d) < tiny ? tiny : d);
+        c = 1 + aa / c;
+        c = fabs(c) < tiny ? tiny : c;
+        h *= d * c;
+        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+        d = 1 + aa * d;
+        d = 1 / (fabs(d) < tiny ? tiny : d);
+        c = 1 + aa / c;
+        c = fabs(c) < tiny ? tiny : c;
+        del = d * c;
+        h *= del;
+        if (fabs(del - 1) < 1e-15) {
+            break;
+        }
     }
-    return ratio < 1 ? VERDICT_FASTER : VERDICT_SLOWER;
+    return h;
+}
+
+/* I_x(a, b), the regularized incomplete beta function, 0 <= x <= 1. */
+static double
+incomplete_beta(double a, double b, double x)
+{
+    double front;
+    if (x <= 0) {
+        return 0;
+    }
+    if (x >= 1) {
+        return 1;
+    }
+    front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) +
+                b * log1p(-x));
+    if (x < (a + 1) / (a + b + 2)) {
+        return front * beta_fraction(a, b, x) / a;
+    }
+    return 1 - front * beta_fraction(b, a, 1 - x) / b;
+}
+
+/* P(T <= t) for Student's t with df degrees of freedom. */
+static double
+t_cdf(double t, double df)
+{
+    double tail = 0.5 * incomplete_beta(df / 2, 0.5, df / (df + t * t));
+    return t >= 0 ? 1 - tail : tail;
+}
+
+double
+stats_t_quantile(double p, double df)
+{
+    double lo = 0, hi = 1;
+    int flip;
+    if (!(p > 0 && p < 1 && df > 0)) {
+        return NAN;
+    }
+    flip = p < 0.5;
+    if (flip) {
+        p = 1 - p;
+    }
+    while (t_cdf(hi, df) < p && hi < 1e300) {
+        lo = hi;
+        hi *= 2;
+    }
+    for (int it = 0; it < 200 && hi - lo > 1e-14 * hi; it++) {
+        double mid = (lo + hi) / 2;
+        if (t_cdf(mid, df) < p) {
+            lo = mid;
+        }
+        else {
+            hi = mid;
+        }
+    }
+    return flip ? -(lo + hi) / 2 : (lo + hi) / 2;
+}
+
+/* Mean and t interval of the finite values of x[0..k) into est[3] =
+ * {mean, low, high}; returns how many were finite (-1 below 2). */
+static long
+t_interval(const double *x, size_t k, double level, double est[3])
+{
+    size_t n = 0;
+    double sum = 0, ss = 0, mean, half;
+    for (size_t i = 0; i < k; i++) {
+        if (isfinite(x[i])) {
+            sum += x[i];
+            n++;
+        }
+    }
+    if (n < 2 || !(level > 0 && level < 1)) {
+        return -1;
+    }
+    mean = sum / (double)n;
+    for (size_t i = 0; i < k; i++) {
+        if (isfinite(x[i])) {
+            ss += (x[i] - mean) * (x[i] - mean);
+        }
+    }
+    half = stats_t_quantile((1 + level) / 2, (double)(n - 1)) *
+           sqrt(ss / (double)(n - 1) / (double)n);
+    est[0] = mean;
+    est[1] = mean - half;
+    est[2] = mean + half;
+    return (long)n;
+}
+
+int
+stats_between(const double *log_est, size_t k, double level, stats_ratio *r)
+{
+    double est[3];
+    long n;
+    memset(r, 0, sizeof *r);
+    if ((n = t_interval(log_est, k, level, est)) < 0) {
+        return -1;
+    }
+    r->ratio = exp(est[0]);
+    r->low = exp(est[1]);
+    r->high = exp(est[2]);
+    r->confidence = level;
+    r->pairs = (size_t)n;
+    return 0;
+}
+
+int
+stats_between_diff(const double *x, size_t k, double level, stats_diff *d)
+{
+    double est[3];
+    long n;
+    memset(d, 0, sizeof *d);
+    if ((n = t_interval(x, k, level, est)) < 0) {
+        return -1;
+    }
+    d->diff = est[0];
+    d->low = est[1];
+    d->high = est[2];
+    d->confidence = level;
+    d->pairs = (size_t)n;
+    return 0;
+}
+
+verdict_category
+stats_verdict(double lo, double hi, double margin)
+{
+    if (!(lo <= hi) || !isfinite(lo) || !isfinite(hi)) {
+        return VERDICT_INCONCLUSIVE;
+    }
+    if (hi < 1 - margin) {
+        return VERDICT_FASTER;
+    }
+    if (lo > 1 + margin) {
+        return VERDICT_SLOWER;
+    }
+    if (lo >= 1 - margin && hi <= 1 + margin) {
+        return VERDICT_EQUIVALENT;
+    }
+    return VERDICT_INCONCLUSIVE;
 }
 
 const char *
 stats_verdict_name(verdict_category v)
 {
     switch (v) {
-    case VERDICT_NO_DIFFERENCE: return "no_difference";
     case VERDICT_FASTER: return "faster";
     case VERDICT_SLOWER: return "slower";
+    case VERDICT_EQUIVALENT: return "equivalent";
+    case VERDICT_INCONCLUSIVE: return "inconclusive";
     }
     return NULL;
+}
+
+int
+stats_verdict_parse(const char *name, verdict_category *v)
+{
+    static const verdict_category all[] = {
+        VERDICT_FASTER, VERDICT_SLOWER, VERDICT_EQUIVALENT,
+        VERDICT_INCONCLUSIVE};
+    if (name == NULL) {
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        if (strcmp(name, stats_verdict_name(all[i])) == 0) {
+            *v = all[i];
+            return 0;
+        }
+    }
+    /* Runs written before the margin rule: "no_difference" meant the
+     * interval held 1 or the difference was under 2%, the nearest of the
+     * new words is equivalent. */
+    if (strcmp(name, "no_difference") == 0) {
+        *v = VERDICT_EQUIVALENT;
+        return 0;
+    }
+    return -1;
+}
+
+const char *
+stats_verdict_text(double ratio, double lo, double hi, double margin,
+                   char *buf, size_t len)
+{
+    double down = 1 - margin, up = 1 + margin;
+    switch (stats_verdict(lo, hi, margin)) {
+    case VERDICT_FASTER:
+        sb_format(buf, len, "%.1f%% faster", (1 - ratio) * 100);
+        break;
+    case VERDICT_SLOWER:
+        sb_format(buf, len, "%.1f%% slower", (ratio - 1) * 100);
+        break;
+    case VERDICT_EQUIVALENT:
+        sb_format(buf, len, "equivalent (within \xc2\xb1%g%%)", margin * 100);
+        break;
+    case VERDICT_INCONCLUSIVE:
+        if (!isfinite(lo) || !isfinite(hi)) {
+            sb_format(buf, len, "inconclusive: no interval");
+        }
+        else if (lo < down && hi > up) {
+            sb_format(buf, len, "inconclusive: [%.3f, %.3f] straddles %.4g "
+                      "and %.4g; more processes (--processes) would settle "
+                      "it", lo, hi, down, up);
+        }
+        else {
+            sb_format(buf, len, "inconclusive: [%.3f, %.3f] straddles %.4g; "
+                      "more processes (--processes) would settle it", lo, hi,
+                      lo < down ? down : up);
+        }
+        break;
+    }
+    return buf;
 }

@@ -1,7 +1,8 @@
 /* stats.h - the statistics of timing results, in plain C: summaries of
- * repeated measurements, the ratio of two variants with a
- * distribution-free confidence interval over paired repetitions, and the
- * one rule that turns a ratio and its interval into a verdict. */
+ * repeated measurements, the ratio (and ns difference) of two variants with
+ * a distribution-free interval over paired repetitions of one process, the
+ * t interval over processes' estimates, and the one rule that turns an
+ * interval into a verdict against a margin. */
 #ifndef SB_STATS_H
 #define SB_STATS_H
 
@@ -46,25 +47,76 @@ int stats_paired_ratio(const double *num, const double *den, size_t n,
 int stats_unpaired_ratio(const double *num, size_t nn, const double *den,
                          size_t nd, double level, stats_ratio *r);
 
+/* The Hodges-Lehmann estimate of the paired differences num[i] - den[i]
+ * (nanoseconds: a variant's net time minus the baseline's) with the same
+ * Wilcoxon interval and coverage rule as stats_paired_ratio.  Differences
+ * may be negative or zero (net times near zero are); a pair is used when
+ * both values are finite.  Returns -1 when fewer than 2 pairs, or more
+ * than 1000, are usable. */
+typedef struct {
+    double diff;       /* Hodges-Lehmann estimate of num - den */
+    double low, high;  /* the interval */
+    double confidence; /* its coverage (exact for Wilcoxon, nominal for t) */
+    size_t pairs;      /* pairs used, or processes for stats_between_diff */
+} stats_diff;
+
+int stats_paired_diff(const double *num, const double *den, size_t n,
+                      double level, stats_diff *d);
+
+/* The ratio across processes: log_est[0..k) are per-process estimates of
+ * log(variant / baseline) (each process's own Hodges-Lehmann estimate);
+ * the ratio is exp of their mean and the interval exp(mean +- t * s /
+ * sqrt(k)) with t the Student quantile at (1 + level) / 2 for k - 1
+ * degrees of freedom.  What moves from one process to the next (addresses,
+ * alignment, hash seeds, a neighbour on the core) is in the spread of the
+ * estimates, so the interval covers the next run's ratio, which one
+ * process's Wilcoxon interval does not.  confidence = level (nominal: the
+ * t interval assumes the estimates are roughly normal), pairs = k.
+ * Returns -1 when fewer than 2 of the values are finite. */
+int stats_between(const double *log_est, size_t k, double level,
+                  stats_ratio *r);
+
+/* The same t interval on per-process differences in ns (not logs). */
+int stats_between_diff(const double *est, size_t k, double level,
+                       stats_diff *d);
+
+/* The p-quantile of Student's t with df > 0 degrees of freedom (0 < p <
+ * 1), computed from the regularized incomplete beta function, not tabled:
+ * e.g. stats_t_quantile(0.975, 4) = 2.776.  NAN outside the domain. */
+double stats_t_quantile(double p, double df);
+
 /* What a ratio (variant time / baseline time) with its interval [lo, hi]
- * says: the one rule every reader of timing results uses (collect.c writes
- * it into each ratio row as "category"; claims, charts and report read
+ * says against an equivalence margin (0.02 = +-2%): the ONE rule every
+ * writer and reader of timing results uses (the pooling writes it into
+ * each ratio row as "category"; claims, charts, report and compare read
  * that instead of deriving it again). */
 typedef enum {
-    VERDICT_NO_DIFFERENCE, /* the interval holds 1, or |ratio - 1| < 2% */
-    VERDICT_FASTER,        /* otherwise, ratio < 1 */
-    VERDICT_SLOWER         /* otherwise, ratio > 1 */
+    VERDICT_FASTER,      /* the whole interval below 1 - margin */
+    VERDICT_SLOWER,      /* the whole interval above 1 + margin */
+    VERDICT_EQUIVALENT,  /* the interval inside [1 - margin, 1 + margin] */
+    VERDICT_INCONCLUSIVE /* otherwise (or no interval: NAN bounds) */
 } verdict_category;
 
-/* Differences under this share are reported as none, however narrow the
- * interval: below it, a chart or a claim would be reading noise of the
- * machine (frequency steps, cache placement) rather than the variant. */
-#define STATS_VERDICT_MIN_DIFFERENCE 0.02
+/* The margin of --margin's default (2%): a difference smaller than this is
+ * called equivalent when the interval shows it is that small. */
+#define STATS_DEFAULT_MARGIN 0.02
 
-verdict_category stats_verdict(double ratio, double lo, double hi);
+verdict_category stats_verdict(double lo, double hi, double margin);
 
-/* "faster", "slower" or "no_difference" (static storage); NULL for a value
- * outside the enum. */
+/* "faster", "slower", "equivalent" or "inconclusive" (static storage);
+ * NULL for a value outside the enum. */
 const char *stats_verdict_name(verdict_category v);
+
+/* The category a name stands for, into *v: the four names above, and
+ * "no_difference" of runs written before the margin rule, read as
+ * equivalent.  Returns -1 (and leaves *v) for any other text. */
+int stats_verdict_parse(const char *name, verdict_category *v);
+
+/* The English verdict of a ratio row (ratios.tsv's verdict column) into
+ * buf, cut at a character boundary; returns buf.  "3.8% faster",
+ * "2.1% slower", "equivalent (within ±2%)", "inconclusive: [0.975, 0.990]
+ * straddles 0.98; more processes (--processes) would settle it". */
+const char *stats_verdict_text(double ratio, double lo, double hi,
+                               double margin, char *buf, size_t len);
 
 #endif

@@ -122,6 +122,22 @@ class UnitTest(unittest.TestCase):
     def test_verdicts(self):
         self.run_case("verdicts")
 
+    def test_coverage_small_n(self):
+        self.run_case("coverage_small_n")
+
+    def test_hodges_lehmann_diff(self):
+        self.run_case("hodges_lehmann_diff")
+
+    def test_t_quantiles(self):
+        self.run_case("t_quantiles")
+
+    def test_between_known(self):
+        self.run_case("between_known")
+
+    def test_between_coverage(self):
+        """stats_between covers the truth >= 93% of 1000 simulated runs."""
+        self.run_case("between_coverage")
+
     # util.c: text cut only at UTF-8 character boundaries (issue 13).
     def test_utf8_cuts(self):
         self.run_case("utf8_cuts")

@@ -376,26 +376,278 @@ summaries(const char *dir)
     return 0;
 }
 
-/* The one verdict rule: no difference when the interval holds 1 or the
- * ratio is within 2% of 1; otherwise faster below 1, slower above. */
+/* The one verdict rule against a margin: faster when the whole interval
+ * is below 1 - margin, slower above 1 + margin, equivalent inside
+ * [1 - margin, 1 + margin], inconclusive otherwise. */
 static int
 verdicts(const char *dir)
 {
+    verdict_category v;
+    char buf[200];
     (void)dir;
-#define VERDICT(ratio, lo, hi) stats_verdict_name(stats_verdict(ratio, lo, hi))
-    CHECK(strcmp(VERDICT(0.90, 0.88, 0.92), "faster") == 0);
-    CHECK(strcmp(VERDICT(1.10, 1.05, 1.20), "slower") == 0);
-    CHECK(strcmp(VERDICT(0.90, 0.80, 1.01), "no_difference") == 0);
-    CHECK(strcmp(VERDICT(1.10, 0.99, 1.20), "no_difference") == 0);
-    /* The interval's edges count as holding 1. */
-    CHECK(strcmp(VERDICT(0.95, 0.90, 1.00), "no_difference") == 0);
-    CHECK(strcmp(VERDICT(1.05, 1.00, 1.10), "no_difference") == 0);
-    /* Narrow intervals: under 2% is no difference, over it is one. */
-    CHECK(strcmp(VERDICT(0.981, 0.980, 0.982), "no_difference") == 0);
-    CHECK(strcmp(VERDICT(1.019, 1.018, 1.020), "no_difference") == 0);
-    CHECK(strcmp(VERDICT(0.979, 0.978, 0.980), "faster") == 0);
-    CHECK(strcmp(VERDICT(1.021, 1.020, 1.022), "slower") == 0);
+#define VERDICT(lo, hi, m) stats_verdict_name(stats_verdict(lo, hi, m))
+    CHECK(strcmp(VERDICT(0.88, 0.92, 0.02), "faster") == 0);
+    CHECK(strcmp(VERDICT(1.05, 1.20, 0.02), "slower") == 0);
+    CHECK(strcmp(VERDICT(0.985, 1.01, 0.02), "equivalent") == 0);
+    /* A significant difference smaller than the margin is equivalent:
+     * the interval leaves out 1 but stays inside +-2%. */
+    CHECK(strcmp(VERDICT(0.981, 0.989, 0.02), "equivalent") == 0);
+    /* Straddling 0.98 or 1.02 (or both): inconclusive. */
+    CHECK(strcmp(VERDICT(0.975, 0.990, 0.02), "inconclusive") == 0);
+    CHECK(strcmp(VERDICT(1.01, 1.03, 0.02), "inconclusive") == 0);
+    CHECK(strcmp(VERDICT(0.90, 1.10, 0.02), "inconclusive") == 0);
+    /* The edges: an interval touching 1 - margin is not wholly below it,
+     * and is still inside the band. */
+    CHECK(strcmp(VERDICT(0.97, 0.98, 0.02), "inconclusive") == 0);
+    CHECK(strcmp(VERDICT(0.98, 1.00, 0.02), "equivalent") == 0);
+    CHECK(strcmp(VERDICT(0.95, 0.979, 0.02), "faster") == 0);
+    CHECK(strcmp(VERDICT(1.021, 1.05, 0.02), "slower") == 0);
+    /* The margin decides: the same interval under 5% is equivalent. */
+    CHECK(strcmp(VERDICT(0.96, 0.97, 0.02), "faster") == 0);
+    CHECK(strcmp(VERDICT(0.96, 0.97, 0.05), "equivalent") == 0);
+    CHECK(strcmp(VERDICT(0.96, 0.97, 0.0), "faster") == 0);
+    /* No interval: inconclusive, never a verdict. */
+    CHECK(strcmp(VERDICT(NAN, NAN, 0.02), "inconclusive") == 0);
+    CHECK(strcmp(VERDICT(0.9, NAN, 0.02), "inconclusive") == 0);
+    CHECK(strcmp(VERDICT(0.95, 0.90, 0.02), "inconclusive") == 0);
 #undef VERDICT
+    CHECK(stats_verdict_name((verdict_category)99) == NULL);
+    /* Names back to categories; old runs' no_difference is equivalent. */
+    CHECK(stats_verdict_parse("slower", &v) == 0 && v == VERDICT_SLOWER);
+    CHECK(stats_verdict_parse("inconclusive", &v) == 0 &&
+          v == VERDICT_INCONCLUSIVE);
+    CHECK(stats_verdict_parse("no_difference", &v) == 0 &&
+          v == VERDICT_EQUIVALENT);
+    v = VERDICT_FASTER;
+    CHECK(stats_verdict_parse("Faster", &v) == -1 && v == VERDICT_FASTER);
+    CHECK(stats_verdict_parse("", &v) == -1);
+    CHECK(stats_verdict_parse(NULL, &v) == -1);
+    /* The English column. */
+    stats_verdict_text(0.962, 0.95, 0.97, 0.02, buf, sizeof buf);
+    CHECK(strcmp(buf, "3.8% faster") == 0);
+    stats_verdict_text(1.021, 1.0205, 1.03, 0.02, buf, sizeof buf);
+    CHECK(strcmp(buf, "2.1% slower") == 0);
+    stats_verdict_text(0.99, 0.985, 0.995, 0.02, buf, sizeof buf);
+    CHECK(strcmp(buf, "equivalent (within \xc2\xb1" "2%)") == 0);
+    stats_verdict_text(0.99, 0.985, 0.995, 0.015, buf, sizeof buf);
+    CHECK(strcmp(buf, "equivalent (within \xc2\xb1" "1.5%)") == 0);
+    stats_verdict_text(0.982, 0.975, 0.990, 0.02, buf, sizeof buf);
+    CHECK(strcmp(buf, "inconclusive: [0.975, 0.990] straddles 0.98; more "
+                      "processes (--processes) would settle it") == 0);
+    stats_verdict_text(1.01, 1.001, 1.025, 0.02, buf, sizeof buf);
+    CHECK(strstr(buf, "straddles 1.02;") != NULL);
+    stats_verdict_text(1.0, 0.9, 1.1, 0.02, buf, sizeof buf);
+    CHECK(strstr(buf, "straddles 0.98 and 1.02;") != NULL);
+    stats_verdict_text(NAN, NAN, NAN, 0.02, buf, sizeof buf);
+    CHECK(strcmp(buf, "inconclusive: no interval") == 0);
+    /* Cut at a character boundary, never inside the "±". */
+    stats_verdict_text(0.99, 0.985, 0.995, 0.02, buf, 21);
+    CHECK(strcmp(buf, "equivalent (within ") == 0);
+    return 0;
+}
+
+/* The exact coverage of the signed-rank interval at 0.95 for small n, by
+ * hand: up to 5 pairs the interval is the whole range, coverage 1 - 2/2^n
+ * (0.5, 0.75, 0.875, 0.9375); n = 6: 1 - 2/64; n = 7: P(T <= 2) = 3/128
+ * ({}, {1}, {2}), 1 - 6/128; n = 8: P(T <= 3) = 5/256 ({}, {1}, {2}, {3},
+ * {1,2}) while P(T <= 4) = 7/256 > 0.025, 1 - 10/256.  The same for the
+ * ns differences, whose interval is the same order statistics. */
+static int
+coverage_small_n(const char *dir)
+{
+    static const double want[] = {0, 0, 0.5, 0.75, 0.875, 0.9375,
+                                  1 - 2.0 / 64, 1 - 6.0 / 128,
+                                  1 - 10.0 / 256};
+    double d[9], num[9], den[9];
+    stats_ratio r;
+    stats_diff df;
+    (void)dir;
+    for (unsigned n = 2; n <= 8; n++) {
+        irregular_pairs(n, d, num, den);
+        CHECK(stats_paired_ratio(num, den, n, 0.95, &r) == 0);
+        CHECK_NEAR(r.confidence, want[n], 1e-15);
+        CHECK(stats_paired_diff(num, den, n, 0.95, &df) == 0);
+        CHECK_NEAR(df.confidence, want[n], 1e-15);
+        CHECK(df.pairs == n);
+    }
+    /* A lower level gives a narrower interval with less coverage: n = 8
+     * at 0.80, P(T <= 8) = 25/256 <= 0.1 < P(T <= 9) = 32/256. */
+    irregular_pairs(8, d, num, den);
+    CHECK(stats_paired_diff(num, den, 8, 0.80, &df) == 0);
+    CHECK_NEAR(df.confidence, 1 - 50.0 / 256, 1e-15);
+    return 0;
+}
+
+/* The Hodges-Lehmann estimate of ns differences: variant times 1.15,
+ * 1.20, 1.10, 1.40, 1.16 against a baseline of 1.30 each give differences
+ * -.15 -.10 -.20 .10 -.14, whose 15 Walsh averages sorted are -.2 -.175
+ * -.17 -.15 -.15 -.145 -.14 -.125 -.12 -.1 -.05 -.025 -.02 0 .1: median
+ * -.125, interval the whole range (5 pairs), coverage 1 - 2/32 (the
+ * mean difference, -.098, would be pulled by the one slow pair).  Pairs with
+ * a value not finite are left out; zero and negative values are used. */
+static int
+hodges_lehmann_diff(const char *dir)
+{
+    double v[5] = {1.15, 1.20, 1.10, 1.40, 1.16};
+    double b[5] = {1.30, 1.30, 1.30, 1.30, 1.30};
+    double zn[4] = {-0.5, 0, NAN, 0.25}, zd[4] = {0, 0, 1, INFINITY};
+    stats_diff d;
+    (void)dir;
+    CHECK(stats_paired_diff(v, b, 5, 0.95, &d) == 0);
+    CHECK_NEAR(d.diff, -0.125, 1e-12);
+    CHECK_NEAR(d.low, -0.2, 1e-12);
+    CHECK_NEAR(d.high, 0.1, 1e-12);
+    CHECK_NEAR(d.confidence, 1 - 2.0 / 32, 1e-15);
+    CHECK(d.pairs == 5);
+    /* Swapped sides: the same figures with the sign turned. */
+    CHECK(stats_paired_diff(b, v, 5, 0.95, &d) == 0);
+    CHECK_NEAR(d.diff, 0.125, 1e-12);
+    CHECK(stats_paired_diff(zn, zd, 4, 0.95, &d) == 0);
+    CHECK(d.pairs == 2);
+    CHECK_NEAR(d.diff, -0.25, 1e-12);
+    CHECK(stats_paired_diff(zn, zd, 1, 0.95, &d) == -1);
+    return 0;
+}
+
+/* Student t quantiles against the published table (two-sided 95%: 12.706,
+ * 4.303, 3.182, 2.776, 2.571, 2.262, 2.045, 1.984 for 100 df), other
+ * levels, symmetry, and the normal limit. */
+static int
+t_quantiles(const char *dir)
+{
+    static const struct {
+        double p, df, t;
+    } table[] = {
+        {0.975, 1, 12.706204736174698}, {0.975, 2, 4.302652729749464},
+        {0.975, 3, 3.182446305284263},  {0.975, 4, 2.7764451051977934},
+        {0.975, 5, 2.570581835636314},  {0.975, 9, 2.2621571628540993},
+        {0.975, 29, 2.045229642132703}, {0.975, 100, 1.983971518523552},
+        {0.95, 4, 2.1318467859510317},  {0.995, 7, 3.4994832973505026},
+        {0.9995, 1, 636.6192487687196}, {0.75, 3, 0.7648923284997231},
+    };
+    (void)dir;
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        double t = stats_t_quantile(table[i].p, table[i].df);
+        CHECK_NEAR(t, table[i].t, 1e-9);
+        CHECK_NEAR(stats_t_quantile(1 - table[i].p, table[i].df), -t, 1e-9);
+    }
+    CHECK(stats_t_quantile(0.5, 3) == 0 ||
+          fabs(stats_t_quantile(0.5, 3)) < 1e-12);
+    CHECK_NEAR(stats_t_quantile(0.975, 1e7), 1.959963984540054, 1e-6);
+    CHECK(isnan(stats_t_quantile(0, 3)));
+    CHECK(isnan(stats_t_quantile(1, 3)));
+    CHECK(isnan(stats_t_quantile(0.9, 0)));
+    return 0;
+}
+
+/* stats_between on a known set: log estimates 0.01, 0.02, 0.03 have mean
+ * 0.02 and sd 0.01; the 95% half-width is t(0.975, 2) * 0.01 / sqrt(3). */
+static int
+between_known(const char *dir)
+{
+    double l[4] = {0.01, 0.03, NAN, 0.02}, x[3] = {-0.2, -0.1, -0.15};
+    double half = 4.302652729749464 * 0.01 / sqrt(3);
+    stats_ratio r;
+    stats_diff d;
+    (void)dir;
+    CHECK(stats_between(l, 4, 0.95, &r) == 0);
+    CHECK(r.pairs == 3);
+    CHECK_NEAR(r.ratio, exp(0.02), 1e-12);
+    CHECK_NEAR(r.low, exp(0.02 - half), 1e-9);
+    CHECK_NEAR(r.high, exp(0.02 + half), 1e-9);
+    CHECK(r.confidence == 0.95);
+    /* The same interval in ns, not logs. */
+    CHECK(stats_between_diff(x, 3, 0.95, &d) == 0);
+    CHECK_NEAR(d.diff, -0.15, 1e-12);
+    CHECK_NEAR(d.low, -0.15 - 4.302652729749464 * 0.05 / sqrt(3), 1e-9);
+    CHECK_NEAR(d.high, -0.15 + 4.302652729749464 * 0.05 / sqrt(3), 1e-9);
+    CHECK(d.pairs == 3 && d.confidence == 0.95);
+    /* One process, or a level outside (0, 1): no interval. */
+    CHECK(stats_between(l, 1, 0.95, &r) == -1);
+    CHECK(stats_between(l + 2, 1, 0.95, &r) == -1);
+    CHECK(stats_between(l, 4, 1.0, &r) == -1);
+    CHECK(stats_between_diff(x, 1, 0.95, &d) == -1);
+    /* Identical estimates: the interval collapses onto them. */
+    double same[3] = {-0.05, -0.05, -0.05};
+    CHECK(stats_between(same, 3, 0.95, &r) == 0);
+    CHECK_NEAR(r.low, exp(-0.05), 1e-12);
+    CHECK_NEAR(r.high, exp(-0.05), 1e-12);
+    return 0;
+}
+
+/* A deterministic normal deviate (splitmix64 and Box-Muller). */
+static double
+normal(uint64_t *state)
+{
+    double u[2];
+    for (int i = 0; i < 2; i++) {
+        uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        z ^= z >> 31;
+        u[i] = ((double)(z >> 11) + 0.5) / 9007199254740992.0;
+    }
+    return sqrt(-2 * log(u[0])) * cos(2 * 3.141592653589793 * u[1]);
+}
+
+/* Coverage over 1000 simulated runs of k processes with r rounds each: the
+ * true ratio 0.97; each process is off by a normal shift of sd 1% (its
+ * placement in memory, its neighbours), each round's paired log ratio by
+ * noise of sd 0.4% around the process's own centre.  A run's interval is
+ * stats_between over the processes' Hodges-Lehmann estimates; *within
+ * gets how often process 0's own Wilcoxon interval covered the truth. */
+static double
+simulated_coverage(unsigned k, unsigned r, uint64_t seed, double *within)
+{
+    const double truth = log(0.97);
+    uint64_t state = seed;
+    int covered = 0, covered_within = 0;
+    for (int run = 0; run < 1000; run++) {
+        double est[16], num[16], den[16];
+        stats_ratio one, all;
+        for (unsigned p = 0; p < k; p++) {
+            double shift = 0.01 * normal(&state);
+            for (unsigned i = 0; i < r; i++) {
+                den[i] = 1.3 * exp(0.05 * normal(&state)); /* drift */
+                num[i] = den[i] * exp(truth + shift +
+                                      0.004 * normal(&state));
+            }
+            if (stats_paired_ratio(num, den, r, 0.95, &one) < 0) {
+                return -1;
+            }
+            est[p] = log(one.ratio);
+            if (p == 0) {
+                covered_within += one.low <= 0.97 && 0.97 <= one.high;
+            }
+        }
+        if (stats_between(est, k, 0.95, &all) < 0) {
+            return -1;
+        }
+        covered += all.low <= 0.97 && 0.97 <= all.high;
+    }
+    *within = covered_within / 1000.0;
+    return covered / 1000.0;
+}
+
+/* The between-process interval covers the true ratio in at least 93% of
+ * 1000 simulated runs (nominal 95%), for 3 processes (where the t
+ * quantile, 4.30, is far from the normal's 1.96: a normal quantile would
+ * cover about 81%), 5 and 10; one process's own interval, blind to the
+ * spread between processes, covers it far less often. */
+static int
+between_coverage(const char *dir)
+{
+    static const unsigned ks[] = {3, 5, 10};
+    (void)dir;
+    for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++) {
+        double within, c = simulated_coverage(ks[i], 5, 12345 + i, &within);
+        fprintf(stderr, "k=%u processes x 5 rounds: between-process "
+                "coverage %.3f, one process's own interval %.3f\n", ks[i], c,
+                within);
+        CHECK(c >= 0.93);
+        CHECK(c <= 0.975);
+        CHECK(within < 0.7);
+    }
     return 0;
 }
 
@@ -511,6 +763,11 @@ static const struct {
     {"ties_and_bad_pairs", ties_and_bad_pairs},
     {"summaries", summaries},
     {"verdicts", verdicts},
+    {"coverage_small_n", coverage_small_n},
+    {"hodges_lehmann_diff", hodges_lehmann_diff},
+    {"t_quantiles", t_quantiles},
+    {"between_known", between_known},
+    {"between_coverage", between_coverage},
     {"utf8_cuts", utf8_cuts},
     {"gbench_reports_merge", gbench_reports_merge},
 };
