@@ -387,12 +387,14 @@ chart_timing(chart_set *p, const rundir *in)
     free(scen);
 }
 
-/* A filled point: the row's verdict category says the difference is
- * above the noise. */
+/* A filled point: the row's verdict category is faster or slower (the
+ * whole interval beyond the margin); equivalent and inconclusive are
+ * hollow. */
 static int
 significant(const rundir *in, int r)
 {
-    return strcmp(rundir_category(in, r), "no_difference") != 0;
+    const char *c = rundir_category(in, r);
+    return strcmp(c, "faster") == 0 || strcmp(c, "slower") == 0;
 }
 
 /* 3b. Forest plot of the ratios, pages of ROWS_PER_PAGE rows. */
@@ -447,8 +449,14 @@ chart_ratios(chart_set *p, const rundir *in)
             tsv_put_text(&b, tsv_get(t, r, "variant"));
             sb_buf_append(&b, ")", 1);
         }
-        sb_buf_printf(&b, "\t%.3f [%.3f, %.3f]\t%d\n", ratio, lo, hi,
+        /* The interval's real coverage next to it ("75%*": within one
+         * process, indicative), and the margin for the band. */
+        sb_buf_printf(&b, "\t%.3f [%.3f, %.3f] %.0f%%%s\t%d\t", ratio, lo,
+                      hi, 100 * rundir_confidence(in, r),
+                      rundir_indicative(in, r) ? "*" : "",
                       significant(in, r));
+        put_num(&b, rundir_margin(in, r));
+        sb_buf_append(&b, "\n", 1);
     }
     sb_buf_free(&b);
 }

@@ -10,6 +10,7 @@
  * which a failing row would have held, e.g. "instances have no __dict__"),
  * from which the summary says "holds only when ...". */
 #include "claims.h"
+#include "claims_time.h"
 #include "util.h"
 
 #include <math.h>
@@ -263,20 +264,12 @@ claim_faster(claim_ctx *c, json_t *v, const char *op, const char *claim)
         add_row(c->rows, claim, c->scenario, label, "-", ev, UNMEASURED);
         return;
     }
-    double ratio = num(r, "ratio"), lo = num(r, "ci_low"),
-           hi = num(r, "ci_high");
-    /* The row's category is the one verdict rule's (stats_verdict, written
-     * by the timing code): never decided again here. */
-    const char *category = str(r, "category");
-    int faster = strcmp(category, "faster") == 0;
-    int slower = strcmp(category, "slower") == 0;
-    sb_format(ev, sizeof ev, "%s time %s/%s = %.3f, 95%% CI [%.3f, %.3f]: "
-              "%s", op, label, str(r, "baseline"), ratio, lo, hi,
-              faster ? "faster, above the noise"
-                    : slower ? "slower, above the noise"
-                             : "no measurable difference");
-    set_value(add_row(c->rows, claim, c->scenario, label, "-", ev,
-                      faster ? HOLDS : FAILS), ratio);
+    int indicative;
+    const char *verdict = claims_time_row(r, op, ev, sizeof ev, &indicative);
+    json_t *row = add_row(c->rows, claim, c->scenario, label, "-", ev,
+                          verdict);
+    set_value(row, num(r, "ratio"));
+    json_object_set_new(row, "indicative", json_boolean(indicative));
 }
 
 static void
@@ -407,6 +400,7 @@ summarize(json_t *rows, const char *claim, const char *absent)
     size_t i;
     json_t *r;
     int holds = 0, partial = 0, fails = 0, all_conditional = 1;
+    int unsure = 0, indicative = 0;
     double lo = INFINITY, hi = -INFINITY;
     sb_buf conds = {0}, failed = {0};
     char ev[1600], verdict[600];
@@ -421,6 +415,11 @@ summarize(json_t *rows, const char *claim, const char *absent)
         if (!isnan(x)) {
             lo = x < lo ? x : lo;
             hi = x > hi ? x : hi;
+        }
+        indicative |= json_is_true(json_object_get(r, "indicative"));
+        if (strcmp(v, CLAIMS_INCONCLUSIVE) == 0) {
+            unsure++;
+            continue;
         }
         if (strcmp(v, HOLDS) == 0) {
             holds++;
@@ -446,12 +445,15 @@ summarize(json_t *rows, const char *claim, const char *absent)
             add_unique(&failed, who, ", ");
         }
     }
-    if (holds + fails == 0) {
+    if (holds + fails + unsure == 0) {
         add_row(rows, claim, "all", "all", "-", absent, UNMEASURED);
         return;
     }
     size_t n = sb_format(ev, sizeof ev, "holds in %d of %d measured cases",
-                     holds, holds + fails);
+                     holds, holds + fails + unsure);
+    if (unsure) {
+        n += sb_format(ev + n, sizeof ev - n, " (%d inconclusive)", unsure);
+    }
     if (lo <= hi && strcmp(claim, "faster_read") != 0 &&
         strcmp(claim, "faster_write") != 0) {
         n += sb_format(ev + n, sizeof ev - n, "; saving %.0f%% to "
@@ -465,7 +467,13 @@ summarize(json_t *rows, const char *claim, const char *absent)
         sb_format(ev + n, sizeof ev - n, "; not for: %s",
                   failed.data);
     }
-    if (fails == 0) {
+    if (unsure) {
+        /* Said as such, never rounded to a holds or a does not hold. */
+        sb_format(verdict, sizeof verdict, holds + fails == 0
+                  ? CLAIMS_INCONCLUSIVE : "holds in %d of %d cases, %d "
+                  "inconclusive", holds, holds + fails + unsure, unsure);
+    }
+    else if (fails == 0) {
         sb_format(verdict, sizeof verdict, HOLDS);
     }
     else if (holds == 0 && partial == 0) {
@@ -478,7 +486,8 @@ summarize(json_t *rows, const char *claim, const char *absent)
         sb_format(verdict, sizeof verdict, "holds only in %d of %d cases",
                   holds, holds + fails);
     }
-    add_row(rows, claim, "all", "all", "-", ev, verdict);
+    json_object_set_new(add_row(rows, claim, "all", "all", "-", ev, verdict),
+                        "indicative", json_boolean(indicative));
     sb_buf_free(&conds);
     sb_buf_free(&failed);
 }
@@ -581,20 +590,4 @@ claims_compute(json_t *scenarios, json_t *memory, json_t *ratios,
     }
     json_decref(rows);
     return out;
-}
-
-void
-claims_print(json_t *claims, FILE *out)
-{
-    size_t i;
-    json_t *r;
-    fprintf(out, "\nclaims (measured on this interpreter; details in "
-                 "claims.tsv):\n");
-    json_array_foreach(claims, i, r) {
-        if (strcmp(str(r, "scenario"), "all") != 0) {
-            continue;
-        }
-        fprintf(out, "  %-19s %s\n  %-19s   %s\n", str(r, "claim"),
-                str(r, "verdict"), "", str(r, "evidence"));
-    }
 }

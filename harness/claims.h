@@ -13,12 +13,14 @@
  * One row per claim, scenario, slots variant (and args mode for the memory
  * claims), then one summary row per claim with scenario and variant "all".
  * Verdicts: "holds", "does not hold", "holds only when ...", "not
- * measured". */
+ * measured", and for the timing claims "inconclusive" (claims_time.h).
+ * A timing row, and a summary row resting on one, has "indicative" true
+ * when its interval leaves out what varies between processes (--quick,
+ * one process): claims.tsv's indicative column. */
 #ifndef SB_CLAIMS_H
 #define SB_CLAIMS_H
 
 #include <jansson.h>
-#include <stdio.h>
 
 /* A saving of at least this share of the footprint counts as paying off. */
 #define CLAIMS_PAYS_OFF_SHARE 0.10
@@ -35,7 +37,9 @@
  *   ratios     NULL or empty when timing did not run, else an array of
  *              ratio rows (timing.c: scenario op variant baseline ratio
  *              ci_low ci_high, and category, stats_verdict's name, from
- *              which faster_read and faster_write are decided)
+ *              which faster_read and faster_write are decided; optional
+ *              confidence processes indicative diff_ns variant_ns
+ *              baseline_ns for the words)
  *   add_attr   NULL or empty when not checked, else an array (scenario,
  *              variant, attribute, outcome: "AttributeError", another
  *              exception's name, "accepted" or "error", message)
@@ -44,9 +48,6 @@
  * verdict); never NULL. */
 json_t *claims_compute(json_t *scenarios, json_t *memory, json_t *ratios,
                        json_t *add_attr, long long scale_n);
-
-/* One line per claim (the summary rows) for the end of a run. */
-void claims_print(json_t *claims, FILE *out);
 
 /* The sentence a claim id stands for ("" for an unknown id). */
 const char *claims_statement(const char *claim);

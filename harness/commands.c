@@ -21,11 +21,13 @@ const char options_run_files[] =
 "plot' adds charts/, report.md and report.html.\n";
 
 const char options_compare_margins[] =
-"margins: a time change is one when its 95% interval leaves out 1 and it\n"
-"is at least 2% (the rule of ratios.tsv's verdicts); a bytes change when\n"
-"it is at least 1% (the claims' memory noise).  Worse: slower, or more\n"
-"bytes.  Without timing.json in both runs a time change has no interval\n"
-"and no verdict.\n";
+"margins: a time change is faster or slower when its whole 95% interval\n"
+"lies beyond 1 -/+ 2%, equivalent when it lies inside, inconclusive\n"
+"otherwise (the rule of ratios.tsv's verdicts); the interval is across\n"
+"the runs' timing processes, within them (indicative) for runs of one.\n"
+"A bytes change when it is at least 1% (the claims' memory noise).\n"
+"Worse: slower, or more bytes.  Without timing.json in both runs a time\n"
+"change has no interval and no verdict.\n";
 
 const char options_environment[] =
 "environment: SLOTBENCH_ROOT, the checkout holding scenarios/ and results/\n"
@@ -112,8 +114,9 @@ const command_def options_commands[] = {
      "as latest): for every scenario x variant x args in both, allocated\n"
      "bytes per instance with the change; for every scenario x variant x\n"
      "op, the time change B/A with its 95% interval, from the two runs'\n"
-     "own repetitions in timing.json (Hodges-Lehmann, Mann-Whitney), and\n"
-     "a verdict.  Rows present in one run only are listed as such.\n",
+     "own repetitions in timing.json (Welch's t on the processes' medians;\n"
+     "Hodges-Lehmann, Mann-Whitney for runs of one process), and a\n"
+     "verdict.  Rows present in one run only are listed as such.\n",
      .after = options_compare_margins},
     {.cmd = OPTIONS_SHOW, .name = "show", .operands = "[RESULTS_DIR]",
      .max_operands = -1, .err_prefix = "show: ",

@@ -4,13 +4,14 @@
  * Bytes: allocated bytes per instance of memory.tsv, a change when it is
  * at least the claims' memory noise (CLAIMS_MEMORY_NOISE).  Time: the
  * median of timing.tsv for the figures; the change itself is the ratio of
- * B's repetitions to A's in timing.json.  The two runs' repetitions are
- * independent samples (repetition i of A has nothing to do with
- * repetition i of B), so the ratio is the two-sample Hodges-Lehmann
- * estimate with its Mann-Whitney interval (stats_unpaired_ratio), judged
- * by the one rule of the ratios (stats_verdict). */
-#define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
-#include "collect.h" /* first: it brings Python.h */
+ * B's repetitions to A's in timing.json.  The two runs are independent
+ * samples (nothing pairs a repetition or a process of A with one of B):
+ * with several timing processes in each, Welch's t interval on their
+ * per-process log medians (stats_welch_ratio); runs of one process, the
+ * two-sample Hodges-Lehmann estimate with its Mann-Whitney interval
+ * (stats_unpaired_ratio), marked indicative.  Judged by the one rule of
+ * the ratios (stats_verdict) at the default margin. */
+#define _GNU_SOURCE 1 /* PATH_MAX */
 #include "delta.h"
 #include "claims.h"
 #include "results.h"
@@ -107,28 +108,104 @@ bytes_rows(const rundir *a, const rundir *b, json_t *rows)
     }
 }
 
-/* The repetition times (ns) of benchmark sc/var/op in a timing.json
- * document (NULL: none) into vals; returns how many. */
-static size_t
-repetitions(json_t *timing, const char *sc, const char *var, const char *op,
-            double *vals)
+/* Every repetition of benchmark sc/var/op in a timing.json document (NULL:
+ * none): its time in ns and the timing process it ran in, gathered from
+ * Google Benchmark's entries ("slotbench_process"; 0 in runs of one
+ * process, which have none). */
+typedef struct {
+    double ns[MAX_REPS];
+    int process[MAX_REPS];
+    size_t n;
+} samples;
+
+static void
+gather(json_t *timing, const char *sc, const char *var, const char *op,
+       samples *s)
 {
     char name[512];
-    const char *error;
-    if (timing == NULL) {
-        return 0;
+    size_t i, len;
+    json_t *e;
+    s->n = 0;
+    len = (size_t)snprintf(name, sizeof name, "%s/%s/%s", sc, var, op);
+    json_array_foreach(json_object_get(timing, "benchmarks"), i, e) {
+        const char *rn = json_string_value(json_object_get(e, "run_name"));
+        const char *type = json_string_value(json_object_get(e, "run_type"));
+        const char *unit = json_string_value(json_object_get(e, "time_unit"));
+        double t = json_number_value(json_object_get(e, "real_time"));
+        /* The run's name may go on with "/manual_time" and the like. */
+        if (rn == NULL || strncmp(rn, name, len) != 0 ||
+            (rn[len] != '\0' && rn[len] != '/') || type == NULL ||
+            strcmp(type, "iteration") != 0 ||
+            json_is_true(json_object_get(e, "error_occurred")) ||
+            s->n == MAX_REPS) {
+            continue;
+        }
+        t *= unit == NULL || strcmp(unit, "ns") == 0 ? 1
+             : strcmp(unit, "us") == 0               ? 1e3
+             : strcmp(unit, "ms") == 0               ? 1e6
+                                                     : 1e9;
+        if (t > 0 && isfinite(t)) {
+            s->ns[s->n] = t;
+            s->process[s->n++] = (int)json_integer_value(
+                json_object_get(e, "slotbench_process"));
+        }
     }
-    snprintf(name, sizeof name, "%s/%s/%s", sc, var, op);
-    collect_times(json_object_get(timing, "benchmarks"), name, vals,
-                  MAX_REPS, "real_time", &error);
-    return collect_pack(vals, MAX_REPS);
+}
+
+/* The log of each process's median time into out (MAX_REPS); returns how
+ * many processes. */
+static size_t
+process_medians(const samples *s, double *out)
+{
+    double *mine = sb_xmalloc(sizeof *mine * MAX_REPS);
+    size_t np = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        size_t k = 0, seen = 0;
+        for (size_t j = 0; j < i && !seen; j++) {
+            seen = s->process[j] == s->process[i];
+        }
+        if (seen) {
+            continue;
+        }
+        for (size_t j = i; j < s->n; j++) {
+            if (s->process[j] == s->process[i]) {
+                mine[k++] = s->ns[j];
+            }
+        }
+        stats_summary sum;
+        stats_summarize(mine, k, &sum);
+        out[np++] = log(sum.median);
+    }
+    free(mine);
+    return np;
 }
 
 typedef struct {
     const rundir *run;
     json_t *timing;     /* timing.json, or NULL */
-    double *reps;       /* MAX_REPS */
+    samples *s;
+    double *logs;       /* MAX_REPS */
 } time_side;
+
+/* B/A of one benchmark.  With at least 2 timing processes in each run,
+ * Welch's t interval on the processes' log medians: what varies between
+ * processes is what varies between runs, and only the process medians
+ * sample it.  Otherwise (runs of one process) the two-sample
+ * Hodges-Lehmann estimate of every repetition against every other, with
+ * its Mann-Whitney interval: within-process noise only, as its confidence
+ * and the verdict's indicative mark say. */
+static int
+time_change(time_side *a, time_side *b, stats_ratio *r, int *indicative)
+{
+    size_t pa = process_medians(a->s, a->logs);
+    size_t pb = process_medians(b->s, b->logs);
+    *indicative = pa < 2 || pb < 2;
+    if (!*indicative) {
+        return stats_welch_ratio(b->logs, pb, a->logs, pa, 0.95, r);
+    }
+    return stats_unpaired_ratio(b->s->ns, b->s->n, a->s->ns, a->s->n, 0.95,
+                                r);
+}
 
 static void
 time_row(json_t *rows, time_side *a, time_side *b, const char *sc,
@@ -142,12 +219,13 @@ time_row(json_t *rows, time_side *a, time_side *b, const char *sc,
                           "median_ns");
     json_t *row = new_row("time", sc, var, "", op, ma, mb);
     stats_ratio r;
-    size_t na = repetitions(a->timing, sc, var, op, a->reps);
-    size_t nb = repetitions(b->timing, sc, var, op, b->reps);
+    int indicative;
+    gather(a->timing, sc, var, op, a->s);
+    gather(b->timing, sc, var, op, b->s);
     if (isnan(ma) || isnan(mb) || ma <= 0) {
         set_category(row, missing_category(ma, mb), 0);
     }
-    else if (stats_unpaired_ratio(b->reps, nb, a->reps, na, 0.95, &r) == 0) {
+    else if (time_change(a, b, &r, &indicative) == 0) {
         verdict_category v = stats_verdict(r.low, r.high,
                                            STATS_DEFAULT_MARGIN);
         set_num(row, "ratio", r.ratio);
@@ -155,6 +233,7 @@ time_row(json_t *rows, time_side *a, time_side *b, const char *sc,
         set_num(row, "ci_high", r.high);
         set_num(row, "confidence", r.confidence);
         set_category(row, stats_verdict_name(v), v == VERDICT_SLOWER);
+        json_object_set_new(row, "indicative", json_boolean(indicative));
     }
     else {
         set_num(row, "ratio", mb / ma);
@@ -167,18 +246,20 @@ static void
 time_rows(const rundir *a, const rundir *b, json_t *rows)
 {
     char err[SB_ERRLEN];
-    time_side sa = {a, rundir_timing_json(a, err), NULL};
+    time_side sa = {a, rundir_timing_json(a, err), NULL, NULL};
     if (err[0]) {
         sb_warn("compare: %s: time changes without intervals", err);
     }
-    time_side sb = {b, rundir_timing_json(b, err), NULL};
+    time_side sb = {b, rundir_timing_json(b, err), NULL, NULL};
     if (err[0]) {
         sb_warn("compare: %s: time changes without intervals", err);
     }
     const tsv_table *ta = rundir_table_of(a, SCHEMA_TIMING);
     const tsv_table *tb = rundir_table_of(b, SCHEMA_TIMING);
-    sa.reps = sb_xmalloc(sizeof *sa.reps * MAX_REPS);
-    sb.reps = sb_xmalloc(sizeof *sb.reps * MAX_REPS);
+    sa.s = sb_xmalloc(sizeof *sa.s);
+    sb.s = sb_xmalloc(sizeof *sb.s);
+    sa.logs = sb_xmalloc(sizeof *sa.logs * MAX_REPS);
+    sb.logs = sb_xmalloc(sizeof *sb.logs * MAX_REPS);
     for (int r = 0; r < ta->nrows; r++) {
         time_row(rows, &sa, &sb, tsv_get(ta, r, "scenario"),
                  tsv_get(ta, r, "variant"), tsv_get(ta, r, "op"));
@@ -191,8 +272,10 @@ time_rows(const rundir *a, const rundir *b, json_t *rows)
             time_row(rows, &sa, &sb, sc, var, op);
         }
     }
-    free(sa.reps);
-    free(sb.reps);
+    free(sa.s);
+    free(sb.s);
+    free(sa.logs);
+    free(sb.logs);
     json_decref(sa.timing);
     json_decref(sb.timing);
 }

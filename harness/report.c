@@ -8,6 +8,7 @@
 #include "doc.h"
 #include "report_tables.h"
 #include "results.h"
+#include "stats.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -45,22 +46,18 @@ op_words(const char *op)
     return op;
 }
 
-/* Whether a ratio is a difference above the noise: its verdict category
- * in ratios.tsv says so. */
-static int
-above_noise(const rundir *in, int r)
-{
-    return strcmp(rundir_category(in, r), "no_difference") != 0;
-}
-
-/* The timing half of a verdict for scenario/variant into b. */
+/* The timing half of a verdict for scenario/variant into b, by each
+ * ratio's verdict category (ratios.tsv, the one rule's): faster and slower
+ * with the share, equivalent within the margin, inconclusive as such; and
+ * "(indicative)" when an interval is within one process only. */
 static void
 timing_words(sb_buf *b, const rundir *in, const char *scenario,
              const char *variant)
 {
     const tsv_table *t = rundir_table_of(in, SCHEMA_RATIOS);
-    sb_buf same = {0};
-    int nsig = 0, nsame = 0;
+    sb_buf same = {0}, unsure = {0};
+    int nsig = 0, nsame = 0, nunsure = 0, indicative = 0;
+    double margin = STATS_DEFAULT_MARGIN;
     for (int r = 0; r < t->nrows; r++) {
         double ratio = tsv_value(t, r, "ratio");
         if (strcmp(tsv_get(t, r, "scenario"), scenario) != 0 ||
@@ -68,25 +65,35 @@ timing_words(sb_buf *b, const rundir *in, const char *scenario,
             continue;
         }
         const char *words = op_words(tsv_get(t, r, "op"));
-        if (above_noise(in, r)) {
+        const char *cat = rundir_category(in, r);
+        indicative |= rundir_indicative(in, r);
+        if (strcmp(cat, "faster") == 0 || strcmp(cat, "slower") == 0) {
             sb_buf_printf(b, "%s%s %.1f%% %s", nsig++ ? ", " : "; ",
-                          words, 100.0 * fabs(1.0 - ratio),
-                          rundir_category(in, r));
+                          words, 100.0 * fabs(1.0 - ratio), cat);
         }
-        else {
+        else if (strcmp(cat, "equivalent") == 0) {
+            margin = rundir_margin(in, r);
             sb_buf_printf(&same, "%s%s", nsame++ ? ", " : "", words);
         }
-    }
-    if (nsig) {
-        sb_buf_printf(b, ", above the noise");
+        else {
+            sb_buf_printf(&unsure, "%s%s", nunsure++ ? ", " : "", words);
+        }
     }
     if (nsame) {
-        sb_buf_printf(b, "; no measurable difference in %s", same.data);
+        sb_buf_printf(b, "; equivalent (within \xc2\xb1%g%%) in %s",
+                      100 * margin, same.data);
     }
-    if (nsig + nsame == 0) {
+    if (nunsure) {
+        sb_buf_printf(b, "; inconclusive in %s", unsure.data);
+    }
+    if (nsig + nsame + nunsure == 0) {
         sb_buf_printf(b, "; no timing results");
     }
+    else if (indicative) {
+        sb_buf_printf(b, " (timing indicative: one process)");
+    }
     sb_buf_free(&same);
+    sb_buf_free(&unsure);
 }
 
 /* "slots saves 48 B (50.0%) per instance against dict (...)" */

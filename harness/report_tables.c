@@ -6,6 +6,7 @@
 #include "claims.h"
 #include "ops.h"
 #include "results.h"
+#include "stats.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -133,6 +134,76 @@ table_ops(doc *d, const rundir *in)
     doc_table_end(d);
 }
 
+/* The specialized instruction the timed loop of scenario/variant/op ran
+ * (timing.tsv's specialized column; "" before 3.11 or in older runs). */
+static const char *
+specialized(const rundir *in, const char *sc, const char *var, const char *op)
+{
+    return tsv_get(rundir_table_of(in, SCHEMA_TIMING),
+                   rundir_timing_row(in, sc, var, op), "specialized");
+}
+
+/* ratios.tsv as a table: each interval labelled with the coverage it
+ * really has (its confidence column: 95% across processes, 75% within one
+ * process of 3 rounds), the ns difference next to the ratio, and the
+ * specialized instructions that explain it. */
+static void
+table_ratios(doc *d, const rundir *in)
+{
+    static const char *const cols[] = {
+        "scenario", "op", "variant", "baseline", "ratio", "interval",
+        "ns per op (difference)", "instructions", "verdict"};
+    const tsv_table *t = rundir_table_of(in, SCHEMA_RATIOS);
+    int indicative = 0;
+    for (int r = 0; r < t->nrows; r++) {
+        indicative |= rundir_indicative(in, r);
+    }
+    doc_para(d, indicative
+             ? "Ratio = time of the variant / time of the baseline (below 1: "
+               "faster), with its interval at the coverage it really has.  "
+               "Intervals within one process are indicative only: they "
+               "leave out what varies from one process to the next, which "
+               "moves a ratio more than their width (run with --processes "
+               "for intervals across processes)."
+             : "Ratio = time of the variant / time of the baseline (below 1: "
+               "faster), with its interval across the timing processes at "
+               "the coverage it really has.");
+    doc_table_begin(d, cols, 9);
+    for (int r = 0; r < t->nrows; r++) {
+        char ratio[32], ci[128], label[80], ns[96] = "", ins[160] = "";
+        const char *sc = tsv_get(t, r, "scenario"), *op = tsv_get(t, r, "op");
+        const char *var = tsv_get(t, r, "variant");
+        const char *base = tsv_get(t, r, "baseline");
+        double vns = tsv_value(t, r, "variant_ns");
+        double bns = tsv_value(t, r, "baseline_ns");
+        tsv_format(ratio, sizeof ratio, tsv_value(t, r, "ratio"), "%.3f",
+                   "n/a");
+        stats_interval_label(rundir_confidence(in, r),
+                             tsv_value(t, r, "processes"), label,
+                             sizeof label);
+        if (isnan(tsv_value(t, r, "ci_low"))) {
+            snprintf(ci, sizeof ci, "n/a");
+        }
+        else {
+            snprintf(ci, sizeof ci, "%.3f to %.3f (%s%s)",
+                     tsv_value(t, r, "ci_low"), tsv_value(t, r, "ci_high"),
+                     label, rundir_indicative(in, r) ? ", indicative" : "");
+        }
+        if (!isnan(vns) && !isnan(bns)) {
+            snprintf(ns, sizeof ns, "%.2f vs %.2f (%+.2f)", vns, bns,
+                     tsv_value(t, r, "diff_ns"));
+        }
+        if (*specialized(in, sc, var, op) || *specialized(in, sc, base, op)) {
+            snprintf(ins, sizeof ins, "%s vs %s", specialized(in, sc, var, op),
+                     specialized(in, sc, base, op));
+        }
+        const char *cells[] = {sc, op, var, base, ratio, ci, ns, ins,
+                               tsv_get(t, r, "verdict")};
+        doc_row(d, cells, 9, 0);
+    }
+    doc_table_end(d);
+}
+
 void
 report_table_timing(doc *d, const rundir *in)
 {
@@ -145,32 +216,7 @@ report_table_timing(doc *d, const rundir *in)
     table_ops(d, in);
     shared_classes_note(d, in);
     if (rundir_has(in, SCHEMA_RATIOS)) {
-        static const char *const cols[] = {
-            "scenario", "op", "variant", "baseline", "ratio", "95% interval",
-            "verdict"};
-        const tsv_table *t = rundir_table_of(in, SCHEMA_RATIOS);
-        doc_para(d, "Ratio = time of the variant / time of the baseline "
-                    "(below 1: faster), with its 95% confidence interval.");
-        doc_table_begin(d, cols, 7);
-        for (int r = 0; r < t->nrows; r++) {
-            char ratio[32], ci[64];
-            tsv_format(ratio, sizeof ratio,
-                       tsv_value(t, r, "ratio"), "%.3f", "n/a");
-            if (isnan(tsv_value(t, r, "ci_low"))) {
-                snprintf(ci, sizeof ci, "n/a");
-            }
-            else {
-                snprintf(ci, sizeof ci, "%.3f to %.3f",
-                         tsv_value(t, r, "ci_low"),
-                         tsv_value(t, r, "ci_high"));
-            }
-            const char *cells[] = {
-                tsv_get(t, r, "scenario"), tsv_get(t, r, "op"),
-                tsv_get(t, r, "variant"), tsv_get(t, r, "baseline"), ratio,
-                ci, tsv_get(t, r, "verdict")};
-            doc_row(d, cells, 7, 0);
-        }
-        doc_table_end(d);
+        table_ratios(d, in);
     }
     if (rundir_has(in, SCHEMA_TIMING)) {
         static const char *const cols[] = {
@@ -337,6 +383,17 @@ report_table_layout(doc *d, const rundir *in)
     doc_table_end(d);
 }
 
+/* A claims.tsv row's verdict, "(indicative)" added when its indicative
+ * column says it rests on intervals within one process. */
+static const char *
+claim_verdict(const tsv_table *t, int r, char *buf, size_t len)
+{
+    sb_format(buf, len, "%s%s", tsv_get(t, r, "verdict"),
+              strcmp(tsv_get(t, r, "indicative"), "yes") == 0
+                  ? " (indicative)" : "");
+    return buf;
+}
+
 /* The articles' claims put to the test: claims.tsv (claims.h), when the
  * run has one.  The summary rows first, then every measured case. */
 void
@@ -358,8 +415,9 @@ report_table_claims(doc *d, const rundir *in)
         if (strcmp(tsv_get(t, r, "scenario"), "all") != 0) {
             continue;
         }
+        char verdict[640];
         const char *cells[] = {claims_statement(tsv_get(t, r, "claim")),
-                               tsv_get(t, r, "verdict"),
+                               claim_verdict(t, r, verdict, sizeof verdict),
                                tsv_get(t, r, "evidence")};
         doc_row(d, cells, 3, 0);
     }
@@ -370,10 +428,11 @@ report_table_claims(doc *d, const rundir *in)
         if (strcmp(tsv_get(t, r, "scenario"), "all") == 0) {
             continue;
         }
+        char verdict[640];
         const char *cells[] = {tsv_get(t, r, "claim"),
                                tsv_get(t, r, "scenario"),
                                tsv_get(t, r, "variant"),
-                               tsv_get(t, r, "verdict"),
+                               claim_verdict(t, r, verdict, sizeof verdict),
                                tsv_get(t, r, "evidence")};
         doc_row(d, cells, 5, 0);
     }

@@ -201,15 +201,7 @@ double
 rundir_margin(const rundir *in, int r)
 {
     double m = tsv_value(&in->file[SCHEMA_RATIOS].t, r, "margin");
-    json_t *j = json_object_get(json_object_get(in->meta, "settings"),
-                                "margin_pct");
-    if (isfinite(m) && m >= 0) {
-        return m;
-    }
-    if (json_is_number(j) && json_number_value(j) >= 0) {
-        return json_number_value(j) / 100;
-    }
-    return STATS_DEFAULT_MARGIN;
+    return isfinite(m) && m >= 0 ? m : STATS_DEFAULT_MARGIN;
 }
 
 double

@@ -58,8 +58,8 @@ int rundir_has(const rundir *in, int file);
 const char *rundir_category(const rundir *in, int r);
 
 /* The equivalence margin row r of ratios.tsv was judged against, as a
- * fraction (0.02 for +-2%): its margin column, else meta.json's
- * settings.margin_pct / 100, else STATS_DEFAULT_MARGIN (runs before --margin). */
+ * fraction (0.02 for +-2%): its margin column, else STATS_DEFAULT_MARGIN
+ * (runs before --margin). */
 double rundir_margin(const rundir *in, int r);
 
 /* The coverage of row r's interval (0.95, or 0.75 for a 3-round interval

@@ -45,7 +45,8 @@ static const schema_column failures_cols[] = {
     {"reason", SCHEMA_TEXT, NULL, 1, NULL},
 };
 
-/* claims.h: one row per claim x scenario x slots variant. */
+/* claims.h: one row per claim x scenario x slots variant; indicative: a
+ * timing claim resting on intervals within one process (--quick). */
 static const schema_column claims_cols[] = {
     {"claim", SCHEMA_TEXT, NULL, 1, NULL},
     {"scenario", SCHEMA_TEXT, NULL, 1, NULL},
@@ -53,6 +54,7 @@ static const schema_column claims_cols[] = {
     {"args", SCHEMA_TEXT, NULL, 1, NULL},
     {"evidence", SCHEMA_TEXT, NULL, 1, NULL},
     {"verdict", SCHEMA_TEXT, NULL, 1, NULL},
+    {"indicative", SCHEMA_FLAG, NULL, 0, NULL},
 };
 
 /* run --sweep: the memory measurement at several N; ns_per_instance is
@@ -182,10 +184,11 @@ const schema_file schema_versions = {"versions.tsv", versions_cols,
 /* `slotbench compare A B`: what is "bytes" (allocated per instance) or
  * "time" (median ns of one op); a and b the figure in each run, change
  * b - a, ratio b / a with its 95% interval (time, from both runs'
- * repetitions; NA without them); category larger, smaller, slower,
- * faster, no_difference, no_interval, only_in_a, only_in_b or
- * not_measured (neither run has the figure); worse: the
- * change is a regression beyond the margin. */
+ * repetitions; NA without them); category larger, smaller, no_difference
+ * (bytes), slower, faster, equivalent, inconclusive (time: stats_verdict),
+ * no_interval, only_in_a, only_in_b or not_measured (neither run has the
+ * figure); worse: the change is a regression beyond the margin;
+ * indicative: a time interval within one process of each run. */
 static const schema_column compare_cols[] = {
     {"what", SCHEMA_TEXT, NULL, 1, NULL},
     {"scenario", SCHEMA_TEXT, NULL, 1, NULL},
@@ -201,6 +204,7 @@ static const schema_column compare_cols[] = {
     {"confidence", SCHEMA_NUMBER, "%.4f", 0, NULL},
     {"category", SCHEMA_TEXT, NULL, 1, NULL},
     {"worse", SCHEMA_FLAG, NULL, 1, NULL},
+    {"indicative", SCHEMA_FLAG, NULL, 0, NULL},
 };
 
 const schema_file schema_compare = {"compare.tsv", compare_cols,

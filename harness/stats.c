@@ -442,6 +442,54 @@ stats_between_diff(const double *x, size_t k, double level, stats_diff *d)
     return 0;
 }
 
+/* Mean and sample variance of the finite values of x[0..n); returns how
+ * many were finite. */
+static size_t
+mean_var(const double *x, size_t n, double *mean, double *var)
+{
+    size_t k = 0;
+    double sum = 0, ss = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isfinite(x[i])) {
+            sum += x[i];
+            k++;
+        }
+    }
+    *mean = k ? sum / (double)k : NAN;
+    for (size_t i = 0; i < n; i++) {
+        if (isfinite(x[i])) {
+            ss += (x[i] - *mean) * (x[i] - *mean);
+        }
+    }
+    *var = k > 1 ? ss / (double)(k - 1) : NAN;
+    return k;
+}
+
+int
+stats_welch_ratio(const double *lnum, size_t nn, const double *lden,
+                  size_t nd, double level, stats_ratio *r)
+{
+    double ma, va, mb, vb, se2, df, half;
+    size_t kb = mean_var(lnum, nn, &mb, &vb), ka = mean_var(lden, nd, &ma,
+                                                             &va);
+    memset(r, 0, sizeof *r);
+    if (ka < 2 || kb < 2 || !(level > 0 && level < 1)) {
+        return -1;
+    }
+    se2 = va / (double)ka + vb / (double)kb;
+    /* Both spreads zero: any df gives a zero width; take the pooled one. */
+    df = se2 > 0 ? se2 * se2 / (va * va / ((double)ka * ka * (ka - 1)) +
+                                vb * vb / ((double)kb * kb * (kb - 1)))
+                 : (double)(ka + kb - 2);
+    half = stats_t_quantile((1 + level) / 2, df) * sqrt(se2);
+    r->ratio = exp(mb - ma);
+    r->low = exp(mb - ma - half);
+    r->high = exp(mb - ma + half);
+    r->confidence = level;
+    r->pairs = ka + kb;
+    return 0;
+}
+
 verdict_category
 stats_verdict(double lo, double hi, double margin)
 {
@@ -527,6 +575,30 @@ stats_verdict_text(double ratio, double lo, double hi, double margin,
                       lo < down ? down : up);
         }
         break;
+    }
+    return buf;
+}
+
+const char *
+stats_interval_label(double confidence, double processes, char *buf,
+                     size_t len)
+{
+    char pct[16];
+    double p = 100 * confidence;
+    /* 96.1% shows as 96%, but 99.6% would round to a 100% it is not. */
+    if (!isfinite(p)) {
+        sb_format(pct, sizeof pct, "?%%");
+    }
+    else {
+        sb_format(pct, sizeof pct, p > 99.5 && p < 100 ? "%.1f%%" : "%.0f%%",
+                  p);
+    }
+    if (isfinite(processes) && processes >= 2) {
+        sb_format(buf, len, "%s interval across %.0f processes", pct,
+                  processes);
+    }
+    else {
+        sb_format(buf, len, "%s interval within one process", pct);
     }
     return buf;
 }

@@ -76,6 +76,16 @@ int stats_paired_diff(const double *num, const double *den, size_t n,
 int stats_between(const double *log_est, size_t k, double level,
                   stats_ratio *r);
 
+/* Two runs' times of one benchmark, as per-process log medians: lnum from
+ * run B's nn processes, lden from run A's nd (nothing pairs a process of
+ * one run with a process of the other).  The ratio is exp of the
+ * difference of their means, the interval Welch's t interval (degrees of
+ * freedom by Welch-Satterthwaite, the quantile computed); confidence =
+ * level, pairs = nn + nd.  Returns -1 when either side has fewer than 2
+ * finite values. */
+int stats_welch_ratio(const double *lnum, size_t nn, const double *lden,
+                      size_t nd, double level, stats_ratio *r);
+
 /* The same t interval on per-process differences in ns (not logs). */
 int stats_between_diff(const double *est, size_t k, double level,
                        stats_diff *d);
@@ -118,5 +128,12 @@ int stats_verdict_parse(const char *name, verdict_category *v);
  * straddles 0.98; more processes (--processes) would settle it". */
 const char *stats_verdict_text(double ratio, double lo, double hi,
                                double margin, char *buf, size_t len);
+
+/* The label of an interval with the coverage it really has, into buf
+ * (cut at a character boundary; returns buf): "95% interval across 5
+ * processes", or "75% interval within one process" when processes < 2 or
+ * unknown (NAN: runs before processes were counted timed in one). */
+const char *stats_interval_label(double confidence, double processes,
+                                 char *buf, size_t len);
 
 #endif

@@ -6,6 +6,7 @@
 #include "summary.h"
 #include "claims.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -84,40 +85,64 @@ print_memory(const results_run *run)
            "row failed, see memory.tsv)\n");
 }
 
-/* Per scenario and op: the ratio, its interval (and half-width), the
- * verdict and the wall time of the pair; then the add_attr checks and the
- * shim's own cost. */
+static double
+num(json_t *row, const char *key)
+{
+    json_t *v = json_object_get(row, key);
+    return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* Per scenario and op: the ratio, its interval (and half-width) with the
+ * coverage it really has, the difference in ns per op, the verdict and
+ * the wall time of the pair; then the add_attr checks and the shim's own
+ * cost. */
 static void
 print_timing(const results_run *run)
 {
     size_t i;
     json_t *r;
     json_t *ratios = json_object_get(run->timing, "ratios");
+    int indicative = 0;
     if (json_array_size(ratios) == 0) {
         return;
     }
-    printf("\n%-14s %-12s %-22s %7s  %-17s %6s %7s  %s\n", "scenario", "op",
-           "variant/baseline", "ratio", "95% interval", "+/-", "wall s",
-           "verdict");
+    printf("\n%-14s %-12s %-22s %7s  %-17s %6s %5s %-22s %7s  %s\n",
+           "scenario", "op", "variant/baseline", "ratio", "interval", "+/-",
+           "conf", "ns per op (diff)", "wall s", "verdict");
     json_array_foreach(ratios, i, r) {
-        char pair[64], ci[40];
-        double ratio = json_number_value(json_object_get(r, "ratio"));
-        double lo = json_number_value(json_object_get(r, "ci_low"));
-        double hi = json_number_value(json_object_get(r, "ci_high"));
-        double conf = json_number_value(json_object_get(r, "confidence"));
+        char pair[64], ci[40], conf[16], ns[64];
+        double ratio = num(r, "ratio"), lo = num(r, "ci_low");
+        double hi = num(r, "ci_high"), c = num(r, "confidence");
+        double vns = num(r, "variant_ns"), bns = num(r, "baseline_ns");
+        json_t *ind = json_object_get(r, "indicative");
+        /* No indicative key: the row came from one timing process. */
+        int one = ind == NULL || json_is_true(ind) ||
+                  (json_is_number(ind) && json_number_value(ind) != 0);
+        indicative |= one;
         snprintf(pair, sizeof pair, "%s/%s",
                  json_string_value(json_object_get(r, "variant")),
                  json_string_value(json_object_get(r, "baseline")));
         snprintf(ci, sizeof ci, "[%.3f, %.3f]", lo, hi);
-        printf("%-14s %-12s %-22s %7.3f  %-17s %5.1f%% %7.1f  %s%s\n",
-               json_string_value(json_object_get(r, "scenario")),
+        snprintf(conf, sizeof conf, "%.0f%%%s", 100 * (isnan(c) ? 0.95 : c),
+                 one ? "*" : "");
+        if (isnan(vns) || isnan(bns)) {
+            snprintf(ns, sizeof ns, "-");
+        }
+        else {
+            snprintf(ns, sizeof ns, "%.2f vs %.2f (%+.2f)", vns, bns,
+                     num(r, "diff_ns"));
+        }
+        printf("%-14s %-12s %-22s %7.3f  %-17s %5.1f%% %5s %-22s %7.1f  "
+               "%s\n", json_string_value(json_object_get(r, "scenario")),
                json_string_value(json_object_get(r, "op")), pair, ratio, ci,
-               50 * (hi - lo) / ratio,
-               json_number_value(json_object_get(r, "seconds")),
-               json_string_value(json_object_get(r, "verdict")),
-               conf < 0.95 ? " (interval below 95%: too few repetitions)"
-                           : "");
+               50 * (hi - lo) / ratio, conf, ns, num(r, "seconds"),
+               json_string_value(json_object_get(r, "verdict")));
     }
+    printf("(conf: the coverage the interval really has, across the timing "
+           "processes%s; ns per op: variant vs baseline, net)\n",
+           indicative ? "; *: within one process, indicative only: it leaves "
+                        "out what varies from one process to the next"
+                      : "");
     json_array_foreach(json_object_get(run->timing, "add_attr"), i, r) {
         const char *msg = json_string_value(json_object_get(r, "message"));
         printf("add_attr %s/%s: %s%s%s (expected %s): %s\n",
@@ -141,10 +166,32 @@ print_timing(const results_run *run)
     }
 }
 
+/* One line per claim (the summary rows), the verdict marked when it rests
+ * on intervals that are indicative only. */
+static void
+print_claims(json_t *claims)
+{
+    size_t i;
+    json_t *r;
+    printf("\nclaims (measured on this interpreter; details in "
+           "claims.tsv):\n");
+    json_array_foreach(claims, i, r) {
+        if (!same(r, "scenario", "all")) {
+            continue;
+        }
+        printf("  %-19s %s%s\n  %-19s   %s\n",
+               json_string_value(json_object_get(r, "claim")),
+               json_string_value(json_object_get(r, "verdict")),
+               json_is_true(json_object_get(r, "indicative"))
+                   ? " (indicative: timed in one process)" : "",
+               "", json_string_value(json_object_get(r, "evidence")));
+    }
+}
+
 void
 summary_print(const results_run *run)
 {
     print_memory(run);
     print_timing(run);
-    claims_print(run->claims, stdout);
+    print_claims(run->claims);
 }

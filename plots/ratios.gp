@@ -1,15 +1,17 @@
 # ratios.gp - forest plot of time ratios (variant / baseline, for example
-# slots / dict) with their 95% confidence intervals: one row per
-# scenario x op, a line at 1.0 (no difference) and a band of +-2% (below
-# which a difference is called "no measurable difference").
+# slots / dict) with their intervals: one row per scenario x op, a line at
+# 1.0 (no difference) and the band of the equivalence margin (+-2% by
+# default): an interval inside it is "equivalent".
 #
 # usage: gnuplot -c ratios.gp DATA OUT TITLE
 #   DATA   chart data written by `slotbench plot` (charts/ratios.tsv): rows
 #          of "row <tab> ratio <tab> ci low <tab> ci high <tab> colour <tab>
-#          row label <tab> interval text <tab> above the noise (1 or 0)";
-#          row 1 is drawn at the top.  A filled point is a difference above
-#          the noise, an open one "no measurable difference"; the key above
-#          the plot says so.
+#          row label <tab> interval text with its coverage <tab> faster or
+#          slower (1 or 0) <tab> margin (0.02)"; row 1 is drawn at the top.
+#          A filled point is faster or slower (the whole interval beyond
+#          the margin), a hollow one equivalent or inconclusive; the key
+#          below the plot says so.  The text ends with the interval's real
+#          coverage, "*" when it is within one process (indicative).
 #   OUT    output path without extension (.png and .svg are written)
 _dn(s, i) = i < 1 ? "" : (s[i:i] eq "/" ? s[1:i] : _dn(s, i - 1))
 load _dn(ARG0, strlen(ARG0)) . "palette.gp"
@@ -21,13 +23,15 @@ NROWS = STATS_records
 lo = STATS_min
 stats DATA using 4 nooutput
 hi = STATS_max
-lo = lo < 0.97 ? lo : 0.97
-hi = hi > 1.03 ? hi : 1.03
+stats DATA using 9 nooutput
+M = STATS_max
+lo = lo < 1 - 1.5 * M ? lo : 1 - 1.5 * M
+hi = hi > 1 + 1.5 * M ? hi : 1 + 1.5 * M
 pad = (hi - lo) * 0.08
 
 H = 210 + 28 * NROWS
 set title ARG3
-set xlabel "time ratio, variant / baseline, with its 95% interval (below 1: faster)" offset 0,0.3
+set xlabel "time ratio, variant / baseline, with its interval (coverage at the right; *: within one process, indicative)" offset 0,0.3
 TX = hi + pad
 set xrange [lo - pad:hi + (hi - lo) * 0.6]
 set yrange [NROWS + 0.7:0.3]
@@ -37,7 +41,7 @@ set grid xtics noytics
 set key at screen 0.02, screen 0.01 left bottom vertical Left reverse \
     samplen 1 noautotitle font ",10"
 set bmargin 7
-set object 1 rect from 0.98, graph 0 to 1.02, graph 1 behind \
+set object 1 rect from 1 - M, graph 0 to 1 + M, graph 1 behind \
     fc rgb "#E8E8E8" fs solid 1.0 noborder
 set arrow 1 from 1, graph 0 to 1, graph 1 nohead lc rgb "#444444" lw 1.5 dt 2
 eval png_begin
@@ -47,7 +51,7 @@ plot DATA using 2:1:3:4:(rgb($5)):ytic(6) with xerrorbars lc rgb variable \
          lc rgb variable ps 1.4 lw 2, \
      DATA using (TX):1:7 with labels left font ",9", \
      NaN with points pt 7 ps 1.4 lc rgb "#444444" \
-         title "filled: faster or slower, beyond the noise", \
+         title "filled: faster or slower (the whole interval beyond the grey margin band)", \
      NaN with points pt 6 ps 1.4 lw 2 lc rgb "#444444" \
-         title "hollow: no measurable difference (the interval holds 1, or the ratio is in the grey ±2% band)"
+         title sprintf("hollow: equivalent (interval inside the ±%g%% band) or inconclusive (it straddles an edge)", 100 * M)
 eval svg_again
