@@ -38,8 +38,9 @@ check_cells(const schema_file *f, const tsv_table *t, char *err)
             const char *s = tsv_get(t, r, "category");
             if (category_name(s) == NULL) {
                 return sb_seterr(err, "%s line %d: column 'category' holds "
-                                      "'%.40s', not faster, slower or "
-                                      "no_difference", t->path, r + 2, s);
+                                      "'%.40s', not faster, slower, "
+                                      "equivalent or inconclusive", t->path,
+                                      r + 2, s);
             }
         }
     }

@@ -13,8 +13,7 @@
  * robust summaries, close to normal, and what varies between them
  * (placement in memory, hash seeds, the neighbours on the core) is what a
  * next run sees: a t interval over them, with the quantile computed for
- * any number of processes.  The verdict on a ratio is decided here too
- * (stats_verdict), once for every writer and reader. */
+ * any number of processes.  The verdict on an interval is verdict.c's. */
 #include "stats.h"
 #include "util.h"
 
@@ -488,117 +487,4 @@ stats_welch_ratio(const double *lnum, size_t nn, const double *lden,
     r->confidence = level;
     r->pairs = ka + kb;
     return 0;
-}
-
-verdict_category
-stats_verdict(double lo, double hi, double margin)
-{
-    if (!(lo <= hi) || !isfinite(lo) || !isfinite(hi)) {
-        return VERDICT_INCONCLUSIVE;
-    }
-    if (hi < 1 - margin) {
-        return VERDICT_FASTER;
-    }
-    if (lo > 1 + margin) {
-        return VERDICT_SLOWER;
-    }
-    if (lo >= 1 - margin && hi <= 1 + margin) {
-        return VERDICT_EQUIVALENT;
-    }
-    return VERDICT_INCONCLUSIVE;
-}
-
-const char *
-stats_verdict_name(verdict_category v)
-{
-    switch (v) {
-    case VERDICT_FASTER: return "faster";
-    case VERDICT_SLOWER: return "slower";
-    case VERDICT_EQUIVALENT: return "equivalent";
-    case VERDICT_INCONCLUSIVE: return "inconclusive";
-    }
-    return NULL;
-}
-
-int
-stats_verdict_parse(const char *name, verdict_category *v)
-{
-    static const verdict_category all[] = {
-        VERDICT_FASTER, VERDICT_SLOWER, VERDICT_EQUIVALENT,
-        VERDICT_INCONCLUSIVE};
-    if (name == NULL) {
-        return -1;
-    }
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
-        if (strcmp(name, stats_verdict_name(all[i])) == 0) {
-            *v = all[i];
-            return 0;
-        }
-    }
-    /* Runs written before the margin rule: "no_difference" meant the
-     * interval held 1 or the difference was under 2%, the nearest of the
-     * new words is equivalent. */
-    if (strcmp(name, "no_difference") == 0) {
-        *v = VERDICT_EQUIVALENT;
-        return 0;
-    }
-    return -1;
-}
-
-const char *
-stats_verdict_text(double ratio, double lo, double hi, double margin,
-                   char *buf, size_t len)
-{
-    double down = 1 - margin, up = 1 + margin;
-    switch (stats_verdict(lo, hi, margin)) {
-    case VERDICT_FASTER:
-        sb_format(buf, len, "%.1f%% faster", (1 - ratio) * 100);
-        break;
-    case VERDICT_SLOWER:
-        sb_format(buf, len, "%.1f%% slower", (ratio - 1) * 100);
-        break;
-    case VERDICT_EQUIVALENT:
-        sb_format(buf, len, "equivalent (within \xc2\xb1%g%%)", margin * 100);
-        break;
-    case VERDICT_INCONCLUSIVE:
-        if (!isfinite(lo) || !isfinite(hi)) {
-            sb_format(buf, len, "inconclusive: no interval");
-        }
-        else if (lo < down && hi > up) {
-            sb_format(buf, len, "inconclusive: [%.3f, %.3f] straddles %.4g "
-                      "and %.4g; more processes (--processes) would settle "
-                      "it", lo, hi, down, up);
-        }
-        else {
-            sb_format(buf, len, "inconclusive: [%.3f, %.3f] straddles %.4g; "
-                      "more processes (--processes) would settle it", lo, hi,
-                      lo < down ? down : up);
-        }
-        break;
-    }
-    return buf;
-}
-
-const char *
-stats_interval_label(double confidence, double processes, char *buf,
-                     size_t len)
-{
-    char pct[16];
-    double p = 100 * confidence;
-    /* 96.1% shows as 96%, but 99.6% would round to a 100% it is not. */
-    if (!isfinite(p)) {
-        sb_format(pct, sizeof pct, "?%%");
-    }
-    else {
-        sb_format(pct, sizeof pct, p > 99.5 && p < 100 ? "%.1f%%" : "%.0f%%",
-                  p);
-    }
-    if (isfinite(processes) && processes >= 2) {
-        sb_format(buf, len, "%s interval across %.0f processes", pct,
-                  processes);
-    }
-    else {
-        sb_format(buf, len, "%s interval within one process", pct);
-    }
-    return buf;
 }

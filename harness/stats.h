@@ -6,6 +6,9 @@
 #ifndef SB_STATS_H
 #define SB_STATS_H
 
+#include "verdict.h" /* the verdict rule, once stats.c's: its callers
+                       include this header */
+
 #include <stddef.h>
 
 typedef struct {
@@ -94,46 +97,5 @@ int stats_between_diff(const double *est, size_t k, double level,
  * 1), computed from the regularized incomplete beta function, not tabled:
  * e.g. stats_t_quantile(0.975, 4) = 2.776.  NAN outside the domain. */
 double stats_t_quantile(double p, double df);
-
-/* What a ratio (variant time / baseline time) with its interval [lo, hi]
- * says against an equivalence margin (0.02 = +-2%): the ONE rule every
- * writer and reader of timing results uses (the pooling writes it into
- * each ratio row as "category"; claims, charts, report and compare read
- * that instead of deriving it again). */
-typedef enum {
-    VERDICT_FASTER,      /* the whole interval below 1 - margin */
-    VERDICT_SLOWER,      /* the whole interval above 1 + margin */
-    VERDICT_EQUIVALENT,  /* the interval inside [1 - margin, 1 + margin] */
-    VERDICT_INCONCLUSIVE /* otherwise (or no interval: NAN bounds) */
-} verdict_category;
-
-/* The margin of --margin's default (2%): a difference smaller than this is
- * called equivalent when the interval shows it is that small. */
-#define STATS_DEFAULT_MARGIN 0.02
-
-verdict_category stats_verdict(double lo, double hi, double margin);
-
-/* "faster", "slower", "equivalent" or "inconclusive" (static storage);
- * NULL for a value outside the enum. */
-const char *stats_verdict_name(verdict_category v);
-
-/* The category a name stands for, into *v: the four names above, and
- * "no_difference" of runs written before the margin rule, read as
- * equivalent.  Returns -1 (and leaves *v) for any other text. */
-int stats_verdict_parse(const char *name, verdict_category *v);
-
-/* The English verdict of a ratio row (ratios.tsv's verdict column) into
- * buf, cut at a character boundary; returns buf.  "3.8% faster",
- * "2.1% slower", "equivalent (within ±2%)", "inconclusive: [0.975, 0.990]
- * straddles 0.98; more processes (--processes) would settle it". */
-const char *stats_verdict_text(double ratio, double lo, double hi,
-                               double margin, char *buf, size_t len);
-
-/* The label of an interval with the coverage it really has, into buf
- * (cut at a character boundary; returns buf): "95% interval across 5
- * processes", or "75% interval within one process" when processes < 2 or
- * unknown (NAN: runs before processes were counted timed in one). */
-const char *stats_interval_label(double confidence, double processes,
-                                 char *buf, size_t len);
 
 #endif

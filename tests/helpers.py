@@ -133,10 +133,18 @@ def paired_ratio(num, den, level=0.95):
             math.exp(walsh[m - c]), 1 - 2 * p)
 
 
-def verdict(ratio, low, high):
-    """(English verdict, category) by the rule of issue 10: no difference
-    when the interval holds 1 or the ratio is within 2% of 1."""
-    if low <= 1 <= high or abs(ratio - 1) < 0.02:
-        return "no measurable difference", "no_difference"
-    word = "faster" if ratio < 1 else "slower"
-    return f"{abs(1 - ratio) * 100:.1f}% {word}", word
+def verdict(ratio, low, high, margin=0.02):
+    """(English verdict, category) by the rule of issue 11: faster when the
+    whole interval is below 1 - margin, slower above 1 + margin, equivalent
+    inside [1 - margin, 1 + margin], inconclusive otherwise."""
+    down, up = 1 - margin, 1 + margin
+    if high < down:
+        return f"{(1 - ratio) * 100:.1f}% faster", "faster"
+    if low > up:
+        return f"{(ratio - 1) * 100:.1f}% slower", "slower"
+    if low >= down and high <= up:
+        return f"equivalent (within \u00b1{margin * 100:g}%)", "equivalent"
+    edges = (f"{down:.4g} and {up:.4g}" if low < down and high > up
+             else f"{down if low < down else up:.4g}")
+    return (f"inconclusive: [{low:.3f}, {high:.3f}] straddles {edges}; more "
+            "processes (--processes) would settle it", "inconclusive")

@@ -7,7 +7,8 @@ import unittest
 
 from helpers import TempDirTest, read_tsv, slotbench
 
-COLUMNS = ["claim", "scenario", "variant", "args", "evidence", "verdict"]
+COLUMNS = ["claim", "scenario", "variant", "args", "evidence", "verdict",
+           "indicative"]
 CLAIMS = ["no_dict", "less_memory", "faster_read", "faster_write",
           "rejects_undeclared", "pays_off"]
 
@@ -173,15 +174,14 @@ class TimingClaimsTest(TempDirTest):
             # else the words of its verdict), not on a rule applied again
             # to the claim's own evidence.
             ratio = ratios[(op, label)]
-            category = ratio.get("category") or (
-                "no_difference" if ratio["verdict"] ==
-                "no measurable difference" else ratio["verdict"].split()[-1])
-            words = {"faster": "faster, above the noise",
-                     "slower": "slower, above the noise",
-                     "no_difference": "no measurable difference"}[category]
-            m = re.match(rf"^{op} time {re.escape(label)}/"
-                         rf"{re.escape(ratio['baseline'])} = "
-                         r"([\d.]+), 95% CI \[([\d.]+), ([\d.]+)\]: (.*)$",
+            category = ratio["category"]
+            m = re.match(rf"^{re.escape(label)}: "
+                         rf"(?:[+-][\d.]+ ns per {op} \([\d.]+ vs [\d.]+ "
+                         r"ns\), )?ratio ([\d.]+) against "
+                         rf"{re.escape(ratio['baseline'])}, "
+                         r"\d+(?:\.\d)?% interval (?:across \d+ processes|"
+                         r"within one process) \[([\d.]+), ([\d.]+)\]: "
+                         r"(.*?)( \(indicative: [^)]*\))?$",
                          row["evidence"])
             self.assertIsNotNone(m, row["evidence"])
             for got, key in zip(m.group(1, 2, 3),
@@ -189,9 +189,15 @@ class TimingClaimsTest(TempDirTest):
                 # %.3f of the figure ratios.tsv writes with 5 decimals.
                 self.assertLessEqual(abs(float(got) - float(ratio[key])),
                                      0.00051, (key, row, ratio))
-            self.assertEqual(m.group(4), words, (row, ratio))
-            self.assertEqual(row["verdict"], "holds" if category == "faster"
-                             else "does not hold", (row, ratio))
+            # The ratio row's own verdict words, and its category decides.
+            self.assertEqual(m.group(4), ratio["verdict"], (row, ratio))
+            self.assertEqual(row["verdict"],
+                             {"faster": "holds",
+                              "inconclusive": "inconclusive"}.get(
+                                  category, "does not hold"), (row, ratio))
+            # A --quick run's intervals are within one process.
+            self.assertIsNotNone(m.group(5), row["evidence"])
+            self.assertEqual(row["indicative"], "yes", row)
             checked += 1
         # Both claims for every variant that has ratios.
         self.assertEqual(checked, 2 * (len({v for _, v in ratios})), ratios)

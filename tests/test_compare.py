@@ -195,7 +195,11 @@ class CompareTest(TempDirTest):
         ratio, low, high = unpaired_ratio(same, base)
         self.assertAlmostEqual(float(read["ci_low"]), low, places=4)
         self.assertAlmostEqual(float(read["ci_high"]), high, places=4)
-        self.assertEqual(read["category"], "no_difference")
+        # [0.979, 1.024] straddles both edges of the 2% margin; one process
+        # per run, so indicative.
+        self.assertEqual(read["category"], "inconclusive")
+        self.assertEqual((create["indicative"], read["indicative"]),
+                         ("yes", "yes"))
         # ops without repetitions in timing.json keep no interval
         self.assertEqual(rows[("time", "person", "dict", "", "write")]
                          ["category"], "no_interval")
@@ -205,6 +209,49 @@ class CompareTest(TempDirTest):
                                    r"\s+\d+\.\d%% slower \(worse\)"
                          % (float(create["ci_low"]),
                             float(create["ci_high"])))
+
+    def test_runs_of_several_processes_use_welch_on_process_medians(self):
+        # 4 processes of 3 rounds each; B's process medians are A's, in
+        # another order, times 1.1: equal spreads and sizes, so Welch's
+        # degrees of freedom are 2 (4 - 1) = 6 and the interval is
+        # log(1.1) -/+ t(0.975, 6) * sqrt(2 s^2 / 4) around it.
+        a, b = self.copy("a"), self.copy("b")
+        med = [100.0, 104.0, 97.0, 101.5]
+        order = [2, 0, 3, 1]
+
+        def entries(medians, scale):
+            out = []
+            for p, m in enumerate(medians):
+                for i, f in enumerate((0.99, 1.0, 1.02)):
+                    v = m * scale * f
+                    out.append({"name": "person/dict/create/manual_time",
+                                "run_name": "person/dict/create/manual_time",
+                                "run_type": "iteration",
+                                "repetition_index": i, "real_time": v,
+                                "cpu_time": v, "time_unit": "ns",
+                                "slotbench_process": p})
+            return {"context": {}, "benchmarks": out, "slotbench": {}}
+        for d, doc in ((a, entries(med, 1.0)),
+                       (b, entries([med[k] for k in order], 1.1))):
+            with open(os.path.join(d, "timing.json"), "w") as f:
+                json.dump(doc, f)
+        row = self.rows(a, b)[("time", "person", "dict", "", "create")]
+        logs = [math.log(m) for m in med]
+        half = 2.446911851144969 * math.sqrt(
+            2 * statistics.variance(logs) / 4)
+        self.assertAlmostEqual(float(row["ratio"]), 1.1, places=4)
+        self.assertAlmostEqual(float(row["ci_low"]),
+                               1.1 * math.exp(-half), places=4)
+        self.assertAlmostEqual(float(row["ci_high"]),
+                               1.1 * math.exp(half), places=4)
+        self.assertEqual((row["category"], row["worse"], row["indicative"]),
+                         ("slower", "yes", "no"))
+        self.assertEqual(float(row["confidence"]), 0.95)
+        out = slotbench("compare", a, b).stdout
+        self.assertRegex(out, r"person\s+dict\s+create.*10\.0% slower "
+                              r"\(worse\)")
+        self.assertNotIn("indicative", [x for x in out.splitlines()
+                                        if "create" in x][0])
 
     def test_large_samples_use_the_normal_approximation(self):
         # 40 against 40: C(80, 40) is past a double's integers, so the

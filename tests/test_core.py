@@ -138,6 +138,16 @@ class UnitTest(unittest.TestCase):
         """stats_between covers the truth >= 93% of 1000 simulated runs."""
         self.run_case("between_coverage")
 
+    def test_welch_between_runs(self):
+        self.run_case("welch_between_runs")
+
+    def test_interval_labels(self):
+        self.run_case("interval_labels")
+
+    # claims.c / claims_time.c: timing claims from the verdict category.
+    def test_claims_timing_rows(self):
+        self.run_case("claims_timing_rows")
+
     # util.c: text cut only at UTF-8 character boundaries (issue 13).
     def test_utf8_cuts(self):
         self.run_case("utf8_cuts")

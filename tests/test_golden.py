@@ -55,8 +55,9 @@ def mask_text(text):
 
 # A timing verdict and its category follow the measurement: masked whole,
 # but only when they are one of the verdicts a row can have.
-VERDICT = re.compile(r"^(\d+\.\d% (faster|slower)|no measurable difference|"
-                     r"faster|slower|no_difference)$")
+VERDICT = re.compile(r"^(\d+\.\d% (faster|slower)|equivalent \(within .*\)|"
+                     r"inconclusive: .*|faster|slower|equivalent|"
+                     r"inconclusive)$")
 VERDICT_COLUMNS = {"verdict", "category"}
 
 

@@ -95,6 +95,79 @@ class PlotBase(TempDirTest):
         self.assertTrue(root.tag.endswith("svg"))
 
 
+# ratios.tsv as runs of several timing processes write it: every verdict
+# category, coverage, processes, the ns figures, the margin, indicative.
+NEW_RATIOS_TSV = (
+    "scenario\top\tvariant\tbaseline\tratio\tci_low\tci_high\tverdict\t"
+    "confidence\tpairs\tseconds\tcategory\tdiff_ns\tdiff_low\tdiff_high\t"
+    "variant_ns\tbaseline_ns\tprocesses\trounds\tmargin\tindicative\n"
+    "person\tcreate\tslots\tdict\t0.8086\t0.8012\t0.8160\t19.1% faster\t"
+    "0.95\t25\t3.0\tfaster\t-23.2\t-24.0\t-22.5\t98.25\t121.5\t5\t5\t"
+    "0.02\t0\n"
+    "person\tread\tslots\tdict\t0.9821\t0.9750\t0.9900\t"
+    "inconclusive: [0.975, 0.990] straddles 0.98; more processes "
+    "(--processes) would settle it\t0.95\t25\t3.0\tinconclusive\t"
+    "-0.0210\t-0.03\t-0.012\t1.1500\t1.1710\t5\t5\t0.02\t0\n"
+    "player\tcreate\tslots\tdict\t0.9950\t0.9850\t1.0040\t"
+    "equivalent (within \u00b12%)\t0.95\t25\t3.0\tequivalent\t-0.7\t"
+    "-2.1\t0.6\t139.3\t140.0\t5\t5\t0.02\t0\n"
+    "player\tread\tslots\tdict\t1.0800\t1.0300\t1.1200\t8.0% slower\t"
+    "0.75\t3\t1.0\tslower\t0.1\t0.04\t0.15\t1.35\t1.25\t1\t3\t0.025\t"
+    "1\n")
+
+
+class VerdictReadersTest(PlotBase):
+    """Report and ratio chart read the verdict category, the coverage, the
+    ns figures and the indicative mark of ratios.tsv, and an old run's
+    no_difference as equivalent."""
+
+    def plot_with(self, ratios):
+        d = self.copy_run()
+        with open(os.path.join(d, "timing.tsv"), "w") as f:
+            f.write(TIMING_TSV)
+        with open(os.path.join(d, "ratios.tsv"), "w") as f:
+            f.write(ratios)
+        r = self.plot(d)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return d, read_text(os.path.join(d, "report.md"))
+
+    def test_new_columns_in_report_and_chart(self):
+        d, md = self.plot_with(NEW_RATIOS_TSV)
+        self.assertIn("creation 19.1% faster", md)
+        self.assertIn("inconclusive in attribute reads", md)
+        self.assertIn("equivalent (within \u00b12%) in creation", md)
+        self.assertIn("attribute reads 8.0% slower", md)
+        self.assertIn("0.801 to 0.816 (95% interval across 5 processes)",
+                      md)
+        self.assertIn("1.030 to 1.120 (75% interval within one process, "
+                      "indicative)", md)
+        self.assertIn("| 98.25 vs 121.50 (-23.20) |", md)
+        self.assertIn("straddles 0.98; more processes (--processes) would "
+                      "settle it", md)
+        self.assertNotIn("95% confidence", md)
+        chart = [l.split("\t") for l in read_text(os.path.join(
+            d, "charts", "ratios.tsv")).splitlines()]
+        # filled: faster and slower only; the coverage in the text, "*"
+        # within one process; the row's own margin for the band.
+        self.assertEqual([(c[7], c[6].split()[-1], c[8]) for c in chart],
+                         [("1", "95%", "0.02"), ("0", "95%", "0.02"),
+                          ("0", "95%", "0.02"), ("1", "75%*", "0.025")])
+        if shutil.which("gnuplot"):
+            self.assert_chart(d, "ratios")
+
+    def test_old_no_difference_reads_as_equivalent(self):
+        old = NEW_RATIOS_TSV.split("\n")
+        head = old[0].split("\t")[:12]
+        rows = ["\t".join(l.split("\t")[:12]) for l in old[1:] if l]
+        rows = [r.replace("\tinconclusive", "\tno_difference") for r in rows]
+        d, md = self.plot_with("\n".join(["\t".join(head)] + rows) + "\n")
+        self.assertIn("equivalent (within \u00b12%) in attribute reads", md)
+        chart = [l.split("\t") for l in read_text(os.path.join(
+            d, "charts", "ratios.tsv")).splitlines()]
+        self.assertEqual([c[7] for c in chart], ["1", "0", "0", "1"])
+        self.assertEqual([c[8] for c in chart], ["0.02"] * 4)
+
+
 class PlotTest(PlotBase):
 
     def test_every_chart_renders(self):
@@ -171,12 +244,16 @@ class PlotTest(PlotBase):
             % (dict_b - slot_b, 100 * (dict_b - slot_b) / dict_b)
         self.assertIn(verdict, md)
         self.assertIn(verdict, html)
-        # timing: a faster op above the noise, and no measurable difference
+        # timing: faster ops, and an interval inside the margin (this
+        # ratios.tsv has no category column: the rule applied to it)
         self.assertIn("creation 19.1% faster", md)
-        self.assertIn("attribute reads 10.6% faster, above the noise", md)
-        self.assertIn("no measurable difference in creation", md)
+        self.assertIn("attribute reads 10.6% faster", md)
+        self.assertIn("equivalent (within \u00b12%) in creation", md)
         self.assertIn("0.809", md)
-        self.assertIn("0.801 to 0.816", md)
+        # no confidence, processes or indicative column: what such runs
+        # were, one process claiming 95%
+        self.assertIn("0.801 to 0.816 (95% interval within one process, "
+                      "indicative)", md)
         # the metadata of meta.json
         meta = read_json(os.path.join(d, "meta.json"))
         self.assertIn(meta["python"]["full_version"].split()[0], md)

@@ -12,7 +12,7 @@ from helpers import ROOT, TempDirTest, read_tsv, slotbench
 
 SCHEMA_C = os.path.join(ROOT, "harness", "schema.c")
 README = os.path.join(ROOT, "README.md")
-CATEGORIES = {"faster", "slower", "no_difference"}
+CATEGORIES = {"faster", "slower", "equivalent", "inconclusive"}
 
 
 def schema_tables():
@@ -115,10 +115,11 @@ class SchemaAgainstRun(TempDirTest):
             self.assertIn(row["category"], CATEGORIES, row)
             # The English verdict and the category are written from the
             # same stats_verdict call: they must never disagree.
-            if row["category"] == "no_difference":
-                self.assertEqual(row["verdict"], "no measurable difference")
-            else:
+            if row["category"] in ("faster", "slower"):
                 self.assertTrue(row["verdict"].endswith(row["category"]),
+                                row)
+            else:
+                self.assertTrue(row["verdict"].startswith(row["category"]),
                                 row)
 
     def rewrite_ratios(self, d, change):
@@ -135,7 +136,7 @@ class SchemaAgainstRun(TempDirTest):
         return rows
 
     def test_charts_and_report_read_the_category(self):
-        # Flip one faster/slower row to no_difference, leaving its numbers
+        # Flip one faster/slower row to equivalent, leaving its numbers
         # and English verdict alone: a reader that re-derived the verdict
         # from the interval would still mark it as a difference.
         d = self.copy()
@@ -143,14 +144,14 @@ class SchemaAgainstRun(TempDirTest):
 
         def flip(header, rows):
             for r in rows:
-                if r["category"] != "no_difference":
-                    r["category"] = "no_difference"
+                if r["category"] in ("faster", "slower"):
+                    r["category"] = "equivalent"
                     flipped.update(r)
                     break
             return header, rows
         self.rewrite_ratios(d, flip)
         if not flipped:
-            self.skipTest("every ratio of this run is no_difference")
+            self.skipTest("no ratio of this run is faster or slower")
         r = slotbench("plot", d)
         self.assertEqual(r.returncode, 0, r.stderr)
         label = "%s %s" % (flipped["scenario"], flipped["op"])
@@ -160,13 +161,13 @@ class SchemaAgainstRun(TempDirTest):
                 with open(os.path.join(d, "charts", name)) as f:
                     for line in f:
                         cells = line.rstrip("\n").split("\t")
-                        marks[cells[5]] = cells[-1]
+                        marks[cells[5]] = cells[7]
         self.assertEqual(marks[label], "0", marks)
         with open(os.path.join(d, "report.md")) as f:
             md = f.read()
         verdict = [l for l in md.splitlines()
                    if l.startswith("- **%s**" % flipped["scenario"])][0]
-        same = verdict.split("no measurable difference in ", 1)[1]
+        same = verdict.split("equivalent (within \u00b12%) in ", 1)[1]
         self.assertIn(
             {"create": "creation", "create_keep": "creation in a batch",
              "read": "attribute reads", "write": "attribute writes",

@@ -6,6 +6,8 @@
  * by argv[1].  tests/test_core.py runs each case; `test_units --list` names
  * them.  Exit 0 on success, 1 with a message on failure. */
 #define _GNU_SOURCE
+#include "../harness/claims.h"
+#include "../harness/claims_time.h"
 #include "../harness/gbjson.h"
 #include "../harness/results.h"
 #include "../harness/stats.h"
@@ -651,6 +653,179 @@ between_coverage(const char *dir)
     return 0;
 }
 
+/* The verdict of claims.tsv's row claim/scenario/variant in rows, or "". */
+static const char *
+claim_verdict(json_t *rows, const char *claim, const char *scenario,
+              const char *variant, int *indicative)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) {
+        if (strcmp(json_string_value(json_object_get(r, "claim")), claim) ==
+                0 &&
+            strcmp(json_string_value(json_object_get(r, "scenario")),
+                   scenario) == 0 &&
+            strcmp(json_string_value(json_object_get(r, "variant")),
+                   variant) == 0) {
+            *indicative = json_is_true(json_object_get(r, "indicative"));
+            return json_string_value(json_object_get(r, "verdict"));
+        }
+    }
+    return "";
+}
+
+static const char *
+claim_evidence(json_t *rows, const char *claim, const char *scenario)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) {
+        if (strcmp(json_string_value(json_object_get(r, "claim")), claim) ==
+                0 &&
+            strcmp(json_string_value(json_object_get(r, "scenario")),
+                   scenario) == 0) {
+            return json_string_value(json_object_get(r, "evidence"));
+        }
+    }
+    return "";
+}
+
+/* The timing claims go by the ratio row's category: faster holds,
+ * equivalent and slower do not, inconclusive is said as such (and counted
+ * in the summary); the ns difference is in the evidence; a row within one
+ * process (indicative 1, or no column: an old run) marks its claim and the
+ * summary indicative; an old run's no_difference is equivalent. */
+static int
+claims_timing_rows(const char *dir)
+{
+    int ind;
+    char words[200];
+    (void)dir;
+    json_t *scen = json_pack(
+        "[{s:s,s:s,s:[{s:s,s:s,s:b},{s:s,s:s,s:b}]},"
+        "{s:s,s:s,s:[{s:s,s:s,s:b},{s:s,s:s,s:b}]}]",
+        "scenario", "p", "baseline", "dict", "variants", "label", "dict",
+        "kind", "dict", "has_dict", 1, "label", "slots", "kind", "slots",
+        "has_dict", 0, "scenario", "q", "baseline", "dict", "variants",
+        "label", "dict", "kind", "dict", "has_dict", 1, "label", "slots",
+        "kind", "slots", "has_dict", 0);
+    json_t *ratios = json_pack(
+        "[{s:s,s:s,s:s,s:s,s:f,s:f,s:f,s:s,s:s,s:f,s:f,s:f,s:f,s:i,s:i},"
+        " {s:s,s:s,s:s,s:s,s:f,s:f,s:f,s:s,s:s,s:f,s:i,s:i},"
+        " {s:s,s:s,s:s,s:s,s:f,s:f,s:f,s:s},"
+        " {s:s,s:s,s:s,s:s,s:f,s:f,s:f,s:s,s:s,s:f,s:i,s:i}]",
+        "scenario", "p", "op", "read", "variant", "slots", "baseline", "dict",
+        "ratio", 0.885, "ci_low", 0.87, "ci_high", 0.90, "category", "faster",
+        "verdict", "11.5% faster", "diff_ns", -0.15, "variant_ns", 1.15,
+        "baseline_ns", 1.30, "confidence", 0.95, "processes", 5,
+        "indicative", 0,
+        "scenario", "p", "op", "write", "variant", "slots", "baseline",
+        "dict", "ratio", 0.982, "ci_low", 0.975, "ci_high", 0.99,
+        "category", "inconclusive", "verdict", "inconclusive: ...",
+        "confidence", 0.95, "processes", 5, "indicative", 0,
+        "scenario", "q", "op", "read", "variant", "slots", "baseline", "dict",
+        "ratio", 0.99, "ci_low", 0.98, "ci_high", 1.01, "category",
+        "no_difference",
+        "scenario", "q", "op", "write", "variant", "slots", "baseline",
+        "dict", "ratio", 1.05, "ci_low", 1.03, "ci_high", 1.07, "category",
+        "slower", "verdict", "5.0% slower", "confidence", 0.75, "processes",
+        1, "indicative", 1);
+    CHECK(scen && ratios);
+    json_t *rows = claims_compute(scen, json_array(), ratios, NULL, 1000);
+    CHECK(strcmp(claim_verdict(rows, "faster_read", "p", "slots", &ind),
+                 "holds") == 0 && !ind);
+    CHECK(strstr(claim_evidence(rows, "faster_read", "p"),
+                 "slots: -0.15 ns per read (1.15 vs 1.30 ns), ratio 0.885 "
+                 "against dict, 95% interval across 5 processes [0.870, "
+                 "0.900]: 11.5% faster") != NULL);
+    CHECK(strcmp(claim_verdict(rows, "faster_write", "p", "slots", &ind),
+                 "inconclusive") == 0 && !ind);
+    /* Old run: no_difference is equivalent, no indicative key is one
+     * process. */
+    CHECK(strcmp(claim_verdict(rows, "faster_read", "q", "slots", &ind),
+                 "does not hold") == 0 && ind);
+    CHECK(strcmp(claim_verdict(rows, "faster_write", "q", "slots", &ind),
+                 "does not hold") == 0 && ind);
+    CHECK(strstr(claim_evidence(rows, "faster_write", "q"),
+                 "75% interval within one process") != NULL);
+    CHECK(strstr(claim_evidence(rows, "faster_write", "q"),
+                 "(indicative") != NULL);
+    /* Summaries: read holds in 1 of 2; write 0 of 2 with 1 inconclusive,
+     * both indicative (q's rows are). */
+    CHECK(strcmp(claim_verdict(rows, "faster_read", "all", "all", &ind),
+                 "holds only in 1 of 2 cases") == 0 && ind);
+    CHECK(strcmp(claim_verdict(rows, "faster_write", "all", "all", &ind),
+                 "holds in 0 of 2 cases, 1 inconclusive") == 0 && ind);
+    CHECK(strstr(claim_evidence(rows, "faster_write", "all"),
+                 "holds in 0 of 2 measured cases (1 inconclusive)") != NULL);
+    /* Memory claims are never indicative. */
+    CHECK(strcmp(claim_verdict(rows, "no_dict", "all", "all", &ind),
+                 "holds") == 0 && !ind);
+    json_decref(rows);
+    /* Every timing case inconclusive: the summary says so, nothing else. */
+    json_t *one = json_pack("[{s:s,s:s,s:s,s:s,s:f,s:f,s:f,s:s,s:i}]",
+                            "scenario", "p", "op", "read", "variant",
+                            "slots", "baseline", "dict", "ratio", 0.99,
+                            "ci_low", 0.97, "ci_high", 1.01, "category",
+                            "inconclusive", "indicative", 0);
+    rows = claims_compute(scen, json_array(), one, NULL, 1000);
+    CHECK(strcmp(claim_verdict(rows, "faster_read", "all", "all", &ind),
+                 "inconclusive") == 0 && !ind);
+    json_decref(rows);
+    json_decref(one);
+    json_decref(ratios);
+    json_decref(scen);
+    CHECK(strcmp(claims_time_words("slots", "read", NAN, NAN, NAN, 0.9,
+                                   words, sizeof words),
+                 "slots: ratio 0.900") == 0);
+    CHECK(strcmp(claims_time_words("slots", "write", 0.2, 2.5, 2.3, 1.087,
+                                   words, sizeof words),
+                 "slots: +0.20 ns per write (2.50 vs 2.30 ns), ratio "
+                 "1.087") == 0);
+    return 0;
+}
+
+/* Interval labels with the coverage the interval really has. */
+static int
+interval_labels(const char *dir)
+{
+    char b[80];
+    (void)dir;
+    CHECK(strcmp(stats_interval_label(0.95, 5, b, sizeof b),
+                 "95% interval across 5 processes") == 0);
+    CHECK(strcmp(stats_interval_label(0.75, 1, b, sizeof b),
+                 "75% interval within one process") == 0);
+    CHECK(strcmp(stats_interval_label(0.9609375, NAN, b, sizeof b),
+                 "96% interval within one process") == 0);
+    CHECK(strcmp(stats_interval_label(0.9961, 1, b, sizeof b),
+                 "99.6% interval within one process") == 0);
+    return 0;
+}
+
+/* Welch's interval between two runs' per-process log medians, known
+ * values: B's 3 processes 0, .1, .2 (mean .1, s^2 = .01), A's 4 processes
+ * -.05, .05, -.05, .05 (mean 0, s^2 = .01/3): se^2 = .01/3 + .01/12, and
+ * the Welch-Satterthwaite df = se^4 / ((.01/3)^2/2 + (.01/12)^2/3). */
+static int
+welch_between_runs(const char *dir)
+{
+    double b[3] = {0.0, 0.1, 0.2}, a[4] = {-0.05, 0.05, -0.05, 0.05};
+    double se2 = 0.01 / 3 + 0.01 / 12;
+    double df = se2 * se2 / ((0.01 / 3) * (0.01 / 3) / 2 +
+                             (0.01 / 12) * (0.01 / 12) / 3);
+    double half = stats_t_quantile(0.975, df) * sqrt(se2);
+    stats_ratio r;
+    (void)dir;
+    CHECK(df > 2 && df < 5); /* between the smaller side's 2 and 5 */
+    CHECK(stats_welch_ratio(b, 3, a, 4, 0.95, &r) == 0);
+    CHECK_NEAR(r.ratio, exp(0.1), 1e-12);
+    CHECK_NEAR(r.low, exp(0.1 - half), 1e-9);
+    CHECK_NEAR(r.high, exp(0.1 + half), 1e-9);
+    CHECK(r.pairs == 7 && r.confidence == 0.95);
+    CHECK(stats_welch_ratio(b, 1, a, 4, 0.95, &r) == -1);
+    return 0;
+}
+
 /* Every cut lands on a character boundary, whatever the text: "é" is two
  * bytes, "€" three, U+1F600 four. */
 static int
@@ -768,6 +943,9 @@ static const struct {
     {"t_quantiles", t_quantiles},
     {"between_known", between_known},
     {"between_coverage", between_coverage},
+    {"claims_timing_rows", claims_timing_rows},
+    {"interval_labels", interval_labels},
+    {"welch_between_runs", welch_between_runs},
     {"utf8_cuts", utf8_cuts},
     {"gbench_reports_merge", gbench_reports_merge},
 };
