@@ -189,13 +189,23 @@ const char *
 rundir_category(const rundir *in, int r)
 {
     const tsv_table *t = &in->file[SCHEMA_RATIOS].t;
-    const char *name = category_name(tsv_get(t, r, "category"));
-    if (name) {
+    const char *cell = tsv_get(t, r, "category");
+    const char *name = category_name(cell);
+    verdict_category v = stats_verdict(tsv_value(t, r, "ci_low"),
+                                       tsv_value(t, r, "ci_high"),
+                                       rundir_margin(in, r));
+    if (name && strcmp(cell, "no_difference") != 0) {
         return name;
     }
-    return stats_verdict_name(stats_verdict(tsv_value(t, r, "ci_low"),
-                                            tsv_value(t, r, "ci_high"),
-                                            rundir_margin(in, r)));
+    /* No category column: the rule on the row's interval.  An old run's
+     * no_difference meant "the interval holds 1 or the ratio is within 2%
+     * of 1": equivalent when its interval shows it, else inconclusive
+     * (0.81 to 1.35 is no evidence of equivalence); never promoted to a
+     * difference the old writer did not call one. */
+    if (name && (v == VERDICT_FASTER || v == VERDICT_SLOWER)) {
+        v = VERDICT_EQUIVALENT;
+    }
+    return stats_verdict_name(v);
 }
 
 double

@@ -51,10 +51,11 @@ const tsv_table *rundir_table_of(const rundir *in, int file);
 int rundir_has(const rundir *in, int file);
 
 /* The verdict category of ratios.tsv's row r: "faster", "slower",
- * "equivalent" or "inconclusive" (static).  From the category column (a
- * run written before the margin rule says "no_difference": read as
- * equivalent); for a run written before that column existed, from the
- * same rule (stats_verdict) applied to the row's interval and margin. */
+ * "equivalent" or "inconclusive" (static).  From the category column; for
+ * a run written before that column existed, from the same rule
+ * (stats_verdict) applied to the row's interval and margin; a run written
+ * before the margin rule says "no_difference", read as equivalent when
+ * the interval lies inside the margin and inconclusive otherwise. */
 const char *rundir_category(const rundir *in, int r);
 
 /* The equivalence margin row r of ratios.tsv was judged against, as a

@@ -155,13 +155,18 @@ class VerdictReadersTest(PlotBase):
         if shutil.which("gnuplot"):
             self.assert_chart(d, "ratios")
 
-    def test_old_no_difference_reads_as_equivalent(self):
+    def test_old_no_difference_by_its_interval(self):
+        # A run before the margin rule: no_difference for [0.975, 0.990]
+        # (straddles 0.98: inconclusive) and [0.985, 1.004] (inside the
+        # band: equivalent); no column after category.
         old = NEW_RATIOS_TSV.split("\n")
         head = old[0].split("\t")[:12]
         rows = ["\t".join(l.split("\t")[:12]) for l in old[1:] if l]
-        rows = [r.replace("\tinconclusive", "\tno_difference") for r in rows]
+        rows = [r.replace("\tinconclusive", "\tno_difference")
+                .replace("\tequivalent", "\tno_difference") for r in rows]
         d, md = self.plot_with("\n".join(["\t".join(head)] + rows) + "\n")
-        self.assertIn("equivalent (within \u00b12%) in attribute reads", md)
+        self.assertIn("inconclusive in attribute reads", md)
+        self.assertIn("equivalent (within \u00b12%) in creation", md)
         chart = [l.split("\t") for l in read_text(os.path.join(
             d, "charts", "ratios.tsv")).splitlines()]
         self.assertEqual([c[7] for c in chart], ["1", "0", "0", "1"])
