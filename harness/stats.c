@@ -129,30 +129,50 @@ walsh_estimate(const double *d, size_t k, double level, double est[3])
     return coverage;
 }
 
+/* The paired values of num and den, as log ratios (logs: pairs of
+ * positive finite values) or as differences (pairs of finite values),
+ * through walsh_estimate into est[3]; their count in *k, the coverage
+ * returned, or -1 when fewer than 2 or more than 1000 pairs are usable. */
+static double
+paired(const double *num, const double *den, size_t n, double level,
+       int logs, double est[3], size_t *k)
+{
+    double *d = sb_xmalloc(sizeof *d * (n ? n : 1)), coverage = -1;
+    *k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(num[i]) || !isfinite(den[i])) {
+            continue;
+        }
+        if (!logs) {
+            d[(*k)++] = num[i] - den[i];
+        }
+        else if (num[i] > 0 && den[i] > 0) {
+            d[(*k)++] = log(num[i] / den[i]);
+        }
+    }
+    if (*k >= 2 && *k <= 1000) {
+        coverage = walsh_estimate(d, *k, level, est);
+    }
+    free(d);
+    return coverage;
+}
+
 int
 stats_paired_ratio(const double *num, const double *den, size_t n,
                    double level, stats_ratio *r)
 {
-    size_t k = 0;
-    double *d, est[3];
+    double est[3];
+    size_t k;
     memset(r, 0, sizeof *r);
-    d = sb_xmalloc(sizeof *d * (n ? n : 1));
-    for (size_t i = 0; i < n; i++) {
-        if (num[i] > 0 && den[i] > 0 && isfinite(num[i]) &&
-            isfinite(den[i])) {
-            d[k++] = log(num[i] / den[i]);
-        }
-    }
-    if (k < 2 || k > 1000) {
-        free(d);
+    double coverage = paired(num, den, n, level, 1, est, &k);
+    if (coverage < 0) {
         return -1;
     }
-    r->confidence = walsh_estimate(d, k, level, est);
+    r->confidence = coverage;
     r->ratio = exp(est[0]);
     r->low = exp(est[1]);
     r->high = exp(est[2]);
     r->pairs = k;
-    free(d);
     return 0;
 }
 
@@ -160,25 +180,18 @@ int
 stats_paired_diff(const double *num, const double *den, size_t n,
                   double level, stats_diff *out)
 {
-    size_t k = 0;
-    double *d, est[3];
+    double est[3];
+    size_t k;
     memset(out, 0, sizeof *out);
-    d = sb_xmalloc(sizeof *d * (n ? n : 1));
-    for (size_t i = 0; i < n; i++) {
-        if (isfinite(num[i]) && isfinite(den[i])) {
-            d[k++] = num[i] - den[i];
-        }
-    }
-    if (k < 2 || k > 1000) {
-        free(d);
+    double coverage = paired(num, den, n, level, 0, est, &k);
+    if (coverage < 0) {
         return -1;
     }
-    out->confidence = walsh_estimate(d, k, level, est);
+    out->confidence = coverage;
     out->diff = est[0];
     out->low = est[1];
     out->high = est[2];
     out->pairs = k;
-    free(d);
     return 0;
 }
 
