@@ -37,7 +37,7 @@ verdict_words(json_t *row, char *buf, size_t len)
                            words, sizeof words);
         sb_format(buf, len, "%s%s%s", words, worse,
                   json_is_true(json_object_get(row, "indicative"))
-                      ? " (indicative: one process per run)" : "");
+                      ? " (indicative: a run timed in one process)" : "");
     }
     else if (strcmp(c, "larger") == 0 || strcmp(c, "smaller") == 0) {
         snprintf(buf, len, "%.1f%% %s%s", pct, c, worse);

@@ -106,7 +106,7 @@ print_timing(const results_run *run)
     if (json_array_size(ratios) == 0) {
         return;
     }
-    printf("\n%-14s %-12s %-22s %7s  %-17s %6s %5s %-22s %7s  %s\n",
+    printf("\n%-14s %-12s %-22s %7s  %-17s %6s %5s %-27s %7s  %s\n",
            "scenario", "op", "variant/baseline", "ratio", "interval", "+/-",
            "conf", "ns per op (diff)", "wall s", "verdict");
     json_array_foreach(ratios, i, r) {
@@ -132,7 +132,7 @@ print_timing(const results_run *run)
             snprintf(ns, sizeof ns, "%.2f vs %.2f (%+.2f)", vns, bns,
                      num(r, "diff_ns"));
         }
-        printf("%-14s %-12s %-22s %7.3f  %-17s %5.1f%% %5s %-22s %7.1f  "
+        printf("%-14s %-12s %-22s %7.3f  %-17s %5.1f%% %5s %-27s %7.1f  "
                "%s\n", json_string_value(json_object_get(r, "scenario")),
                json_string_value(json_object_get(r, "op")), pair, ratio, ci,
                50 * (hi - lo) / ratio, conf, ns, num(r, "seconds"),
