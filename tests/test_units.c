@@ -730,8 +730,9 @@ claims_timing_rows(const char *dir)
         "dict", "ratio", 1.05, "ci_low", 1.03, "ci_high", 1.07, "category",
         "slower", "verdict", "5.0% slower", "confidence", 0.75, "processes",
         1, "indicative", 1);
-    CHECK(scen && ratios);
-    json_t *rows = claims_compute(scen, json_array(), ratios, NULL, 1000);
+    json_t *memory = json_array(); /* borrowed by claims_compute */
+    CHECK(scen && ratios && memory);
+    json_t *rows = claims_compute(scen, memory, ratios, NULL, 1000);
     CHECK(strcmp(claim_verdict(rows, "faster_read", "p", "slots", &ind),
                  "holds") == 0 && !ind);
     CHECK(strstr(claim_evidence(rows, "faster_read", "p"),
@@ -768,13 +769,14 @@ claims_timing_rows(const char *dir)
                             "slots", "baseline", "dict", "ratio", 0.99,
                             "ci_low", 0.97, "ci_high", 1.01, "category",
                             "inconclusive", "indicative", 0);
-    rows = claims_compute(scen, json_array(), one, NULL, 1000);
+    rows = claims_compute(scen, memory, one, NULL, 1000);
     CHECK(strcmp(claim_verdict(rows, "faster_read", "all", "all", &ind),
                  "inconclusive") == 0 && !ind);
     json_decref(rows);
     json_decref(one);
     json_decref(ratios);
     json_decref(scen);
+    json_decref(memory);
     CHECK(strcmp(claims_time_words("slots", "read", NAN, NAN, NAN, 0.9,
                                    words, sizeof words),
                  "slots: ratio 0.900") == 0);
