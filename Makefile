@@ -174,7 +174,8 @@ readme-quickstart: all
 # Unit tests of the C modules that need no interpreter (tests/test_units.c).
 UNIT_OBJS = $(BUILD)/util.o $(BUILD)/results.o $(BUILD)/schema.o $(BUILD)/tsv.o \
 	$(BUILD)/sysmem.o $(BUILD)/stats.o $(BUILD)/gbjson.o $(BUILD)/claims.o \
-	$(BUILD)/claims_time.o $(BUILD)/verdict.o
+	$(BUILD)/claims_time.o $(BUILD)/verdict.o \
+	$(BUILD)/pool.o $(BUILD)/ops.o
 $(BUILD)/test_units: tests/test_units.c $(UNIT_OBJS) harness/*.h $(BUILD)/BUILD-FLAGS
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CWARNS) $(CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) -o $@ $< $(UNIT_OBJS) $(DEP_LIBS)

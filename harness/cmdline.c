@@ -16,8 +16,8 @@
 
 /* In the order of option_arg: the kind column of cmdline_dump. */
 static const char *const arg_kind_names[] = {
-    "flag", "count", "seconds", "size", "dir", "text", "sweep", "choice",
-    "passthrough", "help"};
+    "flag", "count", "seconds", "percent", "size", "dir", "text", "sweep",
+    "choice", "passthrough", "help"};
 
 /* ---- help --------------------------------------------------------------- */
 
@@ -253,6 +253,18 @@ set_option(const option_def *d, options *o, const char *arg, char *err)
             return -1;
         }
         break;
+    case ARG_PERCENT: {
+        char *end;
+        double pct = strtod(arg, &end);
+        if (*arg == '\0' || *end != '\0' || !(pct > (double)d->min) ||
+            !(pct < (double)d->max)) {
+            return sb_seterr(err, "%s: '%s' is not a percentage above %lld "
+                                  "and below %lld", what, arg, d->min,
+                             d->max);
+        }
+        *(double *)field = pct;
+        break;
+    }
     case ARG_SIZE:
         if (sb_parse_size(arg, what, (long long *)field, err) < 0) {
             return -1;

@@ -37,16 +37,6 @@ collect_run(collector *c, char *err)
     return 0;
 }
 
-static double
-unit_to_ns(const char *unit)
-{
-    if (unit == NULL || strcmp(unit, "ns") == 0) {
-        return 1;
-    }
-    return strcmp(unit, "us") == 0 ? 1e3 : strcmp(unit, "ms") == 0 ? 1e6
-                                                                   : 1e9;
-}
-
 /* Google Benchmark appends settings to a name ("/manual_time"; a min time
  * or repetitions of the benchmark's own are taken out by gbjson_merge):
  * rn is name's run when it is name or name + "/...". */
@@ -83,8 +73,7 @@ collect_times(json_t *benchmarks, const char *name, double *vals,
         if (r < 0 || (size_t)r >= cap) {
             continue;
         }
-        vals[r] = json_number_value(json_object_get(b, field)) *
-            unit_to_ns(json_string_value(json_object_get(b, "time_unit")));
+        vals[r] = gbjson_ns(b, field);
         found++;
     }
     return found;

@@ -17,8 +17,8 @@ const char options_run_files[] =
 "Each run writes results/<time>-py<version>/ and points results/latest at\n"
 "it: meta.json (settings, environment, status), memory.tsv, timeline.tsv,\n"
 "layout.tsv, failures.tsv, claims.tsv; with timing (no --no-timing):\n"
-"timing.json, timing.tsv, ratios.tsv; with --sweep: sweep.tsv.  'slotbench\n"
-"plot' adds charts/, report.md and report.html.\n";
+"timing.json, timing.tsv, ratios.tsv, processes.tsv; with --sweep:\n"
+"sweep.tsv.  'slotbench plot' adds charts/, report.md and report.html.\n";
 
 const char options_compare_margins[] =
 "margins: a time change is faster or slower when its whole 95% interval\n"

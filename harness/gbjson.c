@@ -97,3 +97,13 @@ gbjson_merge(json_t *into, json_t *report)
         json_array_append_new(dst, copy);
     }
 }
+
+double
+gbjson_ns(json_t *entry, const char *field)
+{
+    const char *unit = json_string_value(json_object_get(entry, "time_unit"));
+    double scale = unit == NULL || strcmp(unit, "ns") == 0 ? 1
+                 : strcmp(unit, "us") == 0 ? 1e3
+                 : strcmp(unit, "ms") == 0 ? 1e6 : 1e9;
+    return json_number_value(json_object_get(entry, field)) * scale;
+}

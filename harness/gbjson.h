@@ -24,4 +24,8 @@
  * "/min_time:X" and "/repeats:N" are taken out of every name. */
 void gbjson_merge(json_t *into, json_t *report);
 
+/* An entry's field ("real_time", "cpu_time") in nanoseconds, from its
+ * "time_unit" (ns when it has none). */
+double gbjson_ns(json_t *entry, const char *field);
+
 #endif

@@ -4,13 +4,15 @@
  * configuration the same way: one row per setting.
  *
  * Where a default is decided by another module, the row's show() prints
- * what that module uses (DEFAULT_N for --n; timing_resolve of timing.h for
- * --repetitions and --min-time): never a second literal. */
+ * what that module uses (DEFAULT_N for --n; timing_resolve and
+ * timing_processes of timing.h for --rounds, --processes and --min-time):
+ * never a second literal. */
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "run_options.h" /* first: it brings Python.h */
 #include "interp.h"
 #include "options.h"
 #include "paths.h"
+#include "stats.h" /* the margin's default */
 #include "sysmem.h"
 #include "util.h"
 
@@ -65,40 +67,49 @@ show_full(const options *d, char *buf, size_t len)
     snprintf(buf, len, "a scenario's N is capped at %lld", CAPPED_N);
 }
 
-/* Timing's defaults, as timing_resolve gives them to a run without
- * --repetitions and --min-time, and to a --quick one: the repetitions, or
- * the seconds per repetition when `seconds`. */
+/* Timing's defaults, as timing_resolve and timing_processes give them to
+ * a run without --rounds, --processes and --min-time, and to a --quick
+ * one: what is one of "rounds", "processes", "seconds". */
 static void
-show_timing(int seconds, char *buf, size_t len)
+show_timing(const char *what, char *buf, size_t len)
 {
     timing_options t;
-    long long reps[2];
+    long long rounds[2], procs[2];
     double min_time[2];
     timing_options_default(&t);
     for (int quick = 0; quick < 2; quick++) {
         t.quick = quick;
-        timing_resolve(&t, &reps[quick], &min_time[quick]);
+        timing_resolve(&t, &rounds[quick], &min_time[quick]);
+        procs[quick] = timing_processes(&t);
     }
-    if (seconds) {
+    if (what[0] == 's') {
         snprintf(buf, len, "%g; --quick: %g", min_time[0], min_time[1]);
     }
     else {
-        snprintf(buf, len, "%lld; --quick: %lld", reps[0], reps[1]);
+        const long long *v = what[0] == 'r' ? rounds : procs;
+        snprintf(buf, len, "%lld; --quick: %lld", v[0], v[1]);
     }
 }
 
 static void
-show_repetitions(const options *d, char *buf, size_t len)
+show_rounds(const options *d, char *buf, size_t len)
 {
     (void)d;
-    show_timing(0, buf, len);
+    show_timing("rounds", buf, len);
+}
+
+static void
+show_processes(const options *d, char *buf, size_t len)
+{
+    (void)d;
+    show_timing("processes", buf, len);
 }
 
 static void
 show_min_time(const options *d, char *buf, size_t len)
 {
     (void)d;
-    show_timing(1, buf, len);
+    show_timing("seconds", buf, len);
 }
 
 static void
@@ -153,14 +164,28 @@ extra_quick(options *o, const char *arg, char *err)
     return 0;
 }
 
+/* --rounds and its alias --repetitions (named as given). */
+static int
+odd_rounds(options *o, const char *name, const char *arg, char *err)
+{
+    if (o->run->timing.rounds % 2 == 0) {
+        /* libbenchmark 1.7.1 computes the median of an even count wrong
+         * (the aggregates of timing.json). */
+        return sb_seterr(err, "--%s must be odd, got %s", name, arg);
+    }
+    return 0;
+}
+
+static int
+extra_rounds(options *o, const char *arg, char *err)
+{
+    return odd_rounds(o, "rounds", arg, err);
+}
+
 static int
 extra_repetitions(options *o, const char *arg, char *err)
 {
-    if (o->run->timing.repetitions % 2 == 0) {
-        /* libbenchmark 1.7.1 computes the median of an even count wrong. */
-        return sb_seterr(err, "--repetitions must be odd, got %s", arg);
-    }
-    return 0;
+    return odd_rounds(o, "repetitions", arg, err);
 }
 
 static int
@@ -247,10 +272,25 @@ const option_def options_table[] = {
      "also measure memory at K values of N, log-spaced from LO to HI "
      "(default K: one per decade), into sweep.tsv: bytes and ns per "
      "instance against N"},
-    {"repetitions", 0, ARG_COUNT, "R", OPTIONS_RUN,
-     RUN_FIELD(timing.repetitions), 0, 1, 999, NULL, show_repetitions,
-     extra_repetitions,
-     "timing repetitions per benchmark, odd"},
+    {"processes", 0, ARG_COUNT, "K", OPTIONS_RUN,
+     RUN_FIELD(timing.processes), 0, 1, 99, NULL, show_processes, NULL,
+     "fresh timing processes per scenario, one after another; a ratio's "
+     "interval is taken over their estimates, so it covers what changes "
+     "from one process to the next (1: the interval covers one process "
+     "only, and says so)"},
+    {"rounds", 0, ARG_COUNT, "R", OPTIONS_RUN, RUN_FIELD(timing.rounds), 0,
+     1, 999, NULL, show_rounds, extra_rounds,
+     "timing rounds per process, odd: a round times each variant of an op "
+     "once, in a shuffled order, and pairs are taken within it"},
+    {"repetitions", 0, ARG_COUNT, "R", OPTIONS_RUN, RUN_FIELD(timing.rounds),
+     0, 1, 999, NULL, show_rounds, extra_repetitions,
+     "the same as --rounds (its name before processes and rounds)"},
+    {"margin", 0, ARG_PERCENT, "PCT", OPTIONS_RUN,
+     RUN_FIELD(timing.margin_pct), 100 * STATS_DEFAULT_MARGIN, 0, 50, NULL,
+     NULL, NULL,
+     "equivalence margin of a timing verdict, in percent: faster or slower "
+     "when the whole interval lies beyond 1 -/+ PCT%, equivalent when it "
+     "lies within, inconclusive otherwise"},
     {"min-time", 0, ARG_SECONDS, "S", OPTIONS_RUN,
      RUN_FIELD(timing.min_time), 0, 0, 0, NULL, show_min_time, NULL,
      "measured seconds per timing repetition"},
@@ -365,7 +405,8 @@ options_default(options *o)
         if (d->fill) {
             d->fill(o);
         }
-        else if (d->show == NULL && d->arg == ARG_SECONDS) {
+        else if (d->show == NULL && (d->arg == ARG_SECONDS ||
+                                     d->arg == ARG_PERCENT)) {
             *(double *)field = d->def;
         }
         else if (d->arg == ARG_CHOICE) {
@@ -447,6 +488,7 @@ options_default_text(const option_def *d, const options *def, char *buf,
         snprintf(buf, len, "%lld", *(const long long *)field);
         break;
     case ARG_SECONDS:
+    case ARG_PERCENT:
         snprintf(buf, len, "%g", *(const double *)field);
         break;
     case ARG_DIR:

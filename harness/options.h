@@ -70,6 +70,8 @@ typedef enum {
     ARG_NONE,       /* a flag: sets an int field to 1 */
     ARG_COUNT,      /* a whole number in [min, max] (sb_parse_count) */
     ARG_SECONDS,    /* non-negative seconds (sb_parse_seconds) */
+    ARG_PERCENT,    /* a percentage above min and below max, into a
+                       double */
     ARG_SIZE,       /* bytes, with K/M/G, at least min (sb_parse_size) */
     ARG_DIR,        /* a non-empty path, into a PATH_MAX field */
     ARG_TEXT,       /* a non-empty word, into a PATH_MAX field */

@@ -42,6 +42,9 @@ static struct {
     long long reps;
     double min_time;
     int nbench;                 /* benchmarks of the current scenario */
+    int timing_total;           /* its timing processes, and how many of
+                                   them started */
+    int timing_started;
     planned plan[PLAN_MAX];     /* measurements of the current scenario
                                    still to come, in order */
     int nplan, total, done;     /* M, and measurements ended so far */
@@ -393,8 +396,12 @@ progress_plan(json_t *desc, long long n, int pilot, const long long *sweep,
     for (int k = 0; k < nvariants; k++) {
         add("layout", 0, 0);    /* one layout child per variant */
     }
+    for (int k = 0; k < timing; k++) {
+        add("timing", 0, 0);    /* one per timing process */
+    }
+    P.timing_total = timing;
+    P.timing_started = 0;
     if (timing) {
-        add("timing", 0, 0);
         json_array_foreach(json_object_get(desc, "ops"), i, v) {
             /* add_attr is a check, not a benchmark. */
             P.nbench += ops_index(json_string_value(v)) != OP_ADD_ATTR
@@ -432,8 +439,13 @@ progress_child_start(const char *mode, const char *variant, long long n)
         P.now.n = n;
     }
     if (strcmp(mode, "timing") == 0 && P.nbench > 0) {
-        snprintf(P.phase, sizeof P.phase, "timing %s (%d benchmarks x %lld "
-                 "repetitions)", P.name, P.nbench, P.reps);
+        char which[32] = "";
+        if (P.timing_total > 1) {
+            snprintf(which, sizeof which, " process %d/%d",
+                     ++P.timing_started, P.timing_total);
+        }
+        snprintf(P.phase, sizeof P.phase, "timing %s%s (%d benchmarks x "
+                 "%lld rounds)", P.name, which, P.nbench, P.reps);
     }
     else {
         snprintf(P.phase, sizeof P.phase, "%s %s%s%s",

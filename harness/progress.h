@@ -47,8 +47,8 @@ void progress_scenario(int i, const char *name, const char *path);
 /* The scenario's measurements, once described (desc: step_describe's), at
  * n instances: pilot (when pilot_needed), memory and requested children
  * of each variant not skipped (twice with unique args), nsweep sweep
- * points each (sweep: their N), a layout child each and, with timing,
- * the timing child. */
+ * points each (sweep: their N), a layout child each and `timing` timing
+ * children (--processes; 0 without timing). */
 void progress_plan(json_t *desc, long long n, int pilot,
                    const long long *sweep, int nsweep, int timing);
 

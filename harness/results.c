@@ -319,14 +319,17 @@ results_add_timing(results_run *r, json_t *t)
 {
     json_t *gb = json_object_get(t, "gbench");
     json_t *copy = json_deep_copy(t);
-    static const char *lists[] = {"rows", "ratios", "add_attr", "skipped"};
+    static const char *lists[] = {"rows", "ratios", "add_attr", "skipped",
+                                  "processes"};
+    const size_t nlists = sizeof lists / sizeof lists[0];
     gbjson_merge(r->timing, gb); /* family indexes distinct run-wide */
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < nlists; i++) {
         timing_extend(r, lists[i], json_object_get(t, lists[i]));
     }
-    /* Per scenario: its settings, shim overhead and wall time per op. */
+    /* Per scenario: its settings, shim overhead, wall time per op and the
+     * facts of each variant and op. */
     json_object_del(copy, "gbench");
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < nlists; i++) {
         json_object_del(copy, lists[i]);
     }
     json_t *one = json_array();
@@ -504,7 +507,9 @@ results_flush(results_run *r, char *err)
          write_tsv(r, SCHEMA_TIMING, json_object_get(r->timing, "rows"),
                    err) < 0 ||
          write_tsv(r, SCHEMA_RATIOS, json_object_get(r->timing, "ratios"),
-                   err) < 0)) {
+                   err) < 0 ||
+         write_tsv(r, SCHEMA_PROCESSES,
+                   json_object_get(r->timing, "processes"), err) < 0)) {
         goto done;
     }
     rc = 0;

@@ -13,9 +13,12 @@
  *                 of every timing benchmark, readable by its compare.py,
  *                 plus "slotbench": settings, the shim's overhead, add_attr
  *                 checks, ops skipped, wall seconds per op
- *   timing.tsv    per benchmark, over its repetitions
- *   ratios.tsv    variant/baseline time with a 95% interval and the
- *                 verdict's category
+ *   timing.tsv    per benchmark, over the repetitions of every timing
+ *                 process
+ *   ratios.tsv    variant/baseline time and the difference in ns, each
+ *                 with its interval (over processes), and the verdict's
+ *                 category
+ *   processes.tsv each timing process's own estimate of each ratio
  * The columns of every TSV file, their order and format are schema.c's
  * tables: this writer and the reader (rundir.h) both go by them.
  * After each measurement every file whose content changed is rewritten
@@ -68,7 +71,7 @@ void results_add_layout(results_run *r, json_t *row);
 
 /* Record a scenario's timing results, as timing_run returns them
  * (borrowed; copied): benchmarks join timing.json, rows timing.tsv, ratios
- * ratios.tsv. */
+ * ratios.tsv, processes processes.tsv (pool.h makes it). */
 void results_add_timing(results_run *r, json_t *timing);
 
 /* Record a memory measurement made for --sweep (borrowed; copied). */

@@ -112,7 +112,7 @@ run_scenario(run_record *rec, const run_options *o, const task_limits *lim,
         sb_warn("warning: %s: with N = %lld, %s", name, n, memory_advice(n));
     }
     progress_plan(desc, n, pilot_needed(n), o->sweep, o->nsweep,
-                  !o->no_timing);
+                  o->no_timing ? 0 : (int)timing_processes(&o->timing));
     if (pilot_check(rec, lim, path, name, desc, n) < 0) {
         json_decref(desc);
         return;
@@ -134,7 +134,7 @@ run_scenario(run_record *rec, const run_options *o, const task_limits *lim,
     }
     step_layout(rec, lim, path, name, desc);
     if (!o->no_timing) {
-        step_timing(rec, lim, path, name, &o->timing);
+        step_timing(rec, lim, path, desc, &o->timing);
     }
     json_decref(desc);
 }
@@ -161,6 +161,16 @@ start_run(run_record *rec, const run_options *o)
         "memory: gc disabled during creation, gc.collect() before the "
         "baseline and after freeing"));
     json_object_set_new(meta, "quick", json_boolean(o->quick));
+    if (!o->no_timing) {
+        long long rounds;
+        double min_time;
+        timing_resolve(&o->timing, &rounds, &min_time);
+        json_object_set_new(meta, "timing", json_pack(
+            "{s:I,s:I,s:f,s:f}", "processes",
+            (json_int_t)timing_processes(&o->timing), "rounds",
+            (json_int_t)rounds, "min_time", min_time, "margin",
+            o->timing.margin_pct / 100));
+    }
     record_flush(rec);
     if (rec->flush_failed) {
         if (outdir_discard(&rec->results, err) < 0) {

@@ -97,7 +97,11 @@ static const schema_column layout_cols[] = {
     {"allocations", SCHEMA_TEXT, NULL, 1, "explain"},
 };
 
-/* Per benchmark, over its repetitions. */
+/* Per benchmark, over its repetitions in every timing process (pool.h):
+ * repetitions = processes x rounds that reported; seconds: measured time
+ * (iterations x time) of them all; process_cv: cv of the per-process
+ * medians (NA with one process); specialized: the instruction the timed
+ * loop ran (3.11+), loop_ns: the matched loop's cost per op subtracted. */
 static const schema_column timing_cols[] = {
     {"scenario", SCHEMA_TEXT, NULL, 1, NULL},
     {"variant", SCHEMA_TEXT, NULL, 1, NULL},
@@ -108,12 +112,24 @@ static const schema_column timing_cols[] = {
     {"repetitions", SCHEMA_NUMBER, "%.0f", 0, NULL},
     {"mean_ns", SCHEMA_NUMBER, "%.4f", 0, NULL},
     {"seconds", SCHEMA_NUMBER, "%.3f", 0, NULL},
+    {"processes", SCHEMA_NUMBER, "%.0f", 0, NULL},
+    {"rounds", SCHEMA_NUMBER, "%.0f", 0, NULL},
+    {"process_cv", SCHEMA_NUMBER, "%.5f", 0, NULL},
+    {"specialized", SCHEMA_TEXT, NULL, 0, NULL},
+    {"loop_ns", SCHEMA_NUMBER, "%.4f", 0, NULL},
 };
 
-/* variant time / baseline time with its 95% interval; category is
- * stats_verdict's name for the row (faster, slower, no_difference), the
- * column every reader decides by; seconds: wall time of the pair.  Older
- * runs have no category column: the reader applies the same rule. */
+/* variant time / baseline time with its interval (pool.h: a t interval
+ * over the processes' estimates, or with one process its Wilcoxon
+ * interval); confidence: the interval's real coverage; category is
+ * stats_verdict's name for the row against the margin (faster, slower,
+ * equivalent, inconclusive; no_difference in older runs), the column every
+ * reader decides by; seconds: measured time of the pair; diff_ns: variant
+ * minus baseline ns with diff_low/diff_high its interval; variant_ns and
+ * baseline_ns the pooled medians; margin: the fraction (0.02 = 2%);
+ * indicative 1 when the interval covers one process only (--quick, or
+ * K == 1).  Older runs have no category column: the reader applies the
+ * same rule; nor the columns after it. */
 static const schema_column ratios_cols[] = {
     {"scenario", SCHEMA_TEXT, NULL, 1, NULL},
     {"op", SCHEMA_TEXT, NULL, 1, NULL},
@@ -127,6 +143,32 @@ static const schema_column ratios_cols[] = {
     {"pairs", SCHEMA_NUMBER, "%.0f", 0, NULL},
     {"seconds", SCHEMA_NUMBER, "%.3f", 0, NULL},
     {"category", SCHEMA_TEXT, NULL, 0, NULL},
+    {"diff_ns", SCHEMA_NUMBER, "%.4f", 0, NULL},
+    {"diff_low", SCHEMA_NUMBER, "%.4f", 0, NULL},
+    {"diff_high", SCHEMA_NUMBER, "%.4f", 0, NULL},
+    {"variant_ns", SCHEMA_NUMBER, "%.4f", 0, NULL},
+    {"baseline_ns", SCHEMA_NUMBER, "%.4f", 0, NULL},
+    {"processes", SCHEMA_NUMBER, "%.0f", 0, NULL},
+    {"rounds", SCHEMA_NUMBER, "%.0f", 0, NULL},
+    {"margin", SCHEMA_NUMBER, "%.4f", 0, NULL},
+    {"indicative", SCHEMA_NUMBER, "%.0f", 0, NULL},
+};
+
+/* Each timing process's own estimate of a ratio (pool.h): the
+ * Hodges-Lehmann estimates of its paired log ratios (ratio) and paired
+ * differences (diff_ns), the medians of its rounds, and the rounds
+ * paired.  The spread of these is what ratios.tsv's interval covers. */
+static const schema_column processes_cols[] = {
+    {"scenario", SCHEMA_TEXT, NULL, 1, NULL},
+    {"op", SCHEMA_TEXT, NULL, 1, NULL},
+    {"variant", SCHEMA_TEXT, NULL, 1, NULL},
+    {"baseline", SCHEMA_TEXT, NULL, 1, NULL},
+    {"process", SCHEMA_NUMBER, "%.0f", 1, NULL},
+    {"ratio", SCHEMA_NUMBER, "%.5f", 1, NULL},
+    {"diff_ns", SCHEMA_NUMBER, "%.4f", 1, NULL},
+    {"variant_ns", SCHEMA_NUMBER, "%.4f", 1, NULL},
+    {"baseline_ns", SCHEMA_NUMBER, "%.4f", 1, NULL},
+    {"rounds", SCHEMA_NUMBER, "%.0f", 1, NULL},
 };
 
 const schema_file schema_files[SCHEMA_NFILES] = {
@@ -146,6 +188,8 @@ const schema_file schema_files[SCHEMA_NFILES] = {
                        SCHEMA_OPTIONAL},
     [SCHEMA_RATIOS] = {"ratios.tsv", ratios_cols, N(ratios_cols),
                        SCHEMA_OPTIONAL},
+    [SCHEMA_PROCESSES] = {"processes.tsv", processes_cols,
+                          N(processes_cols), SCHEMA_OPTIONAL},
 };
 
 int

@@ -6,6 +6,7 @@
 #include "figures.h"
 #include "layout.h"
 #include "logs.h"
+#include "pool.h"
 #include "progress.h"
 
 #include <stdio.h>
@@ -296,26 +297,23 @@ step_layout(run_record *rec, const task_limits *lim, const char *path,
     }
 }
 
-void
-step_timing(run_record *rec, const task_limits *lim, const char *path,
-            const char *name, const timing_options *t)
+/* The command line of timing process `process` into extra (its strings
+ * in the buffers); returns its length. */
+static int
+timing_args(const timing_options *t, int process, char *extra[64],
+            char rbuf[32], char mbuf[32], char pbuf[32])
 {
-    child_result res;
-    char rbuf[32], mbuf[32];
-    char *extra[64];
     int k = 0;
-    size_t i;
-    json_t *e;
-    if (child_stop_requested()) {
-        return;
-    }
-    if (t->repetitions > 0) {
-        snprintf(rbuf, sizeof rbuf, "%lld", t->repetitions);
-        extra[k++] = "--repetitions";
+    snprintf(pbuf, 32, "%d", process);
+    extra[k++] = "--process";
+    extra[k++] = pbuf;
+    if (t->rounds > 0) {
+        snprintf(rbuf, 32, "%lld", t->rounds);
+        extra[k++] = "--rounds";
         extra[k++] = rbuf;
     }
     if (t->min_time > 0) {
-        snprintf(mbuf, sizeof mbuf, "%g", t->min_time);
+        snprintf(mbuf, 32, "%g", t->min_time);
         extra[k++] = "--min-time";
         extra[k++] = mbuf;
     }
@@ -323,19 +321,73 @@ step_timing(run_record *rec, const task_limits *lim, const char *path,
         extra[k++] = "--quick";
     }
     extra[k++] = "--"; /* the rest is Google Benchmark's */
-    for (int j = 0; j < t->npassthrough && k < 58; j++) {
+    for (int j = 0; j < t->npassthrough && k < 63; j++) {
         extra[k++] = t->passthrough[j];
     }
-    task_run(lim, "timing", path, extra, k, lim->timeout, &res);
-    logs_keep(rec, name, "", "timing", &res);
+    return k;
+}
+
+/* Timing process `process` of k: its result added to the pool, or its
+ * failure recorded (the other processes' samples stay).  Returns 0, or -1
+ * when it did not report. */
+static int
+time_process(run_record *rec, const task_limits *lim, const char *path,
+             const char *name, const timing_options *t, int process, int k,
+             pool *pl)
+{
+    child_result res;
+    char rbuf[32], mbuf[32], pbuf[32], tag[48];
+    char *extra[64];
+    int n = timing_args(t, process, extra, rbuf, mbuf, pbuf);
+    task_run(lim, "timing", path, extra, n, lim->timeout, &res);
+    snprintf(tag, sizeof tag, "timing.p%d", process);
+    logs_keep(rec, name, "", tag, &res);
     if (res.outcome != CHILD_OK) {
+        if (k > 1) {
+            char why[sizeof res.reason];
+            snprintf(why, sizeof why, "%s", res.reason);
+            snprintf(res.reason, sizeof res.reason, "process %d of %d: %s",
+                     process + 1, k, why);
+        }
         give_up(rec, name, "", "timing", &res);
-        return;
+        return -1;
     }
     json_t *tm = json_object_get(res.json, "timing");
-    warn_shared_classes(name, tm, "their timings come from one process that "
-                        "holds every variant (timing.json: "
-                        "slotbench.scenarios[].shared_classes)");
+    if (pl->reported == 0) {
+        warn_shared_classes(name, tm, "their timings come from processes "
+                            "that each hold every variant (timing.json: "
+                            "slotbench.scenarios[].shared_classes)");
+    }
+    pool_add(pl, process, tm);
+    if (k > 1) {
+        progress_note("  %s: timing process %d/%d: %.1f s", name,
+                      process + 1, k, res.seconds);
+    }
+    child_result_free(&res);
+    return 0;
+}
+
+void
+step_timing(run_record *rec, const task_limits *lim, const char *path,
+            json_t *desc, const timing_options *t)
+{
+    const char *name = json_string_value(json_object_get(desc, "scenario"));
+    int k = (int)timing_processes(t);
+    size_t i;
+    json_t *e;
+    pool pl;
+    long long rounds;
+    double min_time;
+    timing_resolve(t, &rounds, &min_time);
+    pool_init(&pl, desc, t->margin_pct, rounds, k, t->quick);
+    for (int p = 0; p < k && !child_stop_requested(); p++) {
+        time_process(rec, lim, path, name, t, p, k, &pl);
+    }
+    json_t *tm = pool_result(&pl);
+    pool_free(&pl);
+    if (tm == NULL) {
+        return;
+    }
     results_add_timing(&rec->results, tm);
     json_array_foreach(json_object_get(tm, "errors"), i, e) {
         child_result one = {0};
@@ -347,6 +399,6 @@ step_timing(run_record *rec, const task_limits *lim, const char *path,
                        json_string_value(json_object_get(e, "variant")),
                        "timing", &one);
     }
+    json_decref(tm);
     record_flush(rec);
-    child_result_free(&res);
 }

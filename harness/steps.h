@@ -44,10 +44,15 @@ void step_sweep(run_record *rec, const task_limits *lim, const char *path,
 void step_layout(run_record *rec, const task_limits *lim, const char *path,
                  const char *name, json_t *desc);
 
-/* Timing child: every variant and op of the scenario, interleaved
- * (timing.h), with the run's --timeout as wall limit; each op that failed
- * inside it is a failure of its own. */
+/* Timing: K fresh timing children one after another (--processes,
+ * timing_processes), each timing every variant and op of the scenario in
+ * rounds (timing.h), with the run's --timeout as wall limit each; their
+ * repetitions pooled (pool.h) into timing.json, timing.tsv, ratios.tsv and
+ * processes.tsv.  A process that fails is a failure of its own and the
+ * others' samples are kept; each op that failed inside a child is a
+ * failure too, said once.  desc: the describe child's (scenario, baseline,
+ * variants). */
 void step_timing(run_record *rec, const task_limits *lim, const char *path,
-                 const char *name, const timing_options *t);
+                 json_t *desc, const timing_options *t);
 
 #endif

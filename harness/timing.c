@@ -44,11 +44,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Many short repetitions beat a few long ones here: pairs close in time
- * cancel drift better (person.py, loaded machine: 21 x 0.03 s gave
- * intervals of +/-0.7% in 2.5 s per pair; 9 x 0.1 s, +/-1.5% in 5 s). */
-#define DEFAULT_REPETITIONS 21
-#define QUICK_REPETITIONS 3
+/* The rounds and processes by default: timing.h (TIMING_DEFAULT_*). */
+#define QUICK_ROUNDS 3
 #define DEFAULT_MIN_TIME 0.03 /* seconds of measured time per repetition */
 #define QUICK_MIN_TIME 0.005
 /* create_keep and delete time a third of what they run (the rest is making
@@ -59,21 +56,23 @@
 void
 timing_options_default(timing_options *o)
 {
-    o->repetitions = 0;
-    o->min_time = 0;
-    o->quick = 0;
-    o->passthrough = NULL;
-    o->npassthrough = 0;
+    memset(o, 0, sizeof *o);
 }
 
 void
-timing_resolve(const timing_options *o, long long *repetitions,
-               double *min_time)
+timing_resolve(const timing_options *o, long long *rounds, double *min_time)
 {
-    *repetitions = o->repetitions > 0 ? o->repetitions
-                 : o->quick ? QUICK_REPETITIONS : DEFAULT_REPETITIONS;
+    *rounds = o->rounds > 0 ? o->rounds
+            : o->quick ? QUICK_ROUNDS : TIMING_DEFAULT_ROUNDS;
     *min_time = o->min_time > 0 ? o->min_time
               : o->quick ? QUICK_MIN_TIME : DEFAULT_MIN_TIME;
+}
+
+long long
+timing_processes(const timing_options *o)
+{
+    return o->processes > 0 ? o->processes
+         : o->quick ? 1 : TIMING_DEFAULT_PROCESSES;
 }
 
 /* ---- the shim's own cost ------------------------------------------------ */

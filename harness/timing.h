@@ -11,23 +11,52 @@
 
 #include "scenario.h"
 
+/* Per scenario by default: K processes of R rounds.  Measured on this
+ * 2-core machine (loaded, load average 7-13: figures indicative) with
+ * person, player and width32: the spread between processes' estimates
+ * (robust sd of their log ratios, about 0.5-0.7% for create, read and
+ * write) was the same with 3 rounds as with 5, so rounds past 3 buy
+ * little and processes buy the interval (half-width t(K-1) * sd / sqrt K);
+ * K = 5 gives half-widths of 1.5-2.2% for person even at load 11, and the
+ * default suite's CPU time stayed at that of one process of 21
+ * repetitions (216 s vs 230 s), leaving room in `make bench`'s 6 minutes
+ * for the matched loops and the at-scale ops.  Each timing process costs
+ * about 0.5 s of start-up and 0.3-0.65 s per round (person). */
+#define TIMING_DEFAULT_PROCESSES 5
+#define TIMING_DEFAULT_ROUNDS 3
+
+/* A scenario is timed in `processes` fresh `__child timing` processes,
+ * one after another (the parent: steps.c, pool.h), each doing `rounds`
+ * rounds; a round is one repetition of every variant of an op. */
 typedef struct {
-    long long repetitions;   /* per benchmark; odd; 0 for the default */
+    long long rounds;        /* per process; odd; 0 for the default
+                                (--rounds, or its alias --repetitions) */
     double min_time;         /* seconds per repetition, 0 for the default */
-    int quick;               /* fewer repetitions, shorter runs */
+    int quick;               /* one process, fewer rounds, shorter runs */
+    long long processes;     /* parent: timing processes per scenario, 0
+                                for the default */
+    int process;             /* child: its index among them, from 0
+                                (__child timing --process P) */
+    double margin_pct;       /* parent: --margin, the equivalence margin of
+                                a verdict in percent (stats_verdict) */
     char **passthrough;      /* --benchmark_* flags for Google Benchmark */
     int npassthrough;
 } timing_options;
 
-/* No repetitions, min_time or flags given: timing_resolve picks them. */
+/* No rounds, processes, min_time or flags given: timing_resolve and
+ * timing_processes pick them. */
 void timing_options_default(timing_options *o);
 
-/* The repetitions and seconds per repetition o stands for: its own when
- * given (> 0), else the defaults (21 and 0.03 s; with quick, 3 and
- * 0.005 s).  What a run records in its settings, and what --help should
- * print as the defaults. */
-void timing_resolve(const timing_options *o, long long *repetitions,
+/* The rounds per process and seconds per repetition o stands for: its own
+ * when given (> 0), else the defaults (TIMING_DEFAULT_ROUNDS and 0.03 s;
+ * with quick, 3 and 0.005 s).  What a run records in its settings, and
+ * what --help prints as the defaults. */
+void timing_resolve(const timing_options *o, long long *rounds,
                     double *min_time);
+
+/* The timing processes per scenario o stands for: its own when given,
+ * else TIMING_DEFAULT_PROCESSES (1 with quick). */
+long long timing_processes(const timing_options *o);
 
 /* Time the scenario's variants (interpreter running).  Returns a new JSON
  * object: "gbench" (Google Benchmark's report: context, benchmarks), "rows"

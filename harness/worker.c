@@ -70,7 +70,9 @@ parse_args(int argc, char **argv, worker_args *a, char *err)
         {"variant", required_argument, NULL, 'v'},
         {"n", required_argument, NULL, 'n'},
         {"args", required_argument, NULL, 'a'},
-        {"repetitions", required_argument, NULL, 'r'},
+        {"rounds", required_argument, NULL, 'r'},
+        {"repetitions", required_argument, NULL, 'r'}, /* = rounds */
+        {"process", required_argument, NULL, 'p'},
         {"min-time", required_argument, NULL, 'm'},
         {"quick", no_argument, NULL, 'q'},
         {NULL, 0, NULL, 0}};
@@ -94,11 +96,19 @@ parse_args(int argc, char **argv, worker_args *a, char *err)
             break;
         case 'a': a->unique = strcmp(optarg, "unique") == 0; break;
         case 'r':
-            if (sb_parse_count(optarg, "--repetitions", 1, 1000,
-                               &a->timing.repetitions, err) < 0) {
+            if (sb_parse_count(optarg, "--rounds", 1, 1000,
+                               &a->timing.rounds, err) < 0) {
                 return -1;
             }
             break;
+        case 'p': {
+            long long p;
+            if (sb_parse_count(optarg, "--process", 0, 1000, &p, err) < 0) {
+                return -1;
+            }
+            a->timing.process = (int)p;
+            break;
+        }
         case 'm':
             if (sb_parse_seconds(optarg, "--min-time", &a->timing.min_time,
                                  err) < 0) {

@@ -87,16 +87,21 @@ class TempDirTest(unittest.TestCase):
 
 def repetition_times(doc, name):
     """{repetition_index: ns} of the iterations of benchmark `name` (its
-    run_name is name or name + "/...") in a timing.json document."""
+    run_name is name or name + "/...") in a timing.json document; with
+    several timing processes the key is (slotbench_process,
+    repetition_index), the round of that process."""
     unit = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+    multi = any(b.get("slotbench_process", 0) for b in doc["benchmarks"])
     out = {}
     for b in doc["benchmarks"]:
         rn = b.get("run_name", "")
         if b.get("run_type") != "iteration" or b.get("error_occurred"):
             continue
         if rn == name or rn.startswith(name + "/"):
-            out[b["repetition_index"]] = (b["real_time"]
-                                          * unit[b.get("time_unit", "ns")])
+            key = b["repetition_index"]
+            if multi:
+                key = (b.get("slotbench_process", 0), key)
+            out[key] = b["real_time"] * unit[b.get("time_unit", "ns")]
     return out
 
 

@@ -155,6 +155,10 @@ class UnitTest(unittest.TestCase):
     def test_gbench_reports_merge(self):
         self.run_case("gbench_reports_merge")
 
+    # pool.c: timing processes pooled, against a report with a known answer.
+    def test_pool_known_report(self):
+        self.run_case("pool_known_report")
+
     def test_every_case_is_run(self):
         """A case added to test_units.c without a test here would never
         run: the list of the binary and the tests above must agree."""

@@ -241,7 +241,7 @@ class FiguresTest(TempDirTest, ResultsCheck):
                               r"process of its own")
         self.assertRegex(err, r"warning: shared: variants plus_one, dict "
                               r"share class PersonDict: .*timings come from "
-                              r"one process")
+                              r"processes that each hold every variant")
         meta = read_json(os.path.join(self.rdir, "meta.json"))
         desc = {s["scenario"]: s for s in meta["scenarios"]}
         self.assertEqual(desc["shared"]["shared_classes"],

@@ -253,10 +253,13 @@ class TimingRunGoldenTest(RunGolden, GoldenCase):
     KIND = "quick"
     FILES = ("meta.json", "memory.tsv", "timeline.tsv", "failures.tsv",
              "layout.tsv", "claims.tsv", "timing.json", "timing.tsv",
-             "ratios.tsv")
+             "ratios.tsv", "processes.tsv")
 
     def test_timing_tsv(self):
         self.check("timing.tsv")
+
+    def test_processes_tsv(self):
+        self.check("processes.tsv")
 
     def test_ratios_tsv(self):
         self.check("ratios.tsv")

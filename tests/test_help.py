@@ -46,7 +46,7 @@ OPS = ("read",)
 
 # A value each argument kind accepts.
 SAMPLE = {"count": "3", "seconds": "1", "size": "64M", "sweep": "1e3:1e4",
-          "text": "shop:Order"}
+          "text": "shop:Order", "percent": "5"}
 
 
 def table():
@@ -150,12 +150,17 @@ class HelpTextTest(unittest.TestCase):
     def test_run_help_prints_the_real_defaults(self):
         text = help_of("run")
         self.assertIn("--repetitions R", text)
+        self.assertIn("--rounds R", text)
+        self.assertEqual(default_of("run", "--rounds"), "3; --quick: 3")
         self.assertEqual(default_of("run", "--repetitions"),
-                         "21; --quick: 3")
+                         "3; --quick: 3")
+        self.assertEqual(default_of("run", "--processes"), "5; --quick: 1")
+        self.assertEqual(default_of("run", "--margin"), "2")
         self.assertEqual(default_of("run", "--min-time"),
                          "0.03; --quick: 0.005")
         self.assertEqual(default_of("run", "--timeout"), "600")
-        self.assertIn("(default: 21; --quick: 3)", re.sub(r"\s+", " ", text))
+        self.assertIn("(default: 3; --quick: 3)", re.sub(r"\s+", " ", text))
+        self.assertIn("(default: 5; --quick: 1)", re.sub(r"\s+", " ", text))
 
 
 class AcceptedTest(TempDirTest):
@@ -224,16 +229,22 @@ class DefaultsTest(TempDirTest):
                       "--out", out)
         self.assertEqual(r.returncode, 0, r.stderr)
         rundir = self.run_dir(out)
-        reps, quick_reps = default_of("run", "--repetitions").split(
+        reps, quick_reps = default_of("run", "--rounds").split(
             "; --quick: ")
+        procs = default_of("run", "--processes").split("; --quick: ")[0]
         min_time, quick_min = default_of("run", "--min-time").split(
             "; --quick: ")
         doc = read_json(os.path.join(rundir, "timing.json"))
         settings = doc["slotbench"]["scenarios"][0]["settings"]
         self.assertEqual(settings["repetitions"], int(reps))
         self.assertEqual(settings["min_time"], float(min_time))
+        self.assertEqual((settings["rounds"], settings["processes"]),
+                         (int(reps), int(procs)))
         for row in read_tsv(os.path.join(rundir, "timing.tsv")):
-            self.assertEqual(row["repetitions"], reps)
+            self.assertEqual(row["repetitions"],
+                             str(int(reps) * int(procs)))
+            self.assertEqual((row["rounds"], row["processes"]),
+                             (reps, procs))
         self.assertFalse(read_json(os.path.join(rundir,
                                                 "meta.json"))["quick"])
         # Every file the run wrote is named in run --help and --help.

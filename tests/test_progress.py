@@ -181,7 +181,7 @@ class ProgressTest(TempDirTest):
         # The timing child, the longest, says when it starts.
         self.assertRegex(r.stderr, r"(?m)^slotbench: \[1/2\] one: "
                          r"measurement 9/9: timing one \(4 benchmarks x 3 "
-                         r"repetitions\), \d+:\d\d elapsed, ETA \d+:\d\d$")
+                         r"rounds\), \d+:\d\d elapsed, ETA \d+:\d\d$")
         # The lines of each measurement are still there, ops' too.
         self.assertRegex(r.stderr, r"one/dict: 100000 instances")
         self.assertRegex(r.stderr, r"slotbench:   one create: 2 variants")

@@ -9,6 +9,7 @@
 #include "../harness/claims.h"
 #include "../harness/claims_time.h"
 #include "../harness/gbjson.h"
+#include "../harness/pool.h"
 #include "../harness/results.h"
 #include "../harness/stats.h"
 #include "../harness/util.h"
@@ -924,6 +925,134 @@ gbench_reports_merge(const char *dir)
     return 0;
 }
 
+/* pool.c on a report with a known answer: 3 processes x 3 rounds of s/slots
+ * and s/dict read; per process slots/dict = 0.9, 0.99, 0.945 in every
+ * round (dict 10 ns), so each process's estimate is that ratio, the pooled
+ * ratio exp(mean of logs) with a t interval on 2 degrees of freedom; an
+ * aggregate, an error and the shim are not repetitions. */
+static json_t *
+pool_entry(const char *variant, int process, int round, double ns)
+{
+    char name[64];
+    snprintf(name, sizeof name, "s/%s/read/manual_time", variant);
+    return json_pack("{s:s,s:s,s:s,s:i,s:i,s:f,s:s,s:i}", "name", name,
+                     "run_name", name, "run_type", "iteration",
+                     "repetition_index", round, "slotbench_process", process,
+                     "real_time", ns, "time_unit", "ns", "iterations", 1000);
+}
+
+static int
+pool_known_report(const char *dir)
+{
+    static const double ratio[3] = {0.9, 0.99, 0.945};
+    json_t *desc = json_pack("{s:s,s:s,s:[{s:s},{s:s}]}", "scenario", "s",
+                             "baseline", "dict", "variants", "label", "dict",
+                             "label", "slots");
+    json_t *bench = json_array();
+    pool p;
+    (void)dir;
+    for (int pr = 0; pr < 3; pr++) {
+        for (int r = 0; r < 3; r++) {
+            json_array_append_new(bench, pool_entry("slots", pr, r,
+                                                    10 * ratio[pr]));
+            json_array_append_new(bench, pool_entry("dict", pr, r, 10));
+        }
+    }
+    json_t *agg = pool_entry("slots", 0, 0, 1);
+    json_object_set_new(agg, "run_type", json_string("aggregate"));
+    json_array_append_new(bench, agg);
+    json_t *bad = pool_entry("slots", 1, 0, 1);
+    json_object_set_new(bad, "error_occurred", json_true());
+    json_array_append_new(bench, bad);
+    json_array_append_new(bench, json_pack(
+        "{s:s,s:s,s:i,s:i,s:f}", "run_name", "s/_shim/empty", "run_type",
+        "iteration", "repetition_index", 0, "slotbench_process", 0,
+        "real_time", 1.0));
+    json_t *facts = json_pack("[{s:s,s:s,s:s,s:f}]", "variant", "slots",
+                              "op", "read", "specialized", "LOAD_ATTR_SLOT",
+                              "loop_ns", 2.5);
+    json_t *rows = json_array(), *ratios = json_array(), *per = json_array();
+    pool_init(&p, desc, 5, 3, 3, 0);
+    pool_compute(&p, bench, facts, rows, ratios, per);
+#define GET(a, i, k) json_object_get(json_array_get(a, i), k)
+#define NUM(a, i, k) json_number_value(GET(a, i, k))
+    CHECK(json_array_size(rows) == 2 && json_array_size(ratios) == 1);
+    CHECK(json_array_size(per) == 3);
+    /* timing.tsv: dict first (the scenario's order), every repetition. */
+    CHECK(strcmp(json_string_value(GET(rows, 0, "variant")), "dict") == 0);
+    CHECK(NUM(rows, 1, "repetitions") == 9 && NUM(rows, 1, "processes") == 3);
+    CHECK(NUM(rows, 1, "rounds") == 3);
+    CHECK(fabs(NUM(rows, 1, "median_ns") - 9.45) < 1e-9);
+    CHECK(strcmp(json_string_value(GET(rows, 1, "specialized")),
+                 "LOAD_ATTR_SLOT") == 0);
+    CHECK(fabs(NUM(rows, 1, "loop_ns") - 2.5) < 1e-12);
+    CHECK(GET(rows, 0, "process_cv") && NUM(rows, 0, "process_cv") == 0);
+    /* processes.tsv: each process's own estimate. */
+    for (int pr = 0; pr < 3; pr++) {
+        CHECK(NUM(per, pr, "process") == pr);
+        CHECK(fabs(NUM(per, pr, "ratio") - ratio[pr]) < 1e-9);
+        CHECK(fabs(NUM(per, pr, "diff_ns") - 10 * (ratio[pr] - 1)) < 1e-9);
+        CHECK(NUM(per, pr, "rounds") == 3);
+    }
+    /* ratios.tsv: the t interval over the three log estimates. */
+    double l[3], mean = 0, ss = 0;
+    for (int pr = 0; pr < 3; pr++) {
+        l[pr] = log(ratio[pr]);
+        mean += l[pr] / 3;
+    }
+    for (int pr = 0; pr < 3; pr++) {
+        ss += (l[pr] - mean) * (l[pr] - mean);
+    }
+    double half = 4.303 * sqrt(ss / 2) / sqrt(3.0);
+    CHECK(fabs(NUM(ratios, 0, "ratio") - exp(mean)) < 1e-9);
+    CHECK(fabs(NUM(ratios, 0, "ci_low") / exp(mean - half) - 1) < 1e-3);
+    CHECK(fabs(NUM(ratios, 0, "ci_high") / exp(mean + half) - 1) < 1e-3);
+    CHECK(fabs(NUM(ratios, 0, "confidence") - 0.95) < 1e-12);
+    CHECK(fabs(NUM(ratios, 0, "diff_ns") - (-0.55)) < 1e-9);
+    CHECK(NUM(ratios, 0, "processes") == 3 && NUM(ratios, 0, "pairs") == 9);
+    CHECK(fabs(NUM(ratios, 0, "margin") - 0.05) < 1e-12);
+    CHECK(NUM(ratios, 0, "indicative") == 0);
+    /* [0.84, 1.06] or so holds 0.95 and 1: inconclusive at 5%. */
+    CHECK(strcmp(json_string_value(GET(ratios, 0, "category")),
+                 "inconclusive") == 0);
+    pool_free(&p);
+    /* One process left (a killed one loses only its own): its Wilcoxon
+     * interval, coverage 0.75 for 3 pairs, marked indicative. */
+    json_t *one = json_array();
+    size_t i;
+    json_t *b;
+    json_array_foreach(bench, i, b) {
+        if (json_integer_value(json_object_get(b, "slotbench_process")) == 2) {
+            json_array_append(one, b);
+        }
+    }
+    json_array_clear(rows);
+    json_array_clear(ratios);
+    json_array_clear(per);
+    pool_init(&p, desc, 0, 3, 3, 0);
+    pool_compute(&p, one, NULL, rows, ratios, per);
+    CHECK(json_array_size(ratios) == 1 && json_array_size(per) == 1);
+    CHECK(NUM(rows, 1, "repetitions") == 3 && !GET(rows, 1, "process_cv"));
+    CHECK(fabs(NUM(ratios, 0, "ratio") - 0.945) < 1e-9);
+    CHECK(fabs(NUM(ratios, 0, "confidence") - 0.75) < 1e-9);
+    CHECK(NUM(ratios, 0, "processes") == 1);
+    CHECK(NUM(ratios, 0, "indicative") == 1);
+    CHECK(fabs(NUM(ratios, 0, "margin") - 0.02) < 1e-12);
+    CHECK(strcmp(json_string_value(GET(ratios, 0, "category")),
+                 "faster") == 0);
+#undef GET
+#undef NUM
+    pool_free(&p);
+    json_decref(one);
+    json_decref(desc);
+    json_decref(bench);
+    json_decref(facts);
+    json_decref(rows);
+    json_decref(ratios);
+    json_decref(per);
+    return 0;
+}
+
 static const struct {
     const char *name;
     int (*fn)(const char *dir);
@@ -950,6 +1079,7 @@ static const struct {
     {"welch_between_runs", welch_between_runs},
     {"utf8_cuts", utf8_cuts},
     {"gbench_reports_merge", gbench_reports_merge},
+    {"pool_known_report", pool_known_report},
 };
 
 int

@@ -1,0 +1,241 @@
+"""Timing in K processes of R rounds, pooled by the parent (pool.c): every
+process's repetitions in timing.json, timing.tsv over all of them,
+processes.tsv with each process's own estimate, ratios.tsv's interval over
+the processes (a t interval on their log estimates), one process's
+interval marked indicative, a killed timing process losing only its own
+samples, and the options --processes, --rounds (--repetitions), --margin."""
+import math
+import os
+import statistics
+import unittest
+
+from helpers import (TempDirTest, paired_ratio, read_json, read_tsv,
+                     repetition_times, slotbench)
+from test_timing import SCENARIO, check_summaries
+
+TWO_OPS = SCENARIO.replace('OPS = "all"', 'OPS = ("create", "read")')
+
+# Student t quantiles at 0.975, from a table (the harness computes its
+# own): df 1 and 2.
+T975 = {1: 12.7062047, 2: 4.30265273}
+
+# A scenario whose timing child of process 1 kills itself (SIGKILL, as the
+# kernel's OOM killer would) while it loads: the other processes' samples
+# must stay.
+KILLED = TWO_OPS + '''
+import os
+import signal
+
+_argv = open("/proc/self/cmdline", "rb").read().split(b"\\0")
+if b"timing" in _argv and b"--process" in _argv and \\
+        _argv[_argv.index(b"--process") + 1] == b"1":
+    os.kill(os.getpid(), signal.SIGKILL)
+'''
+
+FAST = ["--n", "1000", "--min-time", "0.002"]
+
+
+def t_interval(logs):
+    k = len(logs)
+    mean = statistics.fmean(logs)
+    half = T975[k - 1] * statistics.stdev(logs) / math.sqrt(k)
+    return math.exp(mean), math.exp(mean - half), math.exp(mean + half)
+
+
+def by_process(times):
+    """{process: {round: ns}} from repetition_times' (process, round)
+    keys."""
+    out = {}
+    for key, ns in times.items():
+        p, r = key if isinstance(key, tuple) else (0, key)
+        out.setdefault(p, {})[r] = ns
+    return out
+
+
+class ThreeProcessesTest(TempDirTest):
+    """--processes 3 --rounds 3 --margin 5 on two ops."""
+
+    @classmethod
+    def setUpClass(cls):
+        import tempfile
+        cls._tmpdir = tempfile.TemporaryDirectory(prefix="slotbench-pool-")
+        d = cls._tmpdir.name
+        path = os.path.join(d, "pooled.py")
+        with open(path, "w") as f:
+            f.write(TWO_OPS)
+        cls.out = os.path.join(d, "out")
+        cls.result = slotbench("run", path, "--processes", "3", "--rounds",
+                               "3", "--margin", "5", *FAST, "--out", cls.out)
+        dirs = [x for x in os.listdir(cls.out) if x != "latest"]
+        cls.rundir = os.path.join(cls.out, dirs[0])
+        cls.doc = read_json(os.path.join(cls.rundir, "timing.json"))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls._tmpdir.cleanup()
+
+    def test_run_succeeds(self):
+        self.assertEqual(self.result.returncode, 0, self.result.stderr)
+
+    def test_every_process_and_round_in_timing_json(self):
+        for v in ("dict", "slots", "leaky"):
+            for op in ("create", "read"):
+                times = repetition_times(self.doc, f"pooled/{v}/{op}")
+                self.assertEqual(sorted(times), [(p, r) for p in range(3)
+                                                 for r in range(3)], (v, op))
+
+    def test_timing_tsv_over_every_repetition(self):
+        check_summaries(self, self.rundir, "pooled", 9)
+        for r in read_tsv(os.path.join(self.rundir, "timing.tsv")):
+            self.assertEqual((r["processes"], r["rounds"]), ("3", "3"))
+            times = by_process(repetition_times(
+                self.doc, f"pooled/{r['variant']}/{r['op']}"))
+            medians = [statistics.median(t.values()) for t in times.values()]
+            cv = statistics.stdev(medians) / statistics.fmean(medians)
+            self.assertAlmostEqual(float(r["process_cv"]), cv, 4)
+
+    def test_processes_tsv_holds_each_process_estimate(self):
+        rows = read_tsv(os.path.join(self.rundir, "processes.tsv"))
+        # slots, leaky and tuple create, slots and leaky read; 3 each.
+        self.assertEqual(len(rows), 5 * 3)
+        for row in rows:
+            what = f"{row['variant']} {row['op']} process {row['process']}"
+            p = int(row["process"])
+            x = by_process(repetition_times(
+                self.doc, f"pooled/{row['variant']}/{row['op']}"))[p]
+            y = by_process(repetition_times(
+                self.doc, f"pooled/{row['baseline']}/{row['op']}"))[p]
+            ratio = paired_ratio([x[i] for i in range(3)],
+                                 [y[i] for i in range(3)])[0]
+            self.assertAlmostEqual(float(row["ratio"]), ratio, 4, what)
+            self.assertAlmostEqual(float(row["variant_ns"]),
+                                   statistics.median(x.values()), 3, what)
+            self.assertEqual(row["rounds"], "3")
+
+    def test_ratio_interval_over_the_processes(self):
+        per = read_tsv(os.path.join(self.rundir, "processes.tsv"))
+        rows = read_tsv(os.path.join(self.rundir, "ratios.tsv"))
+        self.assertEqual(len(rows), 5)
+        for r in rows:
+            what = f"{r['variant']} {r['op']}"
+            logs = [math.log(float(p["ratio"])) for p in per
+                    if (p["variant"], p["op"]) == (r["variant"], r["op"])]
+            self.assertEqual(len(logs), 3, what)
+            ratio, lo, hi = t_interval(logs)
+            # processes.tsv rounds the estimates to 5 decimals.
+            self.assertAlmostEqual(float(r["ratio"]), ratio, 4, what)
+            self.assertAlmostEqual(float(r["ci_low"]), lo, 3, what)
+            self.assertAlmostEqual(float(r["ci_high"]), hi, 3, what)
+            self.assertEqual(r["confidence"], "0.9500", what)
+            self.assertEqual((r["processes"], r["rounds"], r["pairs"]),
+                             ("3", "3", "9"), what)
+            self.assertEqual((r["margin"], r["indicative"]),
+                             ("0.0500", "0"), what)
+            diffs = [float(p["diff_ns"]) for p in per
+                     if (p["variant"], p["op"]) == (r["variant"], r["op"])]
+            self.assertAlmostEqual(float(r["diff_ns"]),
+                                   statistics.fmean(diffs), 3, what)
+            self.assertLessEqual(float(r["diff_low"]), float(r["diff_ns"]))
+            self.assertGreaterEqual(float(r["diff_high"]),
+                                    float(r["diff_ns"]))
+            # The verdict against the run's margin, 5%.
+            low, high = float(r["ci_low"]), float(r["ci_high"])
+            want = ("faster" if high < 0.95 else "slower" if low > 1.05
+                    else "equivalent" if low >= 0.95 and high <= 1.05
+                    else "inconclusive")
+            self.assertEqual(r["category"], want, what)
+
+    def test_meta_json_says_the_settings(self):
+        meta = read_json(os.path.join(self.rundir, "meta.json"))
+        self.assertEqual(meta["timing"]["processes"], 3)
+        self.assertEqual(meta["timing"]["rounds"], 3)
+        self.assertAlmostEqual(meta["timing"]["margin"], 0.05)
+        s = self.doc["slotbench"]["scenarios"][0]["settings"]
+        self.assertEqual((s["processes"], s["processes_reported"],
+                          s["rounds"]), (3, 3, 3))
+
+
+class KilledProcessTest(TempDirTest):
+    def test_a_killed_process_loses_only_its_own_samples(self):
+        path = self.write("s/killed.py", KILLED)
+        out = os.path.join(self.tmp, "out")
+        r = slotbench("run", path, "--processes", "3", "--rounds", "3",
+                      *FAST, "--out", out)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        run = self.run_dir(out)
+        fails = read_tsv(os.path.join(run, "failures.tsv"))
+        self.assertEqual(len(fails), 1, fails)
+        self.assertEqual(fails[0]["phase"], "timing")
+        self.assertTrue(fails[0]["reason"].startswith("process 2 of 3: "),
+                        fails[0])
+        self.assertIn("signal 9", fails[0]["reason"])
+        doc = read_json(os.path.join(run, "timing.json"))
+        times = repetition_times(doc, "killed/slots/read")
+        self.assertEqual(sorted({p for p, _ in times}), [0, 2])
+        for row in read_tsv(os.path.join(run, "timing.tsv")):
+            self.assertEqual((row["repetitions"], row["processes"]),
+                             ("6", "2"), row)
+        per = read_tsv(os.path.join(run, "processes.tsv"))
+        self.assertEqual(sorted({p["process"] for p in per}), ["0", "2"])
+        for row in read_tsv(os.path.join(run, "ratios.tsv")):
+            self.assertEqual((row["processes"], row["pairs"]), ("2", "6"))
+            self.assertEqual(row["indicative"], "0")
+
+
+class OneProcessTest(TempDirTest):
+    def test_quick_is_one_process_and_indicative(self):
+        path = self.write("s/quick.py", TWO_OPS)
+        out = os.path.join(self.tmp, "out")
+        r = slotbench("run", path, "--quick", "--n", "1000", "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        run = self.run_dir(out)
+        for row in read_tsv(os.path.join(run, "ratios.tsv")):
+            self.assertEqual((row["processes"], row["indicative"]),
+                             ("1", "1"), row)
+            # Within one process: the Wilcoxon coverage of 3 pairs.
+            self.assertEqual(row["confidence"], "0.7500", row)
+        self.assertEqual({p["process"] for p in read_tsv(
+            os.path.join(run, "processes.tsv"))}, {"0"})
+
+    def test_repetitions_is_rounds(self):
+        path = self.write("s/alias.py", TWO_OPS.replace(
+            '("create", "read")', '("read",)'))
+        out = os.path.join(self.tmp, "out")
+        r = slotbench("run", path, "--processes", "1", "--repetitions", "5",
+                      *FAST, "--out", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        run = self.run_dir(out)
+        self.assertEqual(read_json(os.path.join(run, "meta.json"))
+                         ["timing"]["rounds"], 5)
+        for row in read_tsv(os.path.join(run, "ratios.tsv")):
+            self.assertEqual((row["processes"], row["rounds"],
+                              row["indicative"]), ("1", "5", "1"))
+            self.assertEqual(row["confidence"], "0.9375", row)
+
+
+class PoolOptionsTest(TempDirTest):
+    def refused(self, *args):
+        r = slotbench("run", "person", *args, "--out", self.tmp)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertEqual(os.listdir(self.tmp), [])
+        return r.stderr
+
+    def test_bad_values_refused(self):
+        self.assertIn("--rounds must be odd, got 4",
+                      self.refused("--rounds", "4"))
+        self.assertIn("--processes", self.refused("--processes", "0"))
+        for bad in ("0", "50", "two", "-1", ""):
+            self.assertIn("--margin: '%s' is not a percentage above 0 and "
+                          "below 50" % bad, self.refused("--margin", bad))
+
+    def test_help_says_the_defaults(self):
+        r = slotbench("run", "--help")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        text = " ".join(r.stdout.split())
+        self.assertRegex(text, r"--processes K .*\(default: \d+; --quick: 1\)")
+        self.assertRegex(text, r"--rounds R .*\(default: \d+; --quick: 3\)")
+        self.assertRegex(text, r"--margin PCT .*\(default: 2\)")
+
+
+if __name__ == "__main__":
+    unittest.main()
