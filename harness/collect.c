@@ -64,8 +64,9 @@ collect_times(json_t *benchmarks, const char *name, double *vals,
             strcmp(type, "iteration") != 0) {
             continue;
         }
-        if (json_is_true(json_object_get(b, "error_occurred"))) {
-            *error = json_string_value(json_object_get(b, "error_message"));
+        const char *skip = gbjson_skip_message(b);
+        if (skip) {
+            *error = skip;
             continue;
         }
         json_int_t r = json_integer_value(json_object_get(b,

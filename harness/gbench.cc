@@ -1,6 +1,8 @@
 // gbench.cc - the C-callable shim over Google Benchmark; the only C++ in
 // slotbench.  Everything C++ stays behind the functions in gbench.h, and no
-// C++ exception crosses back into C.
+// C++ exception crosses back into C.  One shim for libbenchmark 1.7.1
+// (Debian 12) to 1.9.x (Debian 13, sid): where they differ, the version
+// slotbench was built against decides (library_at_least).
 #include "gbench.h"
 
 #include <benchmark/benchmark.h>
@@ -141,7 +143,71 @@ refused_value(const char *arg)
     return std::string();
 }
 
+// True when the libbenchmark slotbench was built against (pkg-config's
+// version, SB_BENCHMARK_VERSION) is major.minor or later; false when the
+// version is unknown, so that an unknown library gets 1.7.1's flags.
+bool
+library_at_least(int major, int minor)
+{
+    int ma = 0, mi = 0;
+    if (std::sscanf(SB_BENCHMARK_VERSION, "%d.%d", &ma, &mi) != 2) {
+        return false;
+    }
+    return ma > major || (ma == major && mi >= minor);
+}
+
+// --benchmark_min_time as the library wants it.  1.8.0 made the value a
+// duration with a unit ("0.03s"; "100x" is iterations) and logs "Value
+// passed to --benchmark_min_time should have a suffix" for a bare number,
+// once per benchmark run, on stderr; 1.7.1 reads a bare number of seconds
+// and refuses the suffix.  Returns arg unchanged when it is another flag.
+std::string
+min_time_flag(const char *arg)
+{
+    static const char flag[] = "--benchmark_min_time=";
+    if (std::strncmp(arg, flag, sizeof flag - 1) != 0) {
+        return arg;
+    }
+    std::string v = arg + sizeof flag - 1;
+    char *end = nullptr;
+    std::strtod(v.c_str(), &end);
+    bool bare = !v.empty() && end && *end == '\0';
+    bool seconds = !v.empty() && end && end[0] == 's' && end[1] == '\0';
+    if (library_at_least(1, 8) && bare) {
+        v += 's';
+    }
+    else if (!library_at_least(1, 8) && seconds) {
+        v.pop_back();
+    }
+    return flag + v;
+}
+
 } // namespace
+
+extern "C" int
+gbench_json_schema_version(void)
+{
+    // The version the library writes into its report's context, read from
+    // a context written by its own JSON reporter: 1.7.1 writes none (0).
+    try {
+        std::ostringstream out;
+        benchmark::JSONReporter json;
+        json.SetOutputStream(&out);
+        json.SetErrorStream(&out);
+        benchmark::BenchmarkReporter::Context context;
+        json.ReportContext(context);
+        std::string s = out.str();
+        static const char key[] = "\"json_schema_version\":";
+        size_t at = s.find(key);
+        if (at == std::string::npos) {
+            return 0;
+        }
+        return std::atoi(s.c_str() + at + sizeof key - 1);
+    }
+    catch (const std::exception &) {
+        return -1;
+    }
+}
 
 extern "C" const char *
 gbench_version(void)
@@ -155,6 +221,7 @@ gbench_init(int argc, char **argv, char *err, size_t errlen)
     // Initialize keeps argv[0] as the executable name: give it storage
     // that lives as long as the process.
     static std::vector<char *> args;
+    static std::vector<std::string> flags;
     static std::string program;
     try {
         for (int i = 1; i < argc; i++) {
@@ -165,11 +232,14 @@ gbench_init(int argc, char **argv, char *err, size_t errlen)
             }
         }
         program = argc > 0 && argv[0] ? argv[0] : "slotbench";
-        args.assign(argv, argv + argc);
-        if (args.empty()) {
-            args.push_back(nullptr);
+        flags.clear();
+        for (int i = 1; i < argc; i++) {
+            flags.push_back(min_time_flag(argv[i]));
         }
-        args[0] = &program[0];
+        args.assign(1, &program[0]);
+        for (auto &f : flags) {
+            args.push_back(&f[0]);
+        }
         args.push_back(nullptr);
         int n = argc > 0 ? argc : 1;
         benchmark::Initialize(&n, args.data());

@@ -1,5 +1,5 @@
-/* gbench.h - a plain C interface to Google Benchmark (libbenchmark 1.7.1),
- * whose API is C++.  gbench.cc is the project's only C++ file; nothing
+/* gbench.h - a plain C interface to Google Benchmark (libbenchmark 1.7.1
+ * to 1.9.x), whose API is C++.  gbench.cc is the project's only C++ file; nothing
  * else in slotbench sees a C++ type.
  *
  * Use: gbench_init once with the --benchmark_* flags, gbench_register each
@@ -29,6 +29,11 @@ typedef void (*gbench_fn)(gbench_state *st, void *user);
 /* Version of libbenchmark this binary was built against, e.g. "1.7.1". */
 const char *gbench_version(void);
 
+/* The "json_schema_version" the library writes into its report's context
+ * (1 for 1.9.x), read from a context its JSON reporter writes; 0 when it
+ * writes none (1.7.1's unversioned schema), -1 on failure. */
+int gbench_json_schema_version(void);
+
 /* Parse the --benchmark_* flags in argv[1..argc-1] (argv[0] is a program
  * name) with Google Benchmark's own parser; later flags override earlier
  * ones.  Call once per process, before gbench_run; a process that runs no
@@ -37,7 +42,10 @@ const char *gbench_version(void);
  * unknown flag, a value it cannot read, a flag without its =VALUE, one of
  * the values 1.7.1 would answer by printing its usage and ending the
  * process, or a --benchmark_filter that is no regular expression, with
- * which it would run nothing (those two refused before it sees them). */
+ * which it would run nothing (those two refused before it sees them).
+ * --benchmark_min_time=SECONDS is given to the library as it wants it: a
+ * bare number for 1.7.x, with the "s" suffix for 1.8+ (which warns on
+ * stderr for every benchmark without it), so callers pass plain seconds. */
 int gbench_init(int argc, char **argv, char *err, size_t errlen);
 
 /* Register a benchmark named name calling fn(st, user).  The pointer stays
@@ -88,7 +96,9 @@ void gbench_counter(gbench_state *st, const char *name, double value,
 
 /* Mark the run as failed with msg; the caller must leave the loop (the next
  * gbench_keep_running returns false).  The report carries
- * "error_occurred": true and "error_message": msg. */
+ * "error_occurred": true and "error_message": msg (1.7.1 to 1.9.x; a
+ * 1.8+ report may also hold "skipped": true with "skip_message" for a
+ * benchmark skipped without an error: gbjson_skip_message reads both). */
 void gbench_skip_with_error(gbench_state *st, const char *msg);
 
 #ifdef __cplusplus

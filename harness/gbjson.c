@@ -106,4 +106,20 @@ gbjson_ns(json_t *entry, const char *field)
                  : strcmp(unit, "us") == 0 ? 1e3
                  : strcmp(unit, "ms") == 0 ? 1e6 : 1e9;
     return json_number_value(json_object_get(entry, field)) * scale;
+
+const char *
+gbjson_skip_message(json_t *bench)
+{
+    static const char *const schemas[][2] = {
+        {"error_occurred", "error_message"}, /* 1.7.1 to 1.9.x */
+        {"skipped", "skip_message"},         /* 1.8+, without an error */
+    };
+    for (size_t k = 0; k < 2; k++) {
+        if (json_is_true(json_object_get(bench, schemas[k][0]))) {
+            const char *m = json_string_value(json_object_get(
+                bench, schemas[k][1]));
+            return m ? m : "";
+        }
+    }
+    return NULL;
 }

@@ -28,4 +28,10 @@ void gbjson_merge(json_t *into, json_t *report);
  * "time_unit" (ns when it has none). */
 double gbjson_ns(json_t *entry, const char *field);
 
+/* Why a benchmark entry of a report (borrowed) has no time, or NULL when
+ * it ran: the message of either schema, 1.7.1's "error_occurred" with
+ * "error_message", or 1.8+'s "skipped" with "skip_message" (a benchmark
+ * skipped without an error).  Borrowed from the entry. */
+const char *gbjson_skip_message(json_t *bench);
+
 #endif

@@ -71,6 +71,8 @@ meta_collect(int argc, char **argv)
     json_object_set_new(m, "build_flags", json_string(SB_BUILD_FLAGS));
     json_object_set_new(m, "compiler", json_string(__VERSION__));
     json_object_set_new(m, "libbenchmark_version", json_string(gbench_version()));
+    json_object_set_new(m, "libbenchmark_json_schema_version",
+                        json_integer(gbench_json_schema_version()));
     json_object_set_new(m, "jansson_version", json_string(JANSSON_VERSION));
     json_object_set_new(m, "python_linked", json_string(interp_version()));
     json_object_set_new(m, "import_path", interp_import_path());

@@ -42,6 +42,30 @@ def slotbench(*args, timeout=300, env=None, cwd=None):
                           timeout=timeout, env=e, cwd=cwd)
 
 
+# The end CPython gives the AttributeError of an assignment to an
+# undeclared attribute on an instance without __dict__, from 3.13.0 on.
+# Measured (str of the exception): 3.8.18, 3.9.18, 3.10.13, 3.11.2
+# (Debian 12), 3.11.7 and 3.12.1 say "'S' object has no attribute 'b'";
+# 3.13.0, 3.13.5 (Debian 13), 3.13.18, 3.14.10 and 3.15.2 (Debian sid)
+# add this.
+NO_DICT_SUFFIX = " and no __dict__ for setting new attributes"
+
+
+def undeclared_message(type_name, attr, version):
+    """str() of the AttributeError that `obj.attr = x` raises on an
+    instance of type_name without __dict__, on Python `version` ("3.13.0"
+    or a tuple)."""
+    if isinstance(version, str):
+        version = tuple(int(p) for p in version.split(".")[:2])
+    text = f"'{type_name}' object has no attribute '{attr}'"
+    return text + NO_DICT_SUFFIX if tuple(version[:2]) >= (3, 13) else text
+
+
+def run_python_version(rundir):
+    """The embedded interpreter's version a results directory records."""
+    return read_json(os.path.join(rundir, "meta.json"))["python"]["version"]
+
+
 def read_tsv(path):
     """Rows of a TSV results file as dicts (header line required)."""
     with open(path, newline="") as f:

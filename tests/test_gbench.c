@@ -8,7 +8,9 @@
  *   counters  user counters, plain and averaged over iterations
  *   manual    manual time: every iteration reports 2 microseconds
  *   skip      a benchmark that skips with an error, beside one that runs
- *   empty     the empty loop, to measure the shim's own cost */
+ *   empty     the empty loop, to measure the shim's own cost
+ *   schema    the empty loop, and the JSON schema version the shim reads
+ *             from the library (gbench_json_schema_version) on stderr */
 #include "../harness/gbench.h"
 
 #include <stdio.h>
@@ -106,9 +108,14 @@ main(int argc, char **argv)
     else if (strcmp(which, "empty") == 0) {
         gbench_register("empty", bench_empty, NULL);
     }
+    else if (strcmp(which, "schema") == 0) {
+        gbench_register("empty", bench_empty, NULL);
+        fprintf(stderr, "test_gbench: json_schema_version=%d\n",
+                gbench_json_schema_version());
+    }
     else {
         fprintf(stderr, "usage: test_gbench register|counters|manual|skip|"
-                        "empty [--benchmark_* ...]\n");
+                        "empty|schema [--benchmark_* ...]\n");
         return 2;
     }
     char *json = gbench_run(NULL, &nrun, err, sizeof err);

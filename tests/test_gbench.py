@@ -85,6 +85,28 @@ class ShimTest(unittest.TestCase):
         self.assertNotIn("error_occurred", ok)
         self.assertGreater(ok["iterations"], 1)
 
+    def test_min_time_in_seconds_without_a_word_from_the_library(self):
+        """A bare number of seconds (what slotbench passes) and one with
+        the "s" suffix both work, on 1.7.1 (which refuses the suffix) and
+        on 1.8+ (which logs "should have a suffix" for a bare number): the
+        shim hands the library the form it wants, and the library says
+        nothing on stderr but the test program's own line."""
+        for value in ("0.01", "0.01s"):
+            with self.subTest(value=value):
+                doc, err = report("empty", f"--benchmark_min_time={value}")
+                run, = runs(doc, "empty")
+                self.assertGreater(run["iterations"], 1)
+                self.assertNotIn("LOG(", err)
+                self.assertNotIn("WARNING", err)
+                self.assertEqual(err.count("\n"), 1, err)
+
+    def test_json_schema_version_is_the_reports(self):
+        """gbench_json_schema_version is read from the library's own
+        context: it matches what a report says (absent in 1.7.1: 0)."""
+        doc, err = report("schema")
+        said = int(err.split("json_schema_version=")[1].split()[0])
+        self.assertEqual(said, doc["context"].get("json_schema_version", 0))
+
     def test_unknown_flag_is_an_error(self):
         r = run_case("empty", "--benchmark_bogus=1")
         self.assertEqual(r.returncode, 2)
