@@ -8,28 +8,43 @@ import stat
 import subprocess
 import unittest
 
-from helpers import ROOT, TempDirTest, read_json, read_tsv, slotbench
+from helpers import BIN, ROOT, TempDirTest, read_json, read_tsv, slotbench
 
 PYTHONS_SH = os.path.join(ROOT, "harness", "pythons.sh")
 DEBIAN = "/usr/bin/python3"
 
 
-def discover(pythons=None, pyenv_root=None):
+def discover(pythons=None, pyenv_root=None, dirs=None, uv=None):
     env = dict(os.environ)
     env.pop("PYTHONS", None)
     if pythons is not None:
         env["PYTHONS"] = pythons
     if pyenv_root is not None:
         env["PYENV_ROOT"] = pyenv_root
+    if dirs is not None:
+        env["PYTHON_DIRS"] = dirs
+    if uv is not None:
+        env["UV_PYTHON_INSTALL_DIR"] = uv
     return subprocess.run(["sh", PYTHONS_SH, "list"], capture_output=True,
                           text=True, env=env, timeout=120)
 
 
+def used(stdout):
+    """(version, path) of each "use VERSION PATH: why" line."""
+    return [tuple(line[4:].split(": ", 1)[0].split(" ", 1))
+            for line in stdout.splitlines() if line.startswith("use ")]
+
+
+def embedded_version():
+    """The Python version the binary under test embeds."""
+    out = subprocess.run([BIN, "--version"], capture_output=True,
+                         text=True).stdout
+    return re.search(r"embedded Python (\d+\.\d+\.\d+)", out).group(1)
+
+
 def usable():
     """(version, path) of every interpreter pythons.sh would use."""
-    r = discover()
-    return [tuple(line.split()[1:3]) for line in r.stdout.splitlines()
-            if line.startswith("use ")]
+    return used(discover().stdout)
 
 
 def python_version(path):
@@ -51,8 +66,11 @@ class DiscoveryTest(TempDirTest):
     def test_present_interpreter_is_used(self):
         r = discover(DEBIAN)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertEqual(r.stdout, "use %s %s\n" % (python_version(DEBIAN),
-                                                    DEBIAN))
+        self.assertEqual(r.stdout, "use %s %s: the system's interpreter, "
+                         "embeddable: libpython%s.so and pkg-config's "
+                         "python3-embed\n"
+                         % (python_version(DEBIAN), DEBIAN,
+                            python_version(DEBIAN).rsplit(".", 1)[0]))
         self.assertEqual(r.stderr, "")
 
     def test_missing_interpreter_is_skipped_with_reason(self):
@@ -69,7 +87,8 @@ class DiscoveryTest(TempDirTest):
         self.assertEqual(r.stdout, "")
         self.assertEqual(r.stderr, "skip %s: Python 3.12.0 is not "
                          "embeddable: built without --enable-shared (no "
-                         "shared libpython)\n" % static)
+                         "shared libpython); rebuild it with ./configure "
+                         "--enable-shared\n" % static)
 
     def test_shared_flag_without_the_library_is_not_embeddable(self):
         gone = self.fake_python(
@@ -102,17 +121,85 @@ class DiscoveryTest(TempDirTest):
         r = discover(pyenv_root=root)
         # Debian's python3 first, then pyenv's in version order (3.9 before
         # 3.10), and the empty directory skipped with a reason.
-        lines = r.stdout.splitlines()
-        self.assertTrue(lines[0].endswith(" " + DEBIAN), lines)
-        self.assertEqual(lines[1:], [
-            "use 3.9.2 %s/versions/3.9.2/bin/python3" % root,
-            "use 3.10.1 %s/versions/3.10.1/bin/python3" % root])
+        found = used(r.stdout)
+        self.assertEqual(found[0][1], DEBIAN, r.stdout)
+        self.assertEqual([vp for vp in found if vp[1].startswith(root)], [
+            ("3.9.2", "%s/versions/3.9.2/bin/python3" % root),
+            ("3.10.1", "%s/versions/3.10.1/bin/python3" % root)])
+        self.assertIn("use 3.9.2 %s/versions/3.9.2/bin/python3: pyenv's, "
+                      "embeddable: libpython3.so and python3-config\n"
+                      % root, r.stdout)
         self.assertIn("skip %s/versions/empty/bin/python: not found" % root,
                       r.stderr)
         # A version name in PYTHONS is looked up under PYENV_ROOT.
         r = discover("3.10.1", root)
-        self.assertEqual(r.stdout, "use 3.10.1 %s/versions/3.10.1/bin/"
-                                   "python3\n" % root)
+        self.assertEqual(used(r.stdout), [
+            ("3.10.1", "%s/versions/3.10.1/bin/python3" % root)])
+
+    def test_versioned_names_in_system_directories(self):
+        """python3.X beside python3 (Debian sid's python3.13, 3.14 and
+        3.15; /usr/local's), in version order; python3.X-config and
+        python3.Xt are no interpreters of their own."""
+        lib = self.write("lib/libpython3.so", "")
+        bindir = os.path.join(self.tmp, "bin")
+        for v in ("3.15.2", "3.14.10", "3.9.1"):
+            minor = v.rsplit(".", 1)[0]
+            self.fake_python(os.path.join(bindir, "python" + minor),
+                             "%s cpython 1 %s" % (v, lib))
+            self.fake_python(os.path.join(bindir, "python%s-config"
+                                          % minor), "")
+        self.fake_python(os.path.join(bindir, "python3.14t"), "x")
+        r = discover(pyenv_root=os.path.join(self.tmp, "none"), dirs=bindir,
+                     uv=os.path.join(self.tmp, "none"))
+        mine = [vp for vp in used(r.stdout) if vp[1].startswith(bindir)]
+        self.assertEqual(mine, [("3.9.1", bindir + "/python3.9"),
+                                ("3.14.10", bindir + "/python3.14"),
+                                ("3.15.2", bindir + "/python3.15")])
+        self.assertNotIn("python3.14t", r.stdout + r.stderr)
+        self.assertNotIn("-config", r.stderr)
+
+    def test_uv_managed_interpreters(self):
+        uv = os.path.join(self.tmp, "uv")
+        lib = self.write("lib/libpython3.12.so", "")
+        d = os.path.join(uv, "cpython-3.12.1-linux-x86_64-gnu", "bin")
+        self.fake_python(os.path.join(d, "python3"),
+                         "3.12.1 cpython 1 %s" % lib)
+        self.fake_python(os.path.join(d, "python3-config"), "")
+        static = os.path.join(uv, "cpython-3.10.4-linux-x86_64-gnu", "bin")
+        self.fake_python(os.path.join(static, "python3"),
+                         "3.10.4 cpython 0 /x.a")
+        r = discover(pyenv_root=os.path.join(self.tmp, "none"),
+                     dirs=os.path.join(self.tmp, "none"), uv=uv)
+        self.assertIn("use 3.12.1 %s/python3: uv-managed, embeddable: "
+                      "libpython3.12.so and python3-config\n" % d, r.stdout)
+        self.assertIn("skip %s/python3: Python 3.10.4 is not embeddable: "
+                      "built without --enable-shared (no shared libpython); "
+                      "uv's build has no shared libpython or python3-config: "
+                      "use pyenv's or the system's 3.10\n" % static, r.stderr)
+
+    def test_missing_embedding_library_names_its_package_or_step(self):
+        """A system interpreter without its -dev package: the exact
+        package; pyenv's built static: the exact rebuild."""
+        root = os.path.join(self.tmp, "pyenv")
+        py = self.fake_python(os.path.join(root, "versions", "3.12.1",
+                                           "bin", "python3"),
+                              "3.12.1 cpython 0 /x.a")
+        r = discover(py, root)
+        self.assertIn("rebuild it shared: env PYTHON_CONFIGURE_OPTS="
+                      "--enable-shared pyenv install --force 3.12.1\n",
+                      r.stderr)
+        # The system's own python3.X: its -dev package, found or not.
+        for path in sorted(os.listdir("/usr/bin")):
+            if re.fullmatch(r"python3\.\d+", path):
+                minor = path[len("python"):]
+                r = discover("/usr/bin/" + path)
+                if r.stdout:
+                    self.assertIn("embeddable: libpython%s.so and %s-config"
+                                  % (minor, path), r.stdout)
+                else:
+                    self.assertIn("install python%s-dev (as root: apt-get "
+                                  "install --no-install-recommends python%s"
+                                  "-dev)" % (minor, minor), r.stderr)
 
     def test_same_version_twice_is_used_once(self):
         r = discover("%s %s" % (DEBIAN, DEBIAN))
@@ -133,7 +220,9 @@ class SecondInterpreterTest(TempDirTest):
 
     def setUp(self):
         super().setUp()
-        default = python_version(DEBIAN)
+        # The interpreter the binary under test embeds (Debian's
+        # python3 on the host; PYTHON= in a sid root's make test).
+        default = embedded_version()
         others = [(v, p) for v, p in usable() if v != default]
         if not others:
             self.skipTest("only one usable interpreter on this machine")
@@ -147,7 +236,10 @@ class SecondInterpreterTest(TempDirTest):
                             "binary", "PYTHON=" + self.python],
                            capture_output=True, text=True, timeout=600)
         self.assertEqual(r.returncode, 0, r.stderr[-2000:])
-        binary = os.path.join(ROOT, "build", "py" + self.version, "slotbench")
+        # The Makefile builds the system's python3 into build/ itself.
+        binary = os.path.join(ROOT, "build", "slotbench") \
+            if self.python == DEBIAN else \
+            os.path.join(ROOT, "build", "py" + self.version, "slotbench")
         env = {k: v for k, v in os.environ.items()
                if k != "LD_LIBRARY_PATH"}
         # The rpath finds the right libpython without LD_LIBRARY_PATH.
