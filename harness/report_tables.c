@@ -3,6 +3,7 @@
  * reads, with its explanation above it. */
 #define _GNU_SOURCE
 #include "report_tables.h"
+#include "pychanges.h"
 #include "claims.h"
 #include "ops.h"
 #include "results.h"
@@ -360,6 +361,15 @@ report_table_layout(doc *d, const rundir *in)
                 "16-byte size class; unrounded sizes in parentheses.  "
                 "\"agrees\": the model is within 2% of the measured "
                 "allocated bytes.");
+    const char *changed = pychanges_line(in->version);
+    if (changed) {
+        char what[600];
+        int major = 0, minor = 0;
+        sscanf(in->version, "%d.%d", &major, &minor);
+        snprintf(what, sizeof what, "What changed for objects at Python "
+                 "%d.%d: %s.", major, minor, changed);
+        doc_para(d, what);
+    }
     doc_table_begin(d, cols, 7);
     for (int r = 0; r < t->nrows; r++) {
         snprintf(layout, sizeof layout, "basicsize %s, GC header %s, "

@@ -2,10 +2,12 @@
  * of several Python versions back (rundir.h: meta.json, memory.tsv,
  * layout.tsv) and writes the cross-version table, versions.tsv for
  * machines (columns: schema.c) and versions.md for people, through
- * results.h. */
+ * results.h; versions.md ends with what changed at each version: the
+ * change CPython made (pychanges.h) and the bytes that moved, measured. */
 #define _GNU_SOURCE 1 /* PATH_MAX */
 #include "versions.h"
 #include "cmdline.h"
+#include "pychanges.h"
 #include "results.h"
 #include "rundir.h"
 
@@ -289,6 +291,79 @@ write_md_scenario(version_run *runs, int n, const char *sc, sb_buf *b)
     }
 }
 
+static int
+same_minor(const char *a, const char *b)
+{
+    int a1 = 0, a2 = -1, b1 = 0, b2 = -2;
+    sscanf(a, "%d.%d", &a1, &a2);
+    sscanf(b, "%d.%d", &b1, &b2);
+    return a1 == b1 && a2 == b2;
+}
+
+/* One line per run: what CPython changed at its version, then every
+ * variant (shared arguments) whose allocated bytes differ from the run
+ * before it, or "the same bytes" when none does. */
+static void
+write_md_changes(version_run *runs, int n, sb_buf *b)
+{
+    sb_buf_printf(b, "\n## What changed at each version\n\n");
+    for (int i = 0; i < n; i++) {
+        version_run *v = &runs[i];
+        const char *line = pychanges_line(v->run.version);
+        sb_buf_printf(b, "- **%s**: ", v->run.version);
+        if (i > 0 && same_minor(runs[i - 1].run.version, v->run.version)) {
+            sb_buf_printf(b, "a release of the same minor version as %s",
+                          runs[i - 1].run.version);
+        }
+        else {
+            sb_buf_printf(b, "%s", line ? line : "not in slotbench's table "
+                                                 "of versions (3.8-3.15)");
+        }
+        if (i == 0) {
+            sb_buf_printf(b, ".\n");
+            continue;
+        }
+        version_run *p = &runs[i - 1];
+        int moved = 0, compared = 0;
+        for (int r = 0; r < MEMORY(v)->nrows; r++) {
+            const char *sc = tsv_get(MEMORY(v), r, "scenario");
+            const char *var = tsv_get(MEMORY(v), r, "variant");
+            if (strcmp(tsv_get(MEMORY(v), r, "args"), "shared") != 0) {
+                continue;
+            }
+            double now = tsv_value(MEMORY(v), r, "allocated_bytes");
+            double was = tsv_value(MEMORY(p), memory_row(p, sc, var),
+                                   "allocated_bytes");
+            if (isnan(now) || isnan(was)) {
+                continue;
+            }
+            compared++;
+            if (fabs(now - was) >= 0.5) {
+                if (moved++ == 0) {
+                    sb_buf_printf(b, ". Measured, from %s: ",
+                                  p->run.version);
+                }
+                else {
+                    sb_buf_printf(b, ", ");
+                }
+                sb_buf_printf(b, "%s/%s %.0f -> %.0f B", sc, var, was, now);
+            }
+        }
+        if (compared == 0) {
+            sb_buf_printf(b, ". No variant measured in both %s and %s",
+                          p->run.version, v->run.version);
+        }
+        else if (moved == 0) {
+            sb_buf_printf(b, ". Measured: all %d variants the same bytes as "
+                          "on %s", compared, p->run.version);
+        }
+        else {
+            sb_buf_printf(b, "; the other %d the same", compared - moved);
+        }
+        sb_buf_printf(b, ".\n");
+    }
+}
+
 static void
 write_md(version_run *runs, int n, sb_buf *b)
 {
@@ -311,6 +386,7 @@ write_md(version_run *runs, int n, sb_buf *b)
     for (int s = 0; s < scs.n; s++) {
         write_md_scenario(runs, n, scs.names[s], b);
     }
+    write_md_changes(runs, n, b);
 }
 
 int

@@ -282,6 +282,72 @@ class SecondInterpreterTest(TempDirTest):
                          % re.escape(self.version))
 
 
+class WhatChangedTest(TempDirTest):
+    """versions.md ends with what changed at each version: CPython's change
+    (pychanges.c) and the variants whose measured bytes moved, from a
+    results directory copied three times under other versions."""
+
+    def make_run(self, version, bump=None):
+        import json
+        import shutil
+        src = os.path.join(ROOT, "tests", "golden", "20261201-075752-py3.11.2")
+        dst = os.path.join(self.tmp, "run-" + version)
+        shutil.copytree(src, dst)
+        meta_path = os.path.join(dst, "meta.json")
+        meta = read_json(meta_path)
+        meta["python"]["version"] = version
+        with open(meta_path, "w") as f:
+            json.dump(meta, f)
+        if bump:
+            path = os.path.join(dst, "memory.tsv")
+            with open(path) as f:
+                lines = f.read().split("\n")
+            head = lines[0].split("\t")
+            for i, line in enumerate(lines[1:], 1):
+                cells = line.split("\t")
+                if cells[:2] == list(bump[:2]) and \
+                        cells[head.index("args")] == "shared":
+                    cells[head.index("allocated_bytes")] = "%.2f" % bump[2]
+                    lines[i] = "\t".join(cells)
+            with open(path, "w") as f:
+                f.write("\n".join(lines))
+        return dst
+
+    def test_changes_per_version_measured(self):
+        dirs = [self.make_run("3.14.10", ("person", "slots", 64.0)),
+                self.make_run("3.13.18"), self.make_run("3.13.5")]
+        r = slotbench("versions", "--out", self.tmp, *dirs)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        md = open(os.path.join(self.tmp, "versions.md")).read()
+        part = md.split("\n## What changed at each version\n\n", 1)[1]
+        lines = part.strip().split("\n")
+        n = len(read_tsv(os.path.join(dirs[0], "memory.tsv")))
+        shared = sum(1 for row in read_tsv(os.path.join(dirs[0],
+                                                        "memory.tsv"))
+                     if row["args"] == "shared")
+        self.assertGreater(n, 0)
+        self.assertEqual(len(lines), 3, part)
+        self.assertTrue(lines[0].startswith("- **3.13.5**: the values move "
+                                            "inside the object"), lines[0])
+        self.assertEqual(lines[1], "- **3.13.18**: a release of the same "
+                         "minor version as 3.13.5. Measured: all %d variants "
+                         "the same bytes as on 3.13.5." % shared)
+        self.assertTrue(lines[2].startswith("- **3.14.10**: tuples cache "
+                                            "their hash"), lines[2])
+        self.assertTrue(lines[2].endswith(". Measured, from 3.13.18: "
+                                          "person/slots 48 -> 64 B; the "
+                                          "other %d the same." % (shared - 1)),
+                        lines[2])
+
+    def test_report_says_what_changed_at_its_version(self):
+        d = self.make_run("3.15.2")
+        r = slotbench("plot", d)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(d, "report.md")) as f:
+            self.assertIn("What changed for objects at Python 3.15: nothing "
+                          "for instances.", f.read())
+
+
 class VersionsCommandTest(TempDirTest):
     def test_no_directory_is_a_usage_error(self):
         r = slotbench("versions")
