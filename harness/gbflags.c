@@ -5,6 +5,7 @@
 #include "gbench.h"
 #include "util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,9 +48,24 @@ check_owned(const char *arg, char *err)
             continue;
         }
         if (owned[i].option) {
+            char v[64];
+            snprintf(v, sizeof v, "%s", value && *value ? value : "VALUE");
+            size_t n = strlen(v);
+            /* 1.8+ spells min time with a unit: "0.5s" is --min-time 0.5;
+             * "100x" (iterations) has no slotbench option. */
+            if (strcmp(owned[i].option, "--min-time") == 0 && n > 1 &&
+                (v[n - 1] == 's' || v[n - 1] == 'x') &&
+                strchr("0123456789.", v[n - 2])) {
+                if (v[n - 1] == 'x') {
+                    return sb_seterr(err, "'%s': slotbench sets the %s "
+                                     "itself (--min-time SECONDS); a count "
+                                     "of iterations is not a setting of "
+                                     "its runs", arg, owned[i].why);
+                }
+                v[n - 1] = '\0';
+            }
             return sb_seterr(err, "'%s': slotbench sets the %s itself: use "
-                             "%s %s", arg, owned[i].why, owned[i].option,
-                             value && *value ? value : "VALUE");
+                             "%s %s", arg, owned[i].why, owned[i].option, v);
         }
         return sb_seterr(err, "'%s': not with slotbench: %s", arg,
                          owned[i].why);

@@ -186,6 +186,10 @@ class UsageErrorTest(TempDirTest):
         "--benchmark_time_unit=h": "takes ns, us, ms or s",
         "--benchmark_repetitions=5": "use --repetitions 5",
         "--benchmark_min_time=0.1": "use --min-time 0.1",
+        # libbenchmark 1.8+'s spellings of the same setting.
+        "--benchmark_min_time=0.2s": "use --min-time 0.2",
+        "--benchmark_min_time=100x": "a count of iterations is not a "
+                                     "setting",
         "--benchmark_out=x.json": "timing.json",
         "--benchmark_out_format=json": "timing.json",
         "--benchmark_report_aggregates_only=true": "every repetition",
