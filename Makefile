@@ -150,8 +150,9 @@ bench: all
 bench-full: all
 	$(BIN) run --full $(ARGS)
 
-# Find the embeddable interpreters (Debian's python3, ~/.pyenv/versions/*;
-# each unusable one skipped with the reason), build build/py<version>/
+# Find the embeddable interpreters (python3 and python3.X in /usr/bin and
+# /usr/local/bin, ~/.pyenv/versions/*, uv's; each decision printed with
+# its reason: harness/pythons.sh list), build build/py<version>/
 # for each, run ARGS (default below) on each into results/versions-<time>/,
 # then versions.tsv, versions.md and the charts across versions.
 VERSIONS_ARGS = --quick --n 1000000 person player

@@ -61,6 +61,20 @@ def undeclared_message(type_name, attr, version):
     return text + NO_DICT_SUFFIX if tuple(version[:2]) >= (3, 13) else text
 
 
+def embedded_version(binary=None):
+    """The Python version ("3.14.10") a slotbench binary embeds (the one
+    under test by default)."""
+    import re
+    out = subprocess.run([binary or BIN, "--version"], capture_output=True,
+                         text=True).stdout
+    return re.search(r"embedded Python (\d+\.\d+\.\d+)", out).group(1)
+
+
+def version_tuple(version):
+    """(3, 14) of "3.14.10"."""
+    return tuple(int(p) for p in version.split(".")[:2])
+
+
 def run_python_version(rundir):
     """The embedded interpreter's version a results directory records."""
     return read_json(os.path.join(rundir, "meta.json"))["python"]["version"]

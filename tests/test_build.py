@@ -15,8 +15,13 @@ from helpers import ROOT, read_json, slotbench
 
 
 def run(*args, cwd):
+    # Not the variables of the make running the tests (`make test
+    # PYTHON=...` passes PYTHON down in MAKEFLAGS): the copy builds with
+    # its own defaults, into build/.
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
     r = subprocess.run(args, cwd=cwd, capture_output=True, text=True,
-                       timeout=300)
+                       timeout=300, env=env)
     if r.returncode != 0:
         raise AssertionError(f"{' '.join(args)}: {r.stdout}{r.stderr}")
     return r.stdout

@@ -394,14 +394,24 @@ class PersonThirdAttributeTest(TempDirTest):
         model = [{x["variant"]: float(x["model_allocated_bytes"])
                   for x in read_tsv(os.path.join(d, "layout.tsv"))}
                  for d in runs]
+        grew = set()
         for row in read_tsv(path):
             want = model[1][row["variant"]] - model[0][row["variant"]]
             self.assertEqual(float(row["change"]), want, row)
-            self.assertEqual((row["category"], row["worse"]),
-                             ("larger", "yes"))
-            # a pointer more crosses a 16-byte size class (3.11: 48 -> 64)
+            # a pointer more crosses a 16-byte size class (3.11: 48 -> 64),
+            # or fits in the one it is in: 3.13+'s inline values have room
+            # for a third attribute (dict 96 -> 96 B)
             self.assertEqual(want % 16, 0)
-            self.assertGreater(want, 0)
+            if want > 0:
+                grew.add(row["variant"])
+                self.assertEqual((row["category"], row["worse"]),
+                                 ("larger", "yes"))
+            else:
+                self.assertEqual(want, 0, row)
+                self.assertEqual(row["worse"], "no", row)
+        # slots always grows (48 -> 64); dict where its model says so
+        # (3.11, 3.12), not on 3.13+.
+        self.assertIn("slots", grew)
         r = slotbench("compare", *runs, "--fail-on-regression")
         self.assertEqual(r.returncode, 1)
 

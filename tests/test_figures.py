@@ -224,11 +224,17 @@ class FiguresTest(TempDirTest, ResultsCheck):
                          alone["dict"]["requested_bytes"])
         self.assertEqual(rows["slots"]["allocated_bytes"],
                          alone["slots"]["allocated_bytes"])
-        self.assertGreater(float(rows["plus_one"]["allocated_bytes"]),
-                           float(rows["dict"]["allocated_bytes"]))
         # The layout model, one child per variant, agrees with it.
         layout = {x["variant"]: x for x in read_tsv(os.path.join(
             self.rdir, "layout.tsv")) if x["scenario"] == "shared"}
+        # plus_one's attribute more: bytes more where it crosses a size
+        # class (3.11: 96 -> 112), none on 3.13+ (inline values with room
+        # for the shared keys' 5 entries): what its model says.
+        self.assertEqual(float(rows["plus_one"]["allocated_bytes"]),
+                         float(layout["plus_one"]["model_allocated_bytes"]))
+        self.assertGreaterEqual(
+            float(layout["plus_one"]["model_allocated_bytes"]),
+            float(layout["dict"]["model_allocated_bytes"]))
         self.assertEqual(set(layout), {"dict", "slots", "plus_one"})
         self.assertEqual(float(layout["dict"]["model_allocated_bytes"]),
                          float(alone["dict"]["allocated_bytes"]))

@@ -8,7 +8,8 @@ import stat
 import subprocess
 import unittest
 
-from helpers import BIN, ROOT, TempDirTest, read_json, read_tsv, slotbench
+from helpers import (ROOT, TempDirTest, embedded_version, read_json, read_tsv,
+                     slotbench)
 
 PYTHONS_SH = os.path.join(ROOT, "harness", "pythons.sh")
 DEBIAN = "/usr/bin/python3"
@@ -34,12 +35,6 @@ def used(stdout):
     return [tuple(line[4:].split(": ", 1)[0].split(" ", 1))
             for line in stdout.splitlines() if line.startswith("use ")]
 
-
-def embedded_version():
-    """The Python version the binary under test embeds."""
-    out = subprocess.run([BIN, "--version"], capture_output=True,
-                         text=True).stdout
-    return re.search(r"embedded Python (\d+\.\d+\.\d+)", out).group(1)
 
 
 def usable():
