@@ -16,10 +16,11 @@ from helpers import ROOT, read_json, slotbench
 
 def run(*args, cwd):
     # Not the variables of the make running the tests (`make test
-    # PYTHON=...` passes PYTHON down in MAKEFLAGS): the copy builds with
-    # its own defaults, into build/.
+    # PYTHON=...` passes PYTHON down in MAKEFLAGS and the environment): the
+    # copy builds with its own defaults, into build/.
     env = {k: v for k, v in os.environ.items()
-           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES",
+                        "PYTHON", "BUILD", "SANITIZE")}
     r = subprocess.run(args, cwd=cwd, capture_output=True, text=True,
                        timeout=300, env=env)
     if r.returncode != 0:
