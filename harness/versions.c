@@ -315,9 +315,15 @@ write_md_changes(version_run *runs, int n, sb_buf *b)
             sb_buf_printf(b, "a release of the same minor version as %s",
                           runs[i - 1].run.version);
         }
+        else if (line == NULL) {
+            sb_buf_printf(b, "not in slotbench's table of versions "
+                          "(3.8-3.15)");
+        }
         else {
-            sb_buf_printf(b, "%s", line ? line : "not in slotbench's table "
-                                                 "of versions (3.8-3.15)");
+            for (const char *c = line; *c; c++) { /* Markdown: __dict__ */
+                sb_buf_printf(b, "%s%c", *c == '_' || *c == '*' ? "\\" : "",
+                              *c);
+            }
         }
         if (i == 0) {
             sb_buf_printf(b, ".\n");
