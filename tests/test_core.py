@@ -159,6 +159,10 @@ class UnitTest(unittest.TestCase):
     def test_pool_known_report(self):
         self.run_case("pool_known_report")
 
+    # Both report schemas of libbenchmark 1.7.1 to 1.9.x.
+    def test_gbench_skip_messages(self):
+        self.run_case("gbench_skip_messages")
+
     def test_every_case_is_run(self):
         """A case added to test_units.c without a test here would never
         run: the list of the binary and the tests above must agree."""

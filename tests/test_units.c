@@ -1050,6 +1050,30 @@ pool_known_report(const char *dir)
     json_decref(rows);
     json_decref(ratios);
     json_decref(per);
+/* gbjson_skip_message: a benchmark that did not run, in 1.7.1's schema
+ * (error_occurred) and in 1.8+'s (skipped, without an error); NULL for one
+ * that ran, and for "error_occurred": false. */
+static int
+gbench_skip_messages(const char *dir)
+{
+    (void)dir;
+    json_t *e = json_pack("{s:b,s:s}", "error_occurred", 1, "error_message",
+                          "AttributeError: no such thing");
+    json_t *k = json_pack("{s:b,s:s}", "skipped", 1, "skip_message",
+                          "not for this variant");
+    json_t *bare = json_pack("{s:b}", "skipped", 1);
+    json_t *ran = json_pack("{s:b,s:i}", "error_occurred", 0,
+                            "iterations", 10);
+    CHECK(e && k && bare && ran);
+    CHECK(strcmp(gbjson_skip_message(e),
+                 "AttributeError: no such thing") == 0);
+    CHECK(strcmp(gbjson_skip_message(k), "not for this variant") == 0);
+    CHECK(strcmp(gbjson_skip_message(bare), "") == 0);
+    CHECK(gbjson_skip_message(ran) == NULL);
+    json_decref(e);
+    json_decref(k);
+    json_decref(bare);
+    json_decref(ran);
     return 0;
 }
 
@@ -1080,6 +1104,7 @@ static const struct {
     {"utf8_cuts", utf8_cuts},
     {"gbench_reports_merge", gbench_reports_merge},
     {"pool_known_report", pool_known_report},
+    {"gbench_skip_messages", gbench_skip_messages},
 };
 
 int
