@@ -106,6 +106,7 @@ gbjson_ns(json_t *entry, const char *field)
                  : strcmp(unit, "us") == 0 ? 1e3
                  : strcmp(unit, "ms") == 0 ? 1e6 : 1e9;
     return json_number_value(json_object_get(entry, field)) * scale;
+}
 
 const char *
 gbjson_skip_message(json_t *bench)
