@@ -26,6 +26,9 @@
 #                   of person and player                         (~1 min)
 #   test            build and run every test                    (~2 min)
 #   check-sanitize  the tests against an ASan + UBSan build     (~5 min)
+#   test-debian     as root, DIST=bookworm|trixie|sid: make test and a short
+#                   bench-versions in a fresh minimal root of that Debian
+#                   (debootstrap; cached in .debian-roots/) (~15 min)
 #   install         binary, scenarios, gnuplot scripts, man page and bash
 #                   completion into DESTDIR/PREFIX              (seconds)
 #   uninstall       remove what install put there
@@ -47,8 +50,12 @@ ifeq ($(PYTHON),/usr/bin/python3)
   PY_LIBS = $(shell pkg-config --libs python3-embed)
 else
   PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null)
+  # Not yet an error: `make PYTHON=/usr/bin/python3.X` first installs that
+  # interpreter's -dev package (deps), then builds in a new make.
   ifeq ($(PYVER),)
-    $(error PYTHON=$(PYTHON) does not run: give the path of a python3 executable)
+    ifneq ($(filter-out all deps,$(or $(MAKECMDGOALS),all)),)
+      $(error PYTHON=$(PYTHON) does not run: give the path of a python3 executable)
+    endif
   endif
   BUILD ?= build/py$(PYVER)
   PY_LIBDIR = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR"))')
@@ -77,7 +84,7 @@ else
 endif
 
 .PHONY: all deps binary bench bench-full bench-versions plots test \
-	readme-quickstart \
+	readme-quickstart test-debian \
 	check-sanitize install install-files uninstall clean FORCE
 
 all: deps
@@ -85,7 +92,7 @@ all: deps
 
 # Install missing system packages (apt-get as root), or say how to.
 deps:
-	@sh harness/deps.sh
+	@PYTHON=$(call shell_quote,$(PYTHON)) sh harness/deps.sh
 
 binary: $(BIN)
 
@@ -207,6 +214,16 @@ check-sanitize: deps
 # Tests of measured figures that ASan's own malloc changes (see the README).
 SAN_EXCLUDE = -x test_every_scenario_runs_with_small_n \
 	-x test_pays_off_only_when_values_are_shared
+
+# The README's commands on a new machine of Debian DIST that has only make
+# and git: harness/debroot.sh builds a minimal root with debootstrap (as
+# root; the mirror is the host's; cached in .debian-roots/, so only the
+# first run pays the minutes), copies it, clones this checkout's HEAD into
+# it, runs make test and a short make bench-versions over every python3.X
+# the release ships, and copies that run to results/debian-DIST-TIME/.
+# About 10-25 minutes on a 2-core machine.
+test-debian:
+	@sh harness/debroot.sh $(if $(DIST),$(call shell_quote,$(DIST)),)
 
 # Install into DESTDIR/PREFIX: bin/slotbench; share/slotbench/ with the
 # shipped scenarios and the gnuplot scripts (found from the binary's own
