@@ -109,7 +109,7 @@ cache() {
     [ -f "/usr/share/debootstrap/scripts/$DIST" ] ||
         die "this debootstrap knows no release '$DIST' (/usr/share/debootstrap/scripts/)"
     new=$base.new
-    remove_copy "$new" && remove_copy "$base" || die "cannot remove the old $new or $base"
+    remove_copy "$new" || die "cannot remove the unfinished $new"
     mkdir -p "$CACHE" || die "cannot create $CACHE"
     say "building a minimal $DIST root: debootstrap --variant=minbase --include=make,git $DIST $new $url (a few minutes; cached for the next runs)"
     t0=$(date +%s)
@@ -120,6 +120,7 @@ cache() {
         die "debootstrap of $DIST from $url failed (the mirror or the network?): see $CACHE/$DIST.log"
     fi
     echo "debootstrap --variant=minbase --include=make,git $DIST $url on $(date -u +%Y-%m-%d)" >"$new/.slotbench-root"
+    remove_copy "$base" || die "cannot remove the old $base"
     mv "$new" "$base" || die "cannot rename $new to $base"
     say "built the $DIST root in $(($(date +%s) - t0)) s"
 }
