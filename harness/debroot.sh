@@ -172,9 +172,9 @@ main() {
     done
     run=$CACHE/run-$DIST-$$
     trap cleanup EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
-    trap 'exit 129' HUP
+    trap 'say "interrupted (SIGINT): removing $run"; exit 130' INT
+    trap 'say "stopped (SIGTERM): removing $run"; exit 143' TERM
+    trap 'say "stopped (SIGHUP): removing $run"; exit 129' HUP
     say "copying the root to $run"
     cp -a "$CACHE/$DIST" "$run" || die "cannot copy the $DIST root"
     rev=$(git -C "$ROOT" rev-parse --short HEAD) || die "$ROOT is not a git checkout"
@@ -243,9 +243,10 @@ step() {
 inside() {
     run=$1 DIST=$2
     trap unmount_all EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
-    trap 'exit 129' HUP
+    # apt-get and dpkg finish the package they are installing first.
+    trap 'say "interrupted (SIGINT): unmounting"; exit 130' INT
+    trap 'say "stopped (SIGTERM): unmounting"; exit 143' TERM
+    trap 'say "stopped (SIGHUP): unmounting"; exit 129' HUP
     mount --bind /proc "$run/proc" && mount --bind /sys "$run/sys" &&
         mount --rbind /dev "$run/dev" || die "cannot mount /proc, /sys, /dev in the root"
     update_root
