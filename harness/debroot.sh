@@ -60,7 +60,7 @@ die() {
 # Print "URL FILE" for the host's Debian mirror; status 1 when none.
 mirror() {
     if [ -n "${MIRROR:-}" ]; then
-        echo "$MIRROR (MIRROR)"
+        echo "$MIRROR MIRROR"
         return 0
     fi
     files=${DEBROOT_SOURCES:-$(ls /etc/apt/sources.list.d/*.sources \
