@@ -98,6 +98,13 @@ deb [arch=amd64 signed-by=/usr/share/keyrings/k.gpg] http://one.example.org/debi
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stdout.split()[0], "http://two.example.org/debian")
 
+    def test_mirror_variable_wins(self):
+        r = self.run_sh(DEBROOT, "mirror", env={
+            "MIRROR": "http://chosen.example.org/debian",
+            "DEBROOT_SOURCES": "/nonexistent"})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.split(), ["http://chosen.example.org/debian", "MIRROR"])
+
     def test_no_mirror_is_an_error(self):
         r = self.mirror(("sources.list", "deb-src http://src.example.org/debian sid main\n"))
         self.assertEqual(r.returncode, 1)
