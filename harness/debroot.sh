@@ -178,7 +178,11 @@ main() {
     say "copying the root to $run"
     cp -a "$CACHE/$DIST" "$run" || die "cannot copy the $DIST root"
     rev=$(git -C "$ROOT" rev-parse --short HEAD) || die "$ROOT is not a git checkout"
-    git clone --quiet "$ROOT" "$run/src" || die "git clone of $ROOT failed"
+    # A detached HEAD (as CI checks out) is cloned detached.
+    git -c advice.detachedHead=false clone --quiet "$ROOT" "$run/src" ||
+        die "git clone of $ROOT failed"
+    [ "$(git -C "$run/src" rev-parse --short HEAD)" = "$rev" ] ||
+        die "the clone in the root is not at the checkout's HEAD $rev"
     if [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ]; then
         say "note: the checkout has uncommitted changes: the root tests the commit $rev without them"
     fi
