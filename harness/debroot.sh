@@ -160,6 +160,7 @@ main() {
     *[!a-z0-9-]* | -*) die "DIST must be a release name such as bookworm, trixie or sid, not '$DIST'" ;;
     esac
     found=$(mirror) || die "no Debian mirror in the host's apt sources: set MIRROR=URL"
+    # shellcheck disable=SC2086
     set -- $found
     url=$1
     say "mirror $url (from $2)"
@@ -251,8 +252,12 @@ inside() {
     trap 'say "interrupted (SIGINT): unmounting"; exit 130' INT
     trap 'say "stopped (SIGTERM): unmounting"; exit 143' TERM
     trap 'say "stopped (SIGHUP): unmounting"; exit 129' HUP
-    mount --bind /proc "$run/proc" && mount --bind /sys "$run/sys" &&
-        mount --rbind /dev "$run/dev" || die "cannot mount /proc, /sys, /dev in the root"
+    # /dev recursively: the tests open ptys (/dev/pts) and CPython uses
+    # /dev/shm.
+    if ! { mount --bind /proc "$run/proc" && mount --bind /sys "$run/sys" &&
+        mount --rbind /dev "$run/dev"; }; then
+        die "cannot mount /proc, /sys, /dev in the root"
+    fi
     update_root
     step "make test"
     # Every python3.X of the release that can be embedded (it has a -dev
