@@ -269,7 +269,7 @@ inside() {
         step "PYTHON=/usr/bin/$p sh harness/deps.sh"
         list="$list /usr/bin/$p"
     done
-    say "$DIST ships: $pys"
+    say "$DIST ships:" $pys
     step "make bench-versions PYTHONS='$list' ARGS='$BENCH_ARGS'"
 }
 
