@@ -262,14 +262,14 @@ inside() {
     step "make test"
     # Every python3.X of the release that can be embedded (it has a -dev
     # package), each through the README's way to get it.
-    pys=$(in_root 'apt-cache pkgnames python3. | grep -Ex "python3\.[0-9]+" | sort -V')
+    pys=$(in_root 'apt-cache pkgnames python3. | grep -Ex "python3\.[0-9]+" | sort -V | tr "\n" " "')
     list=/usr/bin/python3
     for p in $pys; do
         in_root "apt-cache show $p-dev" >/dev/null 2>&1 || continue
         step "PYTHON=/usr/bin/$p sh harness/deps.sh"
         list="$list /usr/bin/$p"
     done
-    say "$DIST ships:" $pys
+    say "$DIST ships: $pys"
     step "make bench-versions PYTHONS='$list' ARGS='$BENCH_ARGS'"
 }
 
