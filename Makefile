@@ -221,7 +221,8 @@ SAN_EXCLUDE = -x test_every_scenario_runs_with_small_n \
 # first run pays the minutes), copies it, clones this checkout's HEAD into
 # it, runs make test and a short make bench-versions over every python3.X
 # the release ships, and copies that run to results/debian-DIST-TIME/.
-# About 10-25 minutes on a 2-core machine.
+# Measured on a busy 2-core machine: 12-15 minutes a release (make test
+# in the root is most of it; sid's three interpreters add about a minute).
 test-debian:
 	@sh harness/debroot.sh $(if $(DIST),$(call shell_quote,$(DIST)),)
 
