@@ -30,7 +30,10 @@ VARIANTS = {"dict": ThreeDict, "slots": ThreeSlots}
 ARGS = ("x", 1, 2.0)
 '''
 
-N = "20000"
+# Large enough that a pool or two of other allocations in the same size class
+# during the measurement (seen once on trixie's 3.13.5 at 20,000: 102.6 B for
+# a 96-B dict instance) stays inside the 2% tolerance.
+N = "100000"
 
 
 def version_tuple(text):
