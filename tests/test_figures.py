@@ -218,12 +218,16 @@ class FiguresTest(TempDirTest, ResultsCheck):
         rows = self.memory("shared")
         # 96 B on Debian's 3.11, not 112: plus_one's extra attribute no
         # longer grows the dict class's shared keys before it is measured.
-        self.assertEqual(rows["dict"]["allocated_bytes"],
-                         alone["dict"]["allocated_bytes"])
-        self.assertEqual(rows["dict"]["requested_bytes"],
-                         alone["dict"]["requested_bytes"])
-        self.assertEqual(rows["slots"]["allocated_bytes"],
-                         alone["slots"]["allocated_bytes"])
+        # The same within 1%: at N = 20,000 a one-off allocation of a few
+        # hundred bytes in the measured window (a fresh Debian 12 root: 96.03
+        # against 96.0, 600 B in all) moves a figure by hundredths; the
+        # shared keys' growth this is about moves it by 16 B.
+        for v, col in (("dict", "allocated_bytes"),
+                       ("dict", "requested_bytes"),
+                       ("slots", "allocated_bytes")):
+            want = float(alone[v][col])
+            self.assertAlmostEqual(float(rows[v][col]), want,
+                                   delta=want * 0.01, msg=(v, col))
         # The layout model, one child per variant, agrees with it.
         layout = {x["variant"]: x for x in read_tsv(os.path.join(
             self.rdir, "layout.tsv")) if x["scenario"] == "shared"}
