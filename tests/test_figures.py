@@ -243,8 +243,9 @@ class FiguresTest(TempDirTest, ResultsCheck):
             float(layout["plus_one"]["model_allocated_bytes"]),
             float(layout["dict"]["model_allocated_bytes"]))
         self.assertEqual(set(layout), {"dict", "slots", "plus_one"})
-        self.assertEqual(float(layout["dict"]["model_allocated_bytes"]),
-                         float(alone["dict"]["allocated_bytes"]))
+        model = float(layout["dict"]["model_allocated_bytes"])
+        self.assertAlmostEqual(float(alone["dict"]["allocated_bytes"]),
+                               model, delta=model * 0.02)
         self.assertEqual(layout["dict"]["agrees"], "yes", layout["dict"])
 
     def test_shared_class_said_and_flags_marked_in_report(self):
