@@ -133,8 +133,8 @@ pool_add(pool *p, int process, json_t *timing)
                             json_real(was + json_number_value(secs)));
     }
     if (p->first == NULL) {
-        static const char *const drop[] = {"gbench", "rows", "ratios",
-                                           "facts", "errors", "op_seconds"};
+        static const char *const drop[] = {"gbench", "facts", "errors",
+                                           "op_seconds"};
         p->first = json_deep_copy(timing);
         for (k = 0; k < sizeof drop / sizeof drop[0]; k++) {
             json_object_del(p->first, drop[k]);

@@ -26,10 +26,9 @@
  *               of every variant of the op run in one shuffled order, so
  *               drift on a shared machine hits all variants alike, and the
  *               report merged into the scenario's (collect_run)
- *     rows      per benchmark statistics (collect_summary_row)
- *     ratios    repetition i of a variant paired with repetition i of the
- *               baseline: Hodges-Lehmann with a 95% interval and the
- *               verdict (collect_ratios, stats.h)
+ *     errors    what a benchmark reported as its error
+ * No rows or ratios here: the parent pools every timing process's report
+ * into timing.tsv and ratios.tsv (pool.h), pairing by repetition index.
  * How each op is timed is opbench.c's part. */
 #include "timing.h"
 #include "child.h"
@@ -183,18 +182,16 @@ typedef struct {
     long long reps;       /* repetitions per benchmark */
     double min_time;
     collector c;
-    json_t *rows, *ratios, *skipped, *errors, *op_seconds; /* owned */
+    json_t *skipped, *errors, *op_seconds; /* owned */
 } timing_state;
 
-/* Prepare and register op's benchmark of every variant; *base gets the
- * baseline's index (-1 when it was not registered).  Returns how many were
- * registered, or -1 with a message. */
+/* Prepare and register op's benchmark of every variant.  Returns how many
+ * were registered, or -1 with a message. */
 static int
-register_op(timing_state *t, int op, int *base, char *err)
+register_op(timing_state *t, int op, char *err)
 {
     scenario *sc = t->sc;
     int nreg = 0;
-    *base = -1;
     for (int i = 0; i < t->nb; i++) {
         opbench *b = &t->benches[i];
         const char *label = sc->variants[i].label;
@@ -224,23 +221,20 @@ register_op(timing_state *t, int op, int *base, char *err)
             gbench_bench_min_time(gb, t->min_time * BATCH_TIME_SHARE);
         }
         nreg++;
-        if (strcmp(label, sc->baseline) == 0) {
-            *base = i;
-        }
     }
     return nreg;
 }
 
-/* Time one op on every variant: register, run, then its rows, errors and
- * ratios.  Returns 0, or -1 with a message. */
+/* Time one op on every variant: register, run, then the errors its
+ * benchmarks reported.  Returns 0, or -1 with a message. */
 static int
 time_op(timing_state *t, int op, char *err)
 {
     scenario *sc = t->sc;
-    int base, nreg;
+    int nreg;
     gbench_clear();
     memset(t->benches, 0, sizeof *t->benches * (size_t)t->nb);
-    nreg = register_op(t, op, &base, err);
+    nreg = register_op(t, op, err);
     if (nreg < 0) {
         return -1;
     }
@@ -258,23 +252,15 @@ time_op(timing_state *t, int op, char *err)
         if (t->benches[i].skip[0]) {
             continue;
         }
-        size_t n = collect_times(benchmarks, t->benches[i].name, vals,
-                                 t->cap, "real_time", &e);
+        collect_times(benchmarks, t->benches[i].name, vals, t->cap,
+                      "real_time", &e);
         if (e) {
             json_array_append_new(t->errors, json_pack(
                 "{s:s,s:s,s:s}", "variant", sc->variants[i].label,
                 "op", ops_name(op), "error", e));
         }
-        if (n > 0) {
-            json_array_append_new(t->rows, collect_summary_row(
-                &t->benches[i], vals, t->cap));
-        }
     }
     free(vals);
-    if (base >= 0) {
-        collect_ratios(t->benches, t->nb, base, t->cap, benchmarks,
-                       t->ratios);
-    }
     if (nreg > 0 && !progress_parent_shows()) {
         fprintf(child_progress(), "slotbench:   %s %s: %d variants, "
                 "%.1f s\n", sc->name, ops_name(op), nreg, secs);
@@ -296,7 +282,6 @@ timing_run(scenario *sc, const timing_options *o, char *err)
     unsigned mask = sc->ops ? sc->ops : ops_default();
     timing_state t = {.sc = sc, .nb = (int)sc->nvariants,
                       .c = {.gbench = json_object()},
-                      .rows = json_array(), .ratios = json_array(),
                       .skipped = json_array(), .errors = json_array(),
                       .op_seconds = json_object()};
     json_t *out = json_object(), *claims = json_array(), *shim;
@@ -339,8 +324,6 @@ timing_run(scenario *sc, const timing_options *o, char *err)
     PyErr_Clear();
     free(t.benches);
     json_object_set_new(out, "gbench", t.c.gbench);
-    json_object_set_new(out, "rows", t.rows);
-    json_object_set_new(out, "ratios", t.ratios);
     json_object_set_new(out, "add_attr", claims);
     json_object_set_new(out, "skipped", t.skipped);
     json_object_set_new(out, "errors", t.errors);
@@ -367,8 +350,6 @@ error:
     gbench_clear();
     json_decref(t.c.gbench);
     json_decref(out);
-    json_decref(t.rows);
-    json_decref(t.ratios);
     json_decref(claims);
     json_decref(t.skipped);
     json_decref(t.errors);

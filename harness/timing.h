@@ -59,10 +59,10 @@ void timing_resolve(const timing_options *o, long long *rounds,
 long long timing_processes(const timing_options *o);
 
 /* Time the scenario's variants (interpreter running).  Returns a new JSON
- * object: "gbench" (Google Benchmark's report: context, benchmarks), "rows"
- * (per benchmark statistics), "ratios", "add_attr", "skipped", "errors",
- * "op_seconds", "shim" and "settings"; NULL with a message in err
- * (SB_ERRLEN) when nothing could run. */
+ * object: "gbench" (Google Benchmark's report: context, benchmarks, every
+ * repetition), "add_attr", "skipped", "errors", "op_seconds", "shim" and
+ * "settings" (the rows and ratios are the parent's: pool.h); NULL with a
+ * message in err (SB_ERRLEN) when nothing could run. */
 json_t *timing_run(scenario *sc, const timing_options *o, char *err);
 
 #endif
