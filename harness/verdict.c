@@ -56,9 +56,10 @@ stats_verdict_parse(const char *name, verdict_category *v)
             return 0;
         }
     }
-    /* Runs written before the margin rule: "no_difference" meant the
-     * interval held 1 or the difference was under 2%, the nearest of the
-     * new words is equivalent. */
+    /* Runs written before the margin rule: "no_difference" (the interval
+     * held 1 or the difference was under 2%) is a known word, parsed as
+     * the nearest new one; rundir_category, the reader of such rows, then
+     * judges the row by its interval (equivalent or inconclusive). */
     if (strcmp(name, "no_difference") == 0) {
         *v = VERDICT_EQUIVALENT;
         return 0;

@@ -30,8 +30,9 @@ verdict_category stats_verdict(double lo, double hi, double margin);
 const char *stats_verdict_name(verdict_category v);
 
 /* The category a name stands for, into *v: the four names above, and
- * "no_difference" of runs written before the margin rule, read as
- * equivalent.  Returns -1 (and leaves *v) for any other text. */
+ * "no_difference" of runs written before the margin rule, parsed as
+ * equivalent (rundir_category then judges such a row by its interval).
+ * Returns -1 (and leaves *v) for any other text. */
 int stats_verdict_parse(const char *name, verdict_category *v);
 
 /* The English verdict of a ratio row (ratios.tsv's verdict column) into
