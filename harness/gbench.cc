@@ -304,6 +304,12 @@ gbench_bench_repetitions(gbench_bench *b, int n)
 }
 
 extern "C" void
+gbench_bench_iterations(gbench_bench *b, long long n)
+{
+    B(b)->Iterations(static_cast<benchmark::IterationCount>(n));
+}
+
+extern "C" void
 gbench_clear(void)
 {
     benchmark::ClearRegisteredBenchmarks();

@@ -62,6 +62,11 @@ void gbench_bench_arg(gbench_bench *b, long long arg);
 void gbench_bench_manual_time(gbench_bench *b);
 void gbench_bench_min_time(gbench_bench *b, double seconds);
 void gbench_bench_repetitions(gbench_bench *b, int n);
+/* Run exactly n iterations (no search for a count that fills the min
+ * time), so that every repetition times the same work; shows in the name
+ * as "/iterations:N", which gbjson_merge takes out too.  With
+ * gbench_keep_running_batch, make n a multiple of the batch. */
+void gbench_bench_iterations(gbench_bench *b, long long n);
 
 /* Forget every registered benchmark. */
 void gbench_clear(void);

@@ -6,9 +6,10 @@
 #include <string.h>
 
 /* The settings libbenchmark writes into a benchmark's name when the
- * benchmark has its own ("/min_time:0.012", "/repeats:3"), each followed
- * by a number. */
-static const char *const settings[] = {"/min_time:", "/repeats:", NULL};
+ * benchmark has its own ("/min_time:0.012", "/repeats:3",
+ * "/iterations:2048"), each followed by a number. */
+static const char *const settings[] = {"/min_time:", "/repeats:",
+                                       "/iterations:", NULL};
 
 /* name without the settings segments: new JSON string, or NULL when name
  * holds none (or is not a string). */

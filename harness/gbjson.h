@@ -21,7 +21,8 @@
  * (families of one report keep their order and stay distinct); into takes
  * report's context when it has none.  Runs of one benchmark (repetitions,
  * aggregates) share its family_index, as in libbenchmark's own report.
- * "/min_time:X" and "/repeats:N" are taken out of every name. */
+ * "/min_time:X", "/repeats:N" and "/iterations:N" are taken out of every
+ * name. */
 void gbjson_merge(json_t *into, json_t *report);
 
 /* An entry's field ("real_time", "cpu_time") in nanoseconds, from its

@@ -3,7 +3,7 @@
  * add_attr check, which is not timed.  Used by timing.c (which registers
  * and runs them) and collect.c (which names their rows).
  *
- * Life of one: the caller zeroes it and sets sc, vi, op and name;
+ * Life of one: the caller zeroes it and sets sc, vi, op, name and pad;
  * opbench_prepare builds what the op needs or says in skip why the op does
  * not apply; opbench_body(op) is registered with gbench_register(name,
  * body, b); opbench_free releases it after the run. */
@@ -23,13 +23,22 @@ typedef struct {
     int vi, op;           /* variant index in sc, op (ops.h) */
     char name[256];       /* <scenario>/<variant>/<op> */
     PyObject *obj;        /* the instance attribute ops work on (owned) */
+    int pad;              /* instances built (and kept) before obj: set by
+                           * the caller, so that each process places obj,
+                           * its values and the loops elsewhere */
+    PyObject *padding;    /* those instances, a list (owned) */
     PyObject *loop;       /* compiled loop function (owned) */
-    PyObject *empty;      /* the same loop with an empty body (owned) */
+    PyObject *matched;    /* the loop without the attribute access, or
+                           * with `pass` for create (owned) */
     PyObject *loop_args;  /* (n, ...) for both (owned) */
+    char match_text[200]; /* the matched loop's statement line */
     PyObject **values;    /* write_capi: a value per attribute (owned) */
     Py_ssize_t nattrs;
     long long loops;      /* loop iterations per call */
     long long per_call;   /* ops per timed call or batch */
+    long long iterations; /* ops per repetition, fixed by the pilot */
+    char specialized[128]; /* the specialized instruction(s) the loop ran
+                            * after warm-up, "" before 3.11 or for C ops */
     PyObject **batch;     /* create_keep, delete */
     double seconds;       /* wall time spent in the benchmark, every run */
     char skip[SB_ERRLEN]; /* why the op does not apply, "" when it does */

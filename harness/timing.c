@@ -1,42 +1,48 @@
 /* timing.c - the timing of one scenario's variants, run in a `__child
- * timing` process through the Google Benchmark shim (gbench.h); see
- * timing.h for what it returns and ops.h for the ops.
+ * timing` process (one of the K the parent starts: --process P) through
+ * the Google Benchmark shim (gbench.h); see timing.h for what it returns
+ * and ops.h for the ops.
  *
- * How one scenario is timed (timing_run), and why:
- *   flags      Google Benchmark's flags: repetitions, min time and random
- *              interleaving, then the user's --benchmark_* flags
- *              (init_gbench); the batch ops and the shim have a min time
- *              of their own, which libbenchmark writes into their names and
- *              the merge takes out again (gbjson.h), so that reports of
- *              runs made with other settings match by name (compare.py)
+ * How one process times a scenario (timing_run), and why:
+ *   flags      the user's --benchmark_* flags only (init_gbench): counts
+ *              and repetitions are slotbench's, set per benchmark
  *   gc         collected, then disabled while timing, as timeit does: a
  *              collection in a timed loop would be charged to whichever
  *              variant was running (gc_call)
+ *   dis        imported first (3.11+), so its import is in no benchmark
  *   add_attr   the one op that is checked, not timed
  *              (opbench_check_add_attr)
  *   shim       an empty benchmark: the shim's own cost per iteration, the
  *              floor under every figure (shim_overhead)
  *   each op    (time_op)
- *     prepare   per variant: build the instance, compile the loops, run
- *               each once; a variant the op does not apply to is skipped
- *               with the reason, e.g. a tuple has no attributes to write
- *               (opbench_prepare)
- *     register  one benchmark per variant: <scenario>/<variant>/<op>
- *     run       Google Benchmark with random interleaving: the repetitions
- *               of every variant of the op run in one shuffled order, so
- *               drift on a shared machine hits all variants alike, and the
- *               report merged into the scenario's (collect_run)
- *     errors    what a benchmark reported as its error
- * No rows or ratios here: the parent pools every timing process's report
- * into timing.tsv and ratios.tsv (pool.h), pairing by repetition index.
- * How each op is timed is opbench.c's part. */
+ *     prepare   per variant: build the instance, compile the loop and its
+ *               matched loop, run each once; a variant the op does not
+ *               apply to is skipped with the reason, e.g. a tuple has no
+ *               attributes to write (opbench_prepare)
+ *     pilot     one short run per variant (PILOT_SHARE of --min-time): it
+ *               warms the loop up, and its CPU time per iteration fixes
+ *               the iteration count, so that every round times the same
+ *               work and a repetition lasts about --min-time; then the
+ *               specialized instructions the loop now runs (specialized.h)
+ *     rounds    R runs, each one repetition of every variant in an order
+ *               shuffled per round (seed from process and op, recorded):
+ *               a variant and the baseline of the same round are close in
+ *               time, so they form a pair; entries stamped with round and
+ *               process (collect_round)
+ *     results   facts per variant (specialized, loop_ns, timer_ns,
+ *               iterations, padding) and errors (collect_op); no rows or
+ *               ratios here: the parent pools every process's entries
+ *               (pool.h), pairing within a round
+ * How each op is timed, and what it is net of, is opbench.c's part. */
 #include "timing.h"
 #include "child.h"
 #include "collect.h"
 #include "gbench.h"
 #include "opbench.h"
 #include "ops.h"
+#include "gbjson.h"
 #include "progress.h"
+#include "specialized.h"
 #include "stats.h"
 
 #include <stdio.h>
@@ -47,10 +53,12 @@
 #define QUICK_ROUNDS 3
 #define DEFAULT_MIN_TIME 0.03 /* seconds of measured time per repetition */
 #define QUICK_MIN_TIME 0.005
-/* create_keep and delete time a third of what they run (the rest is making
- * or freeing the batch): a shorter measured time keeps their wall time in
- * line with the other ops. */
-#define BATCH_TIME_SHARE 0.4
+/* The pilot that fixes each benchmark's iteration count runs this share
+ * of --min-time (and warms the loop up, so that the specialized
+ * instructions are in place before the first round). */
+#define PILOT_SHARE 0.25
+/* Instances built before each benchmark's own, at most (prepare_op). */
+#define PAD_MAX 64
 
 void
 timing_options_default(timing_options *o)
@@ -126,22 +134,15 @@ shim_overhead(collector *c, const char *scenario_name, int quick, char *err)
 
 /* Google Benchmark's flags: slotbench's first, then the user's
  * --benchmark_* flags (the parent has checked them and refused those
- * slotbench owns: gbflags.h). */
+ * slotbench owns: gbflags.h).  Repetitions and min time are not flags:
+ * each round is one run of fixed iteration counts (time_op). */
 static int
-init_gbench(const timing_options *o, long long *reps, double *min_time,
-            collector *c, char *err)
+init_gbench(const timing_options *o, collector *c, char *err)
 {
     static int done;
-    char rbuf[64], mbuf[64];
-    char **argv = sb_xmalloc(sizeof *argv * (size_t)(o->npassthrough + 5));
+    char **argv = sb_xmalloc(sizeof *argv * (size_t)(o->npassthrough + 2));
     int argc = 0, rc = 0;
-    timing_resolve(o, reps, min_time);
-    snprintf(rbuf, sizeof rbuf, "--benchmark_repetitions=%lld", *reps);
-    snprintf(mbuf, sizeof mbuf, "--benchmark_min_time=%g", *min_time);
     argv[argc++] = "slotbench";
-    argv[argc++] = rbuf;
-    argv[argc++] = mbuf;
-    argv[argc++] = "--benchmark_enable_random_interleaving=true";
     for (int i = 0; i < o->npassthrough; i++) {
         argv[argc++] = o->passthrough[i];
         if (strncmp(o->passthrough[i], "--benchmark_format=", 19) == 0) {
@@ -178,26 +179,55 @@ typedef struct {
     scenario *sc;
     opbench *benches;     /* one per variant, reused by every op */
     int nb;
-    size_t cap;           /* most repetitions a benchmark can have */
-    long long reps;       /* repetitions per benchmark */
-    double min_time;
+    int *order;           /* nb indexes into benches: a round's order */
+    long long rounds;     /* rounds of this process */
+    int process;          /* this process's index (--process) */
+    double min_time;      /* CPU seconds per repetition */
+    PyObject *dis;        /* the dis module (3.11+), or NULL */
+    unsigned long long layout; /* the paddings' random stream */
     collector c;
-    json_t *skipped, *errors, *op_seconds; /* owned */
+    json_t *facts, *skipped, *errors, *op_seconds,
+        *seeds;           /* owned */
 } timing_state;
 
-/* Prepare and register op's benchmark of every variant.  Returns how many
- * were registered, or -1 with a message. */
+/* The order of a round: a splitmix64 stream seeded per (process, op), so
+ * that a process's rounds differ from each other and from another
+ * process's, and a run can be replayed from its recorded seeds. */
+static unsigned long long
+next_random(unsigned long long *state)
+{
+    unsigned long long z = (*state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+static void
+shuffle(int *order, int n, unsigned long long *state)
+{
+    for (int i = n - 1; i > 0; i--) {
+        int j = (int)(next_random(state) % (unsigned long long)(i + 1));
+        int tmp = order[i];
+        order[i] = order[j];
+        order[j] = tmp;
+    }
+}
+
+/* Prepare op's benchmark of every variant.  Returns how many are ready.  Each
+ * gets a padding of 0..PAD_MAX-1 instances drawn from t->layout, a stream
+ * seeded per process: the processes sample layouts (opbench.h). */
 static int
-register_op(timing_state *t, int op, char *err)
+prepare_op(timing_state *t, int op)
 {
     scenario *sc = t->sc;
-    int nreg = 0;
+    int nready = 0;
     for (int i = 0; i < t->nb; i++) {
         opbench *b = &t->benches[i];
         const char *label = sc->variants[i].label;
         b->sc = sc;
         b->vi = i;
         b->op = op;
+        b->pad = (int)(next_random(&t->layout) % PAD_MAX);
         snprintf(b->name, sizeof b->name, "%s/%s/%s", sc->name, label,
                  ops_name(op));
         if (is_skipped(sc, label)) {
@@ -212,59 +242,152 @@ register_op(timing_state *t, int op, char *err)
                 "reason", b->skip));
             continue;
         }
-        gbench_bench *gb = gbench_register(b->name, opbench_body(op), b);
-        if (gb == NULL) {
-            return sb_seterr(err, "cannot register %s", b->name);
-        }
-        gbench_bench_manual_time(gb);
-        if (op == OP_DELETE || op == OP_CREATE_KEEP) {
-            gbench_bench_min_time(gb, t->min_time * BATCH_TIME_SHARE);
-        }
-        nreg++;
+        nready++;
     }
-    return nreg;
+    return nready;
 }
 
-/* Time one op on every variant: register, run, then the errors its
- * benchmarks reported.  Returns 0, or -1 with a message. */
+/* Register benches[i] for one run: a pilot when iterations is 0 (Google
+ * Benchmark searching a count that fills pilot_time of its own CPU timer:
+ * the whole body, matched loop included, so that a net figure near 0 cannot
+ * make the search run away), else exactly that many iterations, timed by
+ * the body (manual time).  Returns 0, or -1 with a message. */
+static int
+register_one(opbench *b, double pilot_time, char *err)
+{
+    gbench_bench *gb = gbench_register(b->name, opbench_body(b->op), b);
+    if (gb == NULL) {
+        return sb_seterr(err, "cannot register %s", b->name);
+    }
+    gbench_bench_repetitions(gb, 1);
+    if (b->iterations > 0) {
+        gbench_bench_manual_time(gb);
+        gbench_bench_iterations(gb, b->iterations);
+    }
+    else {
+        gbench_bench_min_time(gb, pilot_time);
+    }
+    return 0;
+}
+
+static void
+add_error(timing_state *t, const opbench *b, const char *e)
+{
+    json_array_append_new(t->errors, json_pack(
+        "{s:s,s:s,s:s}", "variant", t->sc->variants[b->vi].label, "op",
+        ops_name(b->op), "error", e));
+}
+
+/* The pilot: one short run of every ready variant, which warms its loop
+ * up and fixes its iteration count so that a repetition takes about
+ * min_time of CPU time (collect_iterations); then the specialized
+ * instructions, read after this warm-up.  A variant the filter left out,
+ * or that failed, keeps iterations 0 and takes no part in the rounds.
+ * Returns how many take part, or -1 with a message. */
+static int
+pilot(timing_state *t, char *err)
+{
+    json_t *report = NULL;
+    int n = 0;
+    gbench_clear();
+    for (int i = 0; i < t->nb; i++) {
+        opbench *b = &t->benches[i];
+        if (!b->skip[0] &&
+            register_one(b, t->min_time * PILOT_SHARE, err) < 0) {
+            return -1;
+        }
+    }
+    if (collect_report(&t->c, &report, err) < 0) {
+        return -1;
+    }
+    for (int i = 0; i < t->nb && report; i++) {
+        opbench *b = &t->benches[i];
+        const char *e = NULL;
+        if (b->skip[0]) {
+            continue;
+        }
+        b->iterations = collect_iterations(report, b, t->min_time, &e);
+        if (e) {
+            add_error(t, b, e);
+        }
+        if (b->iterations > 0 && specialized_find(b, t->dis, err) < 0) {
+            add_error(t, b, err);
+            err[0] = '\0';
+        }
+        n += b->iterations > 0;
+    }
+    json_decref(report);
+    return n;
+}
+
+/* The rounds: each runs one repetition of every variant in the pilot, in
+ * an order shuffled afresh, and its entries are stamped with the round
+ * and this process (collect_round) into op_report.  Returns 0, or -1 with
+ * a message. */
+static int
+run_rounds(timing_state *t, int op, json_t *op_report, char *err)
+{
+    unsigned long long seed = (unsigned long long)(t->process + 1) * 1000003ULL
+                              + (unsigned long long)op;
+    unsigned long long state = seed;
+    int n = 0;
+    json_object_set_new(t->seeds, ops_name(op), json_integer(
+        (json_int_t)seed));
+    for (int i = 0; i < t->nb; i++) {
+        if (!t->benches[i].skip[0] && t->benches[i].iterations > 0) {
+            t->order[n++] = i;
+        }
+    }
+    for (long long r = 0; r < t->rounds; r++) {
+        collect_stamp stamp = {.round = r, .rounds = t->rounds,
+                               .process = t->process,
+                               .benches = t->benches, .nb = t->nb};
+        shuffle(t->order, n, &state);
+        gbench_clear();
+        for (int k = 0; k < n; k++) {
+            if (register_one(&t->benches[t->order[k]], 0, err) < 0) {
+                return -1;
+            }
+        }
+        if (collect_round(&t->c, op_report, &stamp, err) < 0) {
+            return -1;
+        }
+        if (child_stop_requested()) {
+            break;
+        }
+    }
+    return 0;
+}
+
+/* Time one op on every variant: prepare, pilot, rounds, then its facts
+ * and errors.  Returns 0, or -1 with a message. */
 static int
 time_op(timing_state *t, int op, char *err)
 {
     scenario *sc = t->sc;
-    int nreg;
+    int n;
+    json_t *op_report = json_pack("{s:[]}", "benchmarks");
     gbench_clear();
     memset(t->benches, 0, sizeof *t->benches * (size_t)t->nb);
-    nreg = register_op(t, op, err);
-    if (nreg < 0) {
-        return -1;
-    }
+    n = prepare_op(t, op);
     double t0 = sb_now();
-    if (nreg > 0 && collect_run(&t->c, err) < 0) {
-        return -1;
+    if (n > 0 && (n = pilot(t, err)) < 0) {
+        goto error;
+    }
+    if (n > 0 && run_rounds(t, op, op_report, err) < 0) {
+        goto error;
     }
     double secs = sb_now() - t0;
     json_object_set_new(t->op_seconds, ops_name(op), json_real(secs));
-
-    json_t *benchmarks = json_object_get(t->c.gbench, "benchmarks");
-    double *vals = sb_xmalloc(sizeof *vals * t->cap);
-    for (int i = 0; i < t->nb; i++) {
-        const char *e;
-        if (t->benches[i].skip[0]) {
-            continue;
-        }
-        collect_times(benchmarks, t->benches[i].name, vals, t->cap,
-                      "real_time", &e);
-        if (e) {
-            json_array_append_new(t->errors, json_pack(
-                "{s:s,s:s,s:s}", "variant", sc->variants[i].label,
-                "op", ops_name(op), "error", e));
-        }
-    }
-    free(vals);
-    if (nreg > 0 && !progress_parent_shows()) {
+    collect_out out = {t->facts, t->errors};
+    collect_op(op_report, t->benches, t->nb, (size_t)t->rounds, &out,
+               json_integer_value(json_object_get(t->seeds, ops_name(op))));
+    gbjson_merge(t->c.gbench, op_report);
+    if (n > 0 && !progress_parent_shows()) {
         fprintf(child_progress(), "slotbench:   %s %s: %d variants, "
-                "%.1f s\n", sc->name, ops_name(op), nreg, secs);
+                "%.1f s\n", sc->name, ops_name(op), n, secs);
     }
+    json_decref(op_report);
     for (int i = 0; i < t->nb; i++) {
         opbench_free(&t->benches[i]);
     }
@@ -274,6 +397,10 @@ time_op(timing_state *t, int op, char *err)
         PyErr_Clear();
     }
     return 0;
+
+error:
+    json_decref(op_report);
+    return -1;
 }
 
 json_t *
@@ -281,22 +408,27 @@ timing_run(scenario *sc, const timing_options *o, char *err)
 {
     unsigned mask = sc->ops ? sc->ops : ops_default();
     timing_state t = {.sc = sc, .nb = (int)sc->nvariants,
+                      .process = o->process,
                       .c = {.gbench = json_object()},
-                      .skipped = json_array(), .errors = json_array(),
-                      .op_seconds = json_object()};
+                      .facts = json_array(), .skipped = json_array(),
+                      .errors = json_array(), .op_seconds = json_object(),
+                      .seeds = json_object()};
     json_t *out = json_object(), *claims = json_array(), *shim;
 
     t.benches = calloc((size_t)(t.nb ? t.nb : 1), sizeof *t.benches);
+    t.order = calloc((size_t)(t.nb ? t.nb : 1), sizeof *t.order);
     json_object_set_new(t.c.gbench, "benchmarks", json_array());
-    if (t.benches == NULL ||
-        init_gbench(o, &t.reps, &t.min_time, &t.c, err) < 0) {
+    timing_resolve(o, &t.rounds, &t.min_time);
+    t.layout = 0x5EEDULL * (unsigned long long)(o->process + 1);
+    if (t.benches == NULL || t.order == NULL ||
+        init_gbench(o, &t.c, err) < 0) {
         goto error;
     }
+    t.dis = specialized_dis(); /* imported before anything is timed */
     if (gc_call("collect") < 0 || gc_call("disable") < 0) {
         interp_exc(err, "%s: disabling the garbage collector", sc->path);
         goto error;
     }
-    t.cap = (size_t)t.reps;
 
     if (mask & (1u << OP_ADD_ATTR)) {
         for (int i = 0; i < t.nb; i++) {
@@ -322,22 +454,34 @@ timing_run(scenario *sc, const timing_options *o, char *err)
     gbench_clear();
     gc_call("enable");
     PyErr_Clear();
-    free(t.benches);
+    collect_stamp_process(t.c.gbench, t.process);
     json_object_set_new(out, "gbench", t.c.gbench);
+    json_object_set_new(out, "facts", t.facts);
     json_object_set_new(out, "add_attr", claims);
     json_object_set_new(out, "skipped", t.skipped);
     json_object_set_new(out, "errors", t.errors);
     json_object_set_new(out, "op_seconds", t.op_seconds);
     json_object_set_new(out, "settings", json_pack(
-        "{s:I,s:f,s:f,s:s,s:s,s:s,s:i,s:s}", "repetitions",
-        (json_int_t)t.reps, "min_time", t.min_time,
-        "min_time_create_keep_delete", t.min_time * BATCH_TIME_SHARE,
-        "interleaving",
-        "random (--benchmark_enable_random_interleaving)", "clock",
-        "thread CPU time (manual time; Google Benchmark's real_time field)",
-        "gc", "disabled while timing", "unroll", OPBENCH_UNROLL, "interval",
-        "Hodges-Lehmann, Wilcoxon signed-rank 95%, repetitions paired "
-        "by index"));
+        "{s:I,s:I,s:i,s:f,s:o,s:s,s:s,s:s,s:s,s:i,s:s,s:s}",
+        "rounds", (json_int_t)t.rounds, "repetitions", (json_int_t)t.rounds,
+        "process", t.process, "min_time", t.min_time, "seeds", t.seeds,
+        "order", "each round runs one repetition of every variant of an op, "
+        "in an order shuffled per round (splitmix64, seed per op: seeds)",
+        "iterations", "fixed per benchmark by a pilot of a quarter of "
+        "min_time, so that a repetition takes about min_time of CPU time "
+        "(facts: iterations)",
+        "clock", "thread CPU time (manual time; Google Benchmark's "
+        "real_time field)", "gc", "disabled while timing",
+        "unroll", OPBENCH_UNROLL,
+        "net", "read and write net of a matched loop (the same statements "
+        "without the attribute access), create net of the loop with pass; "
+        "C-API and batch ops net of an empty interval (facts: loop_ns, "
+        "timer_ns)",
+        "interval", "within this process: Hodges-Lehmann, Wilcoxon "
+        "signed-rank, pairs within a round"));
+    Py_XDECREF(t.dis);
+    free(t.order);
+    free(t.benches);
     return out;
 
 error:
@@ -346,13 +490,17 @@ error:
             opbench_free(&t.benches[i]);
         }
     }
+    Py_XDECREF(t.dis);
     free(t.benches);
+    free(t.order);
     gbench_clear();
     json_decref(t.c.gbench);
     json_decref(out);
+    json_decref(t.facts);
     json_decref(claims);
     json_decref(t.skipped);
     json_decref(t.errors);
     json_decref(t.op_seconds);
+    json_decref(t.seeds);
     return NULL;
 }

@@ -3,9 +3,10 @@
  *
  * Every op the scenario asks for (OPS, else the default set: ops.h) is
  * timed on every variant as a benchmark <scenario>/<variant>/<op> in ns
- * per op.  Variants of one op run interleaved (random order of
- * repetitions), and each non-baseline variant gets a ratio with a 95%
- * interval and a verdict (stats.h). */
+ * per op, in rounds: each round runs one repetition of every variant of
+ * the op, in a shuffled order, with iteration counts a pilot fixed.  The
+ * report's entries carry the round (repetition_index) and the process
+ * (slotbench_process); "facts" say per variant and op what ran. */
 #ifndef SB_TIMING_H
 #define SB_TIMING_H
 
@@ -59,10 +60,12 @@ void timing_resolve(const timing_options *o, long long *rounds,
 long long timing_processes(const timing_options *o);
 
 /* Time the scenario's variants (interpreter running).  Returns a new JSON
- * object: "gbench" (Google Benchmark's report: context, benchmarks, every
- * repetition), "add_attr", "skipped", "errors", "op_seconds", "shim" and
- * "settings" (the rows and ratios are the parent's: pool.h); NULL with a
- * message in err (SB_ERRLEN) when nothing could run. */
+ * object: "gbench" (Google Benchmark's report: context, benchmarks, one
+ * entry per repetition), "facts" (per variant and op: specialized,
+ * loop_ns, timer_ns, iterations, seed, matched, padding), "add_attr",
+ * "skipped", "errors", "op_seconds", "shim" and "settings" (the rows and
+ * ratios are the parent's: pool.h); NULL with a message in err (SB_ERRLEN) when
+ * nothing could run. */
 json_t *timing_run(scenario *sc, const timing_options *o, char *err);
 
 #endif

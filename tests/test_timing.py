@@ -87,6 +87,13 @@ class QuickTimingTest(TempDirTest):
                 r = got[(v, op)]
                 self.assertEqual(r["scenario"], "things")
                 self.assertEqual(r["repetitions"], "3")
+                if op in ("read", "write"):
+                    # Net of the matched loop: the attribute access
+                    # alone, a few ns at most (the matched loop's own
+                    # cost is in the facts, test_facts).
+                    self.assertGreater(float(r["median_ns"]), -5, (v, op))
+                    self.assertLess(float(r["median_ns"]), 50, (v, op))
+                    continue
                 # Nanoseconds of a real operation: above the clock's
                 # noise floor, far below a millisecond.
                 self.assertGreater(float(r["median_ns"]), 0.3, (v, op))
@@ -107,14 +114,19 @@ class QuickTimingTest(TempDirTest):
                 self.assertTrue(any(n.startswith(prefix) for n in names),
                                 prefix)
         for b in doc["benchmarks"]:
-            self.assertIn(b["run_type"], ("iteration", "aggregate"))
+            # One entry per repetition (a round), no aggregates: the
+            # parent pools the processes' entries itself.
+            self.assertEqual(b["run_type"], "iteration")
             self.assertIn("real_time", b)
             self.assertIn("cpu_time", b)
             self.assertEqual(b["time_unit"], "ns")
-        aggs = {b["aggregate_name"] for b in doc["benchmarks"]
-                if b["run_name"] == "things/slots/read/manual_time"
-                and b["run_type"] == "aggregate"}
-        self.assertEqual(aggs, {"mean", "median", "stddev", "cv"})
+            self.assertEqual(b["slotbench_process"], 0)
+            self.assertNotIn("/iterations:", b["name"])
+            if "/_shim/" not in b["run_name"]:
+                self.assertIn(b["repetition_index"], (0, 1, 2))
+                self.assertEqual(b["slotbench_round"],
+                                 b["repetition_index"])
+                self.assertEqual(b["repetitions"], 3)
         # family_index stays unique per benchmark across the per-op runs.
         fam = {}
         for b in doc["benchmarks"]:
@@ -123,6 +135,73 @@ class QuickTimingTest(TempDirTest):
         shim = doc["slotbench"]["scenarios"][0]["shim"]
         self.assertGreater(shim["cpu_ns"], 0)
         self.assertLess(shim["cpu_ns"], 50)
+
+    def test_facts(self):
+        """Per variant and op: the matched loop, the timer cost taken out,
+        the iteration count the pilot fixed (the same in every round), and
+        on 3.11+ the specialized instruction the loop ran."""
+        doc = read_json(os.path.join(self.rundir, "timing.json"))
+        scen = doc["slotbench"]["scenarios"][0]
+        facts = {(f["variant"], f["op"]): f for f in scen["facts"]}
+        meta = read_json(os.path.join(self.rundir, "meta.json"))
+        version = tuple(int(x) for x in
+                        meta["python"]["version"].split(".")[:2])
+        for v in ("dict", "slots", "leaky"):
+            for op in OPS:
+                f = facts[(v, op)]
+                self.assertGreater(f["iterations"], 0)
+                self.assertEqual(f["seed"], scen["settings"]["seeds"][op])
+                its = {b["iterations"] for b in doc["benchmarks"]
+                       if b["run_name"].startswith(f"things/{v}/{op}/")}
+                self.assertEqual(its, {f["iterations"]}, (v, op))
+                if op in ("create", "read", "write"):
+                    self.assertGreater(f["loop_ns"], 0.1, (v, op))
+                    self.assertEqual(f["timer_ns"], 0)
+                else:
+                    # The clock read (a system call) spread over a batch.
+                    self.assertIsNone(f["loop_ns"])
+                    self.assertGreater(f["timer_ns"], 0, (v, op))
+                    self.assertLess(f["timer_ns"], 5, (v, op))
+        self.assertEqual(facts[("slots", "read")]["matched"],
+                         "_sb_o; _sb_o")
+        self.assertEqual(facts[("slots", "write")]["matched"],
+                         "_sb_t = _sb_v0; _sb_t = _sb_v1")
+        self.assertEqual(facts[("slots", "create")]["matched"], "pass")
+        want = {("slots", "read"): "LOAD_ATTR_SLOT",
+                ("leaky", "read"): "LOAD_ATTR_SLOT",
+                ("slots", "write"): "STORE_ATTR_SLOT",
+                ("dict", "read"): "LOAD_ATTR_INSTANCE_VALUE",
+                ("dict", "write"): "STORE_ATTR_INSTANCE_VALUE"}
+        for key, name in want.items():
+            self.assertEqual(facts[key]["specialized"],
+                             name if version >= (3, 11) else "", key)
+        if version >= (3, 11):
+            # The class call of the body alone: range() in the loop's
+            # header (CALL_BUILTIN_CLASS on 3.12+) is no part of it.
+            for v in ("dict", "slots"):
+                name = facts[(v, "create")]["specialized"]
+                self.assertRegex(name, r"^CALL[A-Z_]*$", v)
+                self.assertNotEqual(name, "CALL_BUILTIN_CLASS", v)
+        self.assertEqual(facts[("slots", "read_capi")]["specialized"], "")
+
+    def test_rounds_in_shuffled_order(self):
+        """Each round runs every variant once; the order changes from
+        round to round (seeded per op: the same seeds give the same
+        orders, which is all a test can ask of a shuffle)."""
+        doc = read_json(os.path.join(self.rundir, "timing.json"))
+        orders = {}
+        for b in doc["benchmarks"]:
+            parts = b["run_name"].split("/")
+            if parts[1] == "_shim":
+                continue
+            key = (parts[2], b["repetition_index"])
+            orders.setdefault(key, []).append(parts[1])
+        for (op, r), order in orders.items():
+            self.assertEqual(len(order), len(set(order)), (op, r))
+        distinct = {op: {tuple(o) for (p, r), o in orders.items() if p == op}
+                    for op in OPS}
+        self.assertTrue(any(len(x) > 1 for x in distinct.values()),
+                        distinct)
 
     def test_summaries_recomputed_from_the_repetitions(self):
         """median, mean, stddev and cv of timing.tsv are those of the

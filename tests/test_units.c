@@ -891,7 +891,7 @@ gbench_reports_merge(const char *dir)
         "benchmarks", "name", "p/dict/create/manual_time", "run_name",
         "p/dict/create/manual_time", "family_index", 0, "name",
         "p/dict/delete/min_time:0.012/manual_time", "run_name",
-        "p/dict/delete/min_time:0.012/manual_time", "family_index", 1);
+        "p/dict/delete/iterations:2048/manual_time", "family_index", 1);
     json_t *b = json_pack(
         "{s:{s:s},s:[{s:s,s:s,s:i}]}", "context", "host", "b", "benchmarks",
         "name", "q/_shim/empty/min_time:1e-2/repeats:3_mean", "run_name",

@@ -1,0 +1,78 @@
+"""The net read and write times of slotbench against plain Python:
+tests/timeit_crosscheck.py times the same loop and matched loop in fresh
+processes of a launcher on the embedded libpython, stdlib only, and the
+medians over processes must agree with those of slotbench's timing
+children, each started with its own --process."""
+import os
+import re
+import subprocess
+import sys
+import unittest
+
+from helpers import BIN, TempDirTest, read_json
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+PROCESSES = 5
+
+
+class TimingCrosscheckTest(TempDirTest):
+
+    def test_net_read_and_write_agree_with_plain_python(self):
+        with open(os.path.join(ROOT, "scenarios", "person.py")) as f:
+            src = f.read()
+        path = self.write("s/person.py", src.replace(
+            'OPS = "all"', 'OPS = ("read", "write")'))
+        # PROCESSES timing children, as the parent starts them: each with
+        # its --process, so each places its instances elsewhere.
+        reports = []
+        for p in range(PROCESSES):
+            out = os.path.join(self.tmp, f"timing{p}.json")
+            # A timing child writes its result on fd 3 (child_spec.h).
+            r = subprocess.run(["sh", "-c", 'exec "$0" "$@" 3>"$OUT"', BIN,
+                                "__child", "timing", "--scenario", path,
+                                "--process", str(p)],
+                               env=dict(os.environ, OUT=out),
+                               stdin=subprocess.DEVNULL,
+                               capture_output=True, text=True, timeout=300)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            doc = read_json(out)
+            t = doc["timing"]
+            self.assertEqual(t["settings"]["process"], p)
+            self.assertEqual({b["slotbench_process"]
+                              for b in t["gbench"]["benchmarks"]}, {p})
+            reports.append((out, t))
+        # What the figures are: read and write net of the matched loop;
+        # the paddings differ between processes.
+        facts = [t["facts"] for _, t in reports]
+        self.assertEqual({(f["op"], f["matched"]) for f in facts[0]},
+                         {("read", "_sb_o; _sb_o"),
+                          ("write", "_sb_t = _sb_v0; _sb_t = _sb_v1")})
+        pads = {tuple(f["padding"] for f in fs) for fs in facts}
+        self.assertEqual(len(pads), PROCESSES, pads)
+        args = [sys.executable, os.path.join(ROOT, "tests",
+                                             "timeit_crosscheck.py"),
+                "--scenario", path, "--processes", str(PROCESSES),
+                # 10% is the aim (the script's default).  Seen here: slots
+                # within 0-10%, dict's read within 11% (0.1 ns), dict's
+                # write 12-16% (0.26-0.31 ns) below plain Python's in
+                # every run, with layouts sampled on both sides: not yet
+                # explained, hence 20%.  The old `pass` loop (a read of
+                # 3.4 ns against a net 0.5) or a wrong matched loop still
+                # fails.
+                "--tolerance", "0.20", "--floor-ns", "0.2"]
+        for out, _ in reports:
+            args += ["--timing-json", out]
+        r = subprocess.run(args, capture_output=True, text=True,
+                           timeout=300)
+        rows = re.findall(r"(?m)^(read|write) +(dict|slots) +(-?[\d.]+) +"
+                          r"(-?[\d.]+) +([+-][\d.]+|[+-]?inf)%", r.stdout)
+        self.assertEqual(len(rows), 4, r.stdout + r.stderr)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        for op, variant, mine, theirs, _ in rows:
+            # Net costs of one attribute access: positive, a few ns.
+            self.assertGreater(float(mine), 0, (op, variant))
+            self.assertLess(float(mine), 20, (op, variant))
+
+
+if __name__ == "__main__":
+    unittest.main()
