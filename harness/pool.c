@@ -177,7 +177,7 @@ entry_key(const pool *p, json_t *b, char *variant, size_t len, int *process,
     size_t n = strlen(p->scenario);
     char op[64];
     if (!rn || !type || strcmp(type, "iteration") != 0 ||
-        json_is_true(json_object_get(b, "error_occurred")) ||
+        gbjson_skip_message(b) != NULL ||
         strncmp(rn, p->scenario, n) != 0 || rn[n] != '/' || pr < 0 ||
         pr >= 1000 || r < 0 || r >= 1000) {
         return -1;
@@ -272,9 +272,14 @@ gather(const pool *p, json_t *benchmarks, series_set *set)
         }
         double ns = gbjson_ns(b, "real_time");
         double iters = json_number_value(json_object_get(b, "iterations"));
-        if (isfinite(ns) && ns > 0) {
+        /* A net figure (read, write: a loop minus its matched loop) can
+         * be at or below 0 in one repetition when the access costs a
+         * fraction of a ns; it is kept, or the medians and differences
+         * would be biased upwards.  Only a ratio needs positive values,
+         * and stats_paired_ratio leaves the other pairs out. */
+        if (isfinite(ns)) {
             set->s[k].v[pr * set->rcap + r] = ns;
-            set->s[k].seconds += ns * iters / 1e9;
+            set->s[k].seconds += ns > 0 ? ns * iters / 1e9 : 0;
         }
     }
 }

@@ -25,7 +25,10 @@
  *               work and a repetition lasts about --min-time; then the
  *               specialized instructions the loop now runs (specialized.h)
  *     rounds    R runs, each one repetition of every variant in an order
- *               shuffled per round (seed from process and op, recorded):
+ *               shuffled per round (seed from process and op, recorded),
+ *               each round on instances built afresh after a random
+ *               padding (opbench_relayout), so that the rounds of one
+ *               process sample R layouts:
  *               a variant and the baseline of the same round are close in
  *               time, so they form a pair; entries stamped with round and
  *               process (collect_round)
@@ -51,7 +54,7 @@
 
 /* The rounds and processes by default: timing.h (TIMING_DEFAULT_*). */
 #define QUICK_ROUNDS 3
-#define DEFAULT_MIN_TIME 0.03 /* seconds of measured time per repetition */
+#define DEFAULT_MIN_TIME 0.006 /* measured seconds per repetition */
 #define QUICK_MIN_TIME 0.005
 /* The pilot that fixes each benchmark's iteration count runs this share
  * of --min-time (and warms the loop up, so that the specialized
@@ -343,6 +346,15 @@ run_rounds(timing_state *t, int op, json_t *op_report, char *err)
                                .process = t->process,
                                .benches = t->benches, .nb = t->nb};
         shuffle(t->order, n, &state);
+        for (int k = 0; r > 0 && k < n; k++) {
+            opbench *b = &t->benches[t->order[k]];
+            if (opbench_relayout(b, (int)(next_random(&t->layout) %
+                                          PAD_MAX)) < 0) {
+                interp_exc(err, "%s: a new instance for round %lld",
+                           b->name, r + 1);
+                return -1;
+            }
+        }
         gbench_clear();
         for (int k = 0; k < n; k++) {
             if (register_one(&t->benches[t->order[k]], 0, err) < 0) {

@@ -12,19 +12,20 @@
 
 #include "scenario.h"
 
-/* Per scenario by default: K processes of R rounds.  Measured on this
- * 2-core machine (loaded, load average 7-13: figures indicative) with
- * person, player and width32: the spread between processes' estimates
- * (robust sd of their log ratios, about 0.5-0.7% for create, read and
- * write) was the same with 3 rounds as with 5, so rounds past 3 buy
- * little and processes buy the interval (half-width t(K-1) * sd / sqrt K);
- * K = 5 gives half-widths of 1.5-2.2% for person even at load 11, and the
- * default suite's CPU time stayed at that of one process of 21
- * repetitions (216 s vs 230 s), leaving room in `make bench`'s 6 minutes
- * for the matched loops and the at-scale ops.  Each timing process costs
- * about 0.5 s of start-up and 0.3-0.65 s per round (person). */
+/* Per scenario by default: K processes of R short rounds.  Measured on
+ * this 2-core machine (2026-12-01, load average 1-2) with person: 3 rounds
+ * of 30 ms let one slow stretch of the machine (a pair's time doubled for
+ * seconds at a time) decide a process's estimate, and person create came
+ * out at +/-8.2% over 5 processes; 15 rounds of 6 ms, the same CPU time,
+ * keep a variant and its baseline milliseconds apart, and gave +/-0.4 to
+ * 0.9%.  The net read and write (a fraction of a ns on 3.11) stay at
+ * +/-5 to 30%: their spread is between processes (whole processes in which
+ * every attribute access costs 3 ns more), which only more processes
+ * narrow.  The default suite takes about 190 s of timing at these
+ * settings, leaving room in `make bench`'s 6 minutes for the at-scale
+ * ops.  Each timing process costs about 1.5 s (person). */
 #define TIMING_DEFAULT_PROCESSES 5
-#define TIMING_DEFAULT_ROUNDS 3
+#define TIMING_DEFAULT_ROUNDS 15
 
 /* A scenario is timed in `processes` fresh `__child timing` processes,
  * one after another (the parent: steps.c, pool.h), each doing `rounds`
@@ -49,7 +50,7 @@ typedef struct {
 void timing_options_default(timing_options *o);
 
 /* The rounds per process and seconds per repetition o stands for: its own
- * when given (> 0), else the defaults (TIMING_DEFAULT_ROUNDS and 0.03 s;
+ * when given (> 0), else the defaults (TIMING_DEFAULT_ROUNDS and 0.006 s;
  * with quick, 3 and 0.005 s).  What a run records in its settings, and
  * what --help prints as the defaults. */
 void timing_resolve(const timing_options *o, long long *rounds,
