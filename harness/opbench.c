@@ -427,55 +427,6 @@ prepare_capi(opbench *b)
     return 0;
 }
 
-/* pad more instances appended to b->padding (kept alive, so the next
- * allocation lands past them).  Returns 0, or -1 with an exception set. */
-static int
-pad_instances(opbench *b, int pad)
-{
-    for (int i = 0; i < pad; i++) {
-        PyObject *x = new_instance(b);
-        if (x == NULL || PyList_Append(b->padding, x) < 0) {
-            Py_XDECREF(x);
-            return -1;
-        }
-        Py_DECREF(x);
-    }
-    return 0;
-}
-
-int
-opbench_relayout(opbench *b, int pad)
-{
-    PyObject *obj;
-    if (b->op != OP_READ && b->op != OP_WRITE && b->op != OP_READ_CAPI &&
-        b->op != OP_WRITE_CAPI) {
-        return 0; /* the other ops make their instances as they time */
-    }
-    if (pad_instances(b, pad) < 0 || (obj = new_instance(b)) == NULL) {
-        return -1;
-    }
-    Py_SETREF(b->obj, obj);
-    b->pad += pad;
-    if (b->loop) {
-        /* The loops compiled anew too, after the instance: where their
-         * code lands moves a net figure as much as where the instance
-         * does.  prepare_loop runs each once, which specializes them. */
-        Py_CLEAR(b->loop);
-        Py_CLEAR(b->matched);
-        Py_CLEAR(b->loop_args);
-        return prepare_loop(b);
-    }
-    if (b->op == OP_WRITE_CAPI) {
-        PyObject *const *names = &PyTuple_GET_ITEM(b->sc->attrs, 0);
-        for (Py_ssize_t i = 0; i < b->nattrs; i++) {
-            if (PyObject_SetAttr(obj, names[i], b->values[i]) < 0) {
-                return -1;
-            }
-        }
-    }
-    return 0;
-}
-
 void
 opbench_prepare(opbench *b)
 {
@@ -494,9 +445,16 @@ opbench_prepare(opbench *b)
      * layout, 3.6 in another), and without this every process would get
      * the same layout: address randomization moves whole pages only. */
     b->padding = PyList_New(0);
-    if (b->padding && pad_instances(b, b->pad) == 0) {
-        b->obj = new_instance(b);
+    for (int i = 0; b->padding && i < b->pad; i++) {
+        PyObject *x = new_instance(b);
+        if (x == NULL || PyList_Append(b->padding, x) < 0) {
+            Py_XDECREF(x);
+            Py_CLEAR(b->padding);
+            break;
+        }
+        Py_DECREF(x);
     }
+    b->obj = b->padding ? new_instance(b) : NULL;
     if (b->obj == NULL) {
         interp_exc(b->skip, "%s: constructing an instance", b->name);
         return;

@@ -50,14 +50,6 @@ typedef struct {
  * exception is left set); what was built is released by opbench_free. */
 void opbench_prepare(opbench *b);
 
-/* Move b's instance (read, write, read_capi, write_capi; the other ops
- * make theirs as they time): pad more instances are kept, then a new one
- * is built and takes the old one's place in the loops' arguments.  Each
- * round of a process gets a layout of its own this way, so one unlucky
- * layout is one round of that process, not all of it.  Returns 0, or -1
- * with an exception set (b keeps its old instance). */
-int opbench_relayout(opbench *b, int pad);
-
 /* The body that times op (a gbench_fn; its user pointer is the opbench).
  * A Python error inside it ends that benchmark with the error reported in
  * Google Benchmark's report ("error_occurred"). */

@@ -25,10 +25,7 @@
  *               work and a repetition lasts about --min-time; then the
  *               specialized instructions the loop now runs (specialized.h)
  *     rounds    R runs, each one repetition of every variant in an order
- *               shuffled per round (seed from process and op, recorded),
- *               each round on instances built afresh after a random
- *               padding (opbench_relayout), so that the rounds of one
- *               process sample R layouts:
+ *               shuffled per round (seed from process and op, recorded):
  *               a variant and the baseline of the same round are close in
  *               time, so they form a pair; entries stamped with round and
  *               process (collect_round)
@@ -346,15 +343,6 @@ run_rounds(timing_state *t, int op, json_t *op_report, char *err)
                                .process = t->process,
                                .benches = t->benches, .nb = t->nb};
         shuffle(t->order, n, &state);
-        for (int k = 0; r > 0 && k < n; k++) {
-            opbench *b = &t->benches[t->order[k]];
-            if (opbench_relayout(b, (int)(next_random(&t->layout) %
-                                          PAD_MAX)) < 0) {
-                interp_exc(err, "%s: a new instance for round %lld",
-                           b->name, r + 1);
-                return -1;
-            }
-        }
         gbench_clear();
         for (int k = 0; k < n; k++) {
             if (register_one(&t->benches[t->order[k]], 0, err) < 0) {

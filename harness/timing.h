@@ -20,8 +20,9 @@
  * keep a variant and its baseline milliseconds apart, and gave +/-0.4 to
  * 0.9%.  The net read and write (a fraction of a ns on 3.11) stay at
  * +/-5 to 30%: their spread is between processes (whole processes in which
- * every attribute access costs 3 ns more), which only more processes
- * narrow.  The default suite takes about 190 s of timing at these
+ * every attribute access costs about 3 ns more, for both variants; not
+ * moved by building each round's instance and loops anew, nor by a random
+ * C stack depth per round, both tried), which only more processes narrow.  The default suite takes about 190 s of timing at these
  * settings, leaving room in `make bench`'s 6 minutes for the at-scale
  * ops.  Each timing process costs about 1.5 s (person). */
 #define TIMING_DEFAULT_PROCESSES 5

@@ -151,15 +151,15 @@ class HelpTextTest(unittest.TestCase):
         text = help_of("run")
         self.assertIn("--repetitions R", text)
         self.assertIn("--rounds R", text)
-        self.assertEqual(default_of("run", "--rounds"), "3; --quick: 3")
+        self.assertEqual(default_of("run", "--rounds"), "15; --quick: 3")
         self.assertEqual(default_of("run", "--repetitions"),
-                         "3; --quick: 3")
+                         "15; --quick: 3")
         self.assertEqual(default_of("run", "--processes"), "5; --quick: 1")
         self.assertEqual(default_of("run", "--margin"), "2")
         self.assertEqual(default_of("run", "--min-time"),
-                         "0.03; --quick: 0.005")
+                         "0.006; --quick: 0.005")
         self.assertEqual(default_of("run", "--timeout"), "600")
-        self.assertIn("(default: 3; --quick: 3)", re.sub(r"\s+", " ", text))
+        self.assertIn("(default: 15; --quick: 3)", re.sub(r"\s+", " ", text))
         self.assertIn("(default: 5; --quick: 1)", re.sub(r"\s+", " ", text))
 
 

@@ -59,7 +59,11 @@ class TimingCrosscheckTest(TempDirTest):
                 # explained, hence 20%.  The old `pass` loop (a read of
                 # 3.4 ns against a net 0.5) or a wrong matched loop still
                 # fails.
-                "--tolerance", "0.20", "--floor-ns", "0.2"]
+                "--tolerance", "0.20", "--floor-ns", "0.2",
+                # Whole processes on both sides pay about 3 ns more per
+                # access (a fifth to a half of them here): a median over
+                # five lands in either mode, the lowest in the fast one.
+                "--over", "lowest"]
         for out, _ in reports:
             args += ["--timing-json", out]
         r = subprocess.run(args, capture_output=True, text=True,
