@@ -22,6 +22,8 @@
 #   bench-versions  person and player on every CPython found, one table
 #                   and chart across versions     (~1 min per version)
 #   plots           charts and report of results/latest or RESULTS (~10 s)
+#   crosscheck-timing  person's net read and write in plain Python
+#                   against a fresh run's (tests/timeit_crosscheck.py) (~1 min)
 #   readme-quickstart  README's quick start tables from a real run
 #                   of person and player                         (~1 min)
 #   test            build and run every test                    (~2 min)
@@ -84,7 +86,7 @@ else
 endif
 
 .PHONY: all deps binary bench bench-full bench-versions plots test \
-	readme-quickstart test-debian \
+	readme-quickstart crosscheck-timing test-debian \
 	check-sanitize install install-files uninstall clean FORCE
 
 all: deps
@@ -172,6 +174,15 @@ bench-versions: deps
 # Python versions add the cross-version charts).  Seconds per run.
 plots: all
 	$(BIN) plot $(RESULTS)
+
+# The net read and write of person, timed in plain Python on the embedded
+# libpython (tests/timeit_crosscheck.py, stdlib only), against a fresh
+# `run person`: exit status 1 when a figure disagrees by more than 10%.
+# A benchmark, run on a quiet machine, not a test.
+crosscheck-timing: all
+	$(BIN) run person --out $(BUILD)/crosscheck
+	/usr/bin/python3 tests/timeit_crosscheck.py --processes 5 \
+	    --run $(BUILD)/crosscheck/latest
 
 # README.md's quick start tables, rewritten from a real `run person
 # player` (between its quickstart markers; nothing else changes), so they
