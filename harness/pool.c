@@ -456,7 +456,7 @@ ratio_row(const pool *p, const series_set *set, const series *x,
         }
         logs[m] = log(one.ratio);
         diffs[m++] = one_d.diff;
-        pairs += k;
+        pairs += one.pairs; /* those with both figures above 0 */
         most = k > most ? k : most;
         json_array_append_new(per_process, json_pack(
             "{s:s,s:s,s:s,s:s,s:I,s:f,s:f,s:f,s:f,s:I}", "scenario",
