@@ -27,20 +27,33 @@ stats DATA using 9 nooutput
 M = STATS_max
 lo = lo < 1 - 1.5 * M ? lo : 1 - 1.5 * M
 hi = hi > 1 + 1.5 * M ? hi : 1 + 1.5 * M
-pad = (hi - lo) * 0.08
+# One ratio of 10 next to many of 0.9 would squash those into a line at
+# 1: past a span of 4x the axis is logarithmic, so a ratio and its
+# inverse lie as far from 1.
+LOG = lo > 0 && hi / lo > 4
 
 H = 210 + 28 * NROWS
 set title ARG3
-set xlabel "time ratio, variant / baseline, with its interval (coverage at the right; *: within one process, indicative)" offset 0,0.3
-TX = hi + pad
-set xrange [lo - pad:hi + (hi - lo) * 0.6]
+if (LOG) {
+    set logscale x 2
+    set xtics (0.125, 0.25, 0.5, 1, 2, 4, 8, 16, 32)
+    set xlabel "time ratio, variant / baseline (log scale)" offset 0,0.3
+    f = (hi / lo) ** 0.06
+    TX = hi * f
+    set xrange [lo / f:hi * (hi / lo) ** 0.75]
+} else {
+    set xlabel "time ratio, variant / baseline" offset 0,0.3
+    pad = (hi - lo) * 0.06
+    TX = hi + pad
+    set xrange [lo - pad:hi + (hi - lo) * 0.75]
+}
 set yrange [NROWS + 0.7:0.3]
 set ytics scale 0 noenhanced
 set grid xtics noytics
 # The key explains the points only (the rows are labelled on the axis).
 set key at screen 0.02, screen 0.01 left bottom vertical Left reverse \
     samplen 1 noautotitle font ",10"
-set bmargin 7
+set bmargin 8
 set object 1 rect from 1 - M, graph 0 to 1 + M, graph 1 behind \
     fc rgb "#E8E8E8" fs solid 1.0 noborder
 set arrow 1 from 1, graph 0 to 1, graph 1 nohead lc rgb "#444444" lw 1.5 dt 2
@@ -53,5 +66,7 @@ plot DATA using 2:1:3:4:(rgb($5)):ytic(6) with xerrorbars lc rgb variable \
      NaN with points pt 7 ps 1.4 lc rgb "#444444" \
          title "filled: faster or slower (the whole interval beyond the grey margin band)", \
      NaN with points pt 6 ps 1.4 lw 2 lc rgb "#444444" \
-         title sprintf("hollow: equivalent (interval inside the ±%g%% band) or inconclusive (it straddles an edge)", 100 * M)
+         title sprintf("hollow: equivalent (interval inside the ±%g%% band) or inconclusive (it straddles an edge)", 100 * M), \
+     NaN with points pt 0 ps 0 \
+         title "at the right: the interval and the coverage it really has (*: within one process, indicative)"
 eval svg_again
