@@ -68,8 +68,15 @@ timing_words(sb_buf *b, const rundir *in, const char *scenario,
         const char *cat = rundir_category(in, r);
         indicative |= rundir_indicative(in, r);
         if (strcmp(cat, "faster") == 0 || strcmp(cat, "slower") == 0) {
+            /* The difference in ns too: a net read or write of a tenth
+             * of a ns against one of half a ns is "400% slower". */
+            double dn = tsv_value(t, r, "diff_ns"); /* NAN in old runs */
             sb_buf_printf(b, "%s%s %.1f%% %s", nsig++ ? ", " : "; ",
                           words, 100.0 * fabs(1.0 - ratio), cat);
+            if (!isnan(dn)) {
+                sb_buf_printf(b, fabs(dn) < 10 ? " (%+.2f ns each)"
+                                               : " (%+.1f ns each)", dn);
+            }
         }
         else if (strcmp(cat, "equivalent") == 0) {
             margin = rundir_margin(in, r);
