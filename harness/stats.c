@@ -390,8 +390,12 @@ stats_t_quantile(double p, double df)
     return flip ? -(lo + hi) / 2 : (lo + hi) / 2;
 }
 
-/* Mean and t interval of the finite values of x[0..k) into est[3] =
- * {mean, low, high}; returns how many were finite (-1 below 2). */
+/* Mean and t prediction interval of the finite values of x[0..k) into
+ * est[3] = {mean, low, high}: where the mean of n more values of the same
+ * spread will fall, mean +- t * s * sqrt(1/n + 1/n), which is what the
+ * next run of the same command will see (the interval of the mean alone,
+ * t * s / sqrt(n), covers that in about 85% of runs for n = 5, 95% being
+ * for the true value).  Returns how many were finite (-1 below 2). */
 static long
 t_interval(const double *x, size_t k, double level, double est[3])
 {
@@ -413,7 +417,7 @@ t_interval(const double *x, size_t k, double level, double est[3])
         }
     }
     half = stats_t_quantile((1 + level) / 2, (double)(n - 1)) *
-           sqrt(ss / (double)(n - 1) / (double)n);
+           sqrt(ss / (double)(n - 1) * 2 / (double)n);
     est[0] = mean;
     est[1] = mean - half;
     est[2] = mean + half;

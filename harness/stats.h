@@ -68,13 +68,15 @@ int stats_paired_diff(const double *num, const double *den, size_t n,
 
 /* The ratio across processes: log_est[0..k) are per-process estimates of
  * log(variant / baseline) (each process's own Hodges-Lehmann estimate);
- * the ratio is exp of their mean and the interval exp(mean +- t * s /
- * sqrt(k)) with t the Student quantile at (1 + level) / 2 for k - 1
- * degrees of freedom.  What moves from one process to the next (addresses,
+ * the ratio is exp of their mean and the interval exp(mean +- t * s *
+ * sqrt(2 / k)) with t the Student quantile at (1 + level) / 2 for k - 1
+ * degrees of freedom: a prediction interval for the ratio of the next run
+ * of k processes.  What moves from one process to the next (addresses,
  * alignment, hash seeds, a neighbour on the core) is in the spread of the
  * estimates, so the interval covers the next run's ratio, which one
- * process's Wilcoxon interval does not.  confidence = level (nominal: the
- * t interval assumes the estimates are roughly normal), pairs = k.
+ * process's Wilcoxon interval does not (and the true ratio more often
+ * than level).  confidence = level (nominal: the t interval assumes the
+ * estimates are roughly normal), pairs = k.
  * Returns -1 when fewer than 2 of the values are finite. */
 int stats_between(const double *log_est, size_t k, double level,
                   stats_ratio *r);
@@ -89,7 +91,8 @@ int stats_between(const double *log_est, size_t k, double level,
 int stats_welch_ratio(const double *lnum, size_t nn, const double *lden,
                       size_t nd, double level, stats_ratio *r);
 
-/* The same t interval on per-process differences in ns (not logs). */
+/* The same t prediction interval on per-process differences in ns (not
+ * logs). */
 int stats_between_diff(const double *est, size_t k, double level,
                        stats_diff *d);
 

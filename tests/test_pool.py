@@ -39,9 +39,10 @@ FAST = ["--n", "1000", "--min-time", "0.002"]
 
 
 def t_interval(logs):
+    """The t prediction interval for the next run's mean of k."""
     k = len(logs)
     mean = statistics.fmean(logs)
-    half = T975[k - 1] * statistics.stdev(logs) / math.sqrt(k)
+    half = T975[k - 1] * statistics.stdev(logs) * math.sqrt(2 / k)
     return math.exp(mean), math.exp(mean - half), math.exp(mean + half)
 
 
