@@ -6,6 +6,7 @@
  * script. */
 #define _GNU_SOURCE
 #include "charts.h"
+#include "charts_scale.h"
 #include "results.h"
 
 #include <math.h>
@@ -466,6 +467,8 @@ static void
 chart_scaling(chart_set *p, const rundir *in)
 {
     const tsv_table *t = rundir_table_of(in, SCHEMA_SWEEP);
+    double caches[3];
+    charts_scale_caches(in->meta, caches);
     const char **scen;
     int ns = tsv_distinct(t, "scenario", NULL, NULL, &scen);
     for (int s = 0; s < ns; s++) {
@@ -493,6 +496,7 @@ chart_scaling(chart_set *p, const rundir *in)
                 /* Below this N new objects fill pages already resident. */
                 put_num(&b, n >= RELIABLE_RSS_N
                                 ? tsv_value(t, r, "resident_bytes") : NAN);
+                charts_scale_walks(&b, t, r, caches);
                 sb_buf_append(&b, "\n", 1);
             }
         }

@@ -10,9 +10,9 @@
  * which a failing row would have held, e.g. "instances have no __dict__"),
  * from which the summary says "holds only when ...". */
 #include "claims.h"
+#include "claims_scale.h"
 #include "claims_time.h"
 #include "util.h"
-
 #include <math.h>
 #include <string.h>
 
@@ -43,42 +43,10 @@ claims_statement(const char *claim)
             return claim_list[i].statement;
         }
     }
-    return "";
+    return claims_scale_statement(claim);
 }
 
 /* ---- reading the inputs ------------------------------------------------ */
-
-static const char *
-str(json_t *obj, const char *key)
-{
-    const char *s = json_string_value(json_object_get(obj, key));
-    return s ? s : "";
-}
-
-static double
-num(json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    return json_is_number(v) ? json_number_value(v) : NAN;
-}
-
-/* The first element of arr whose keys match the given values (NULL keys
- * are not compared).  Borrowed, or NULL. */
-static json_t *
-find(json_t *arr, const char *k1, const char *v1, const char *k2,
-     const char *v2, const char *k3, const char *v3)
-{
-    size_t i;
-    json_t *e;
-    json_array_foreach(arr, i, e) {
-        if (strcmp(str(e, k1), v1) == 0 &&
-            (k2 == NULL || strcmp(str(e, k2), v2) == 0) &&
-            (k3 == NULL || strcmp(str(e, k3), v3) == 0)) {
-            return e;
-        }
-    }
-    return NULL;
-}
 
 /* Why a slots variant still has a __dict__, from the describe warnings:
  * the reason for the evidence and the condition it breaks. */
@@ -192,37 +160,37 @@ is_skipped(const claim_ctx *c, const char *label, const char **reason)
 static void
 claim_no_dict(claim_ctx *c, json_t *v)
 {
-    const char *label = str(v, "label");
+    const char *label = claims_str(v, "label");
     char ev[600], reason[300];
     const char *cond;
     if (json_is_true(json_object_get(v, "has_dict"))) {
         dict_reason(c->desc, label, reason, sizeof reason, &cond);
         sb_format(ev, sizeof ev, "%s declares __slots__ but its instances "
-                  "carry a __dict__: %s", str(v, "type"), reason);
+                  "carry a __dict__: %s", claims_str(v, "type"), reason);
         set_cond(add_row(c->rows, "no_dict", c->scenario, label, "-", ev,
                          FAILS), cond);
         return;
     }
     sb_format(ev, sizeof ev, "%s instances have no __dict__ (read from the "
-              "type: no dict offset, no managed dict)", str(v, "type"));
+              "type: no dict offset, no managed dict)", claims_str(v, "type"));
     add_row(c->rows, "no_dict", c->scenario, label, "-", ev, HOLDS);
 }
 
 static void
 claim_less_memory(claim_ctx *c, json_t *v, const char *args)
 {
-    const char *label = str(v, "label");
-    json_t *base = find(c->memory, "scenario", c->scenario, "variant",
+    const char *label = claims_str(v, "label");
+    json_t *base = claims_find(c->memory, "scenario", c->scenario, "variant",
                         c->baseline, "args", args);
-    json_t *mine = find(c->memory, "scenario", c->scenario, "variant", label,
+    json_t *mine = claims_find(c->memory, "scenario", c->scenario, "variant", label,
                         "args", args);
     double b, m;
     char ev[600];
     if (base == NULL && mine == NULL) {
         return; /* this args mode was not run */
     }
-    b = base ? num(base, "allocated_bytes") : NAN;
-    m = mine ? num(mine, "allocated_bytes") : NAN;
+    b = base ? claims_num(base, "allocated_bytes") : NAN;
+    m = mine ? claims_num(mine, "allocated_bytes") : NAN;
     if (isnan(b) || isnan(m) || b <= 0) {
         sb_format(ev, sizeof ev, "no memory result for %s (see failures.tsv)",
                   isnan(m) ? label : c->baseline);
@@ -234,7 +202,7 @@ claim_less_memory(claim_ctx *c, json_t *v, const char *args)
     sb_format(ev, sizeof ev, "allocated %.1f B vs %.1f B for %s (%+.1f B, "
               "%+.1f%%); resident %.1f vs %.1f B; N = %lld",
               m, b, c->baseline, m - b, -100.0 * share,
-              num(mine, "resident_bytes"), num(base, "resident_bytes"),
+              claims_num(mine, "resident_bytes"), claims_num(base, "resident_bytes"),
               (long long)json_integer_value(json_object_get(mine, "n")));
     json_t *row = add_row(c->rows, "less_memory", c->scenario, label, args,
                           ev, share >= CLAIMS_MEMORY_NOISE ? HOLDS : FAILS);
@@ -248,10 +216,10 @@ claim_less_memory(claim_ctx *c, json_t *v, const char *args)
 static void
 claim_faster(claim_ctx *c, json_t *v, const char *op, const char *claim)
 {
-    const char *label = str(v, "label");
-    json_t *r = find(c->ratios, "scenario", c->scenario, "op", op, "variant",
+    const char *label = claims_str(v, "label");
+    json_t *r = claims_find(c->ratios, "scenario", c->scenario, "op", op, "variant",
                      label);
-    const char *against = str(c->desc, "baseline");
+    const char *against = claims_str(c->desc, "baseline");
     char ev[600];
     if (strcmp(against, c->baseline) != 0) {
         sb_format(ev, sizeof ev, "%s ratios are against BASELINE %s, not "
@@ -259,7 +227,7 @@ claim_faster(claim_ctx *c, json_t *v, const char *op, const char *claim)
         add_row(c->rows, claim, c->scenario, label, "-", ev, UNMEASURED);
         return;
     }
-    if (r == NULL || isnan(num(r, "ratio"))) {
+    if (r == NULL || isnan(claims_num(r, "ratio"))) {
         sb_format(ev, sizeof ev, "no %s ratio for %s in this run", op, label);
         add_row(c->rows, claim, c->scenario, label, "-", ev, UNMEASURED);
         return;
@@ -268,15 +236,15 @@ claim_faster(claim_ctx *c, json_t *v, const char *op, const char *claim)
     const char *verdict = claims_time_row(r, op, ev, sizeof ev, &indicative);
     json_t *row = add_row(c->rows, claim, c->scenario, label, "-", ev,
                           verdict);
-    set_value(row, num(r, "ratio"));
+    set_value(row, claims_num(r, "ratio"));
     json_object_set_new(row, "indicative", json_boolean(indicative));
 }
 
 static void
 claim_rejects(claim_ctx *c, json_t *v)
 {
-    const char *label = str(v, "label");
-    json_t *r = find(c->add_attr, "scenario", c->scenario, "variant", label,
+    const char *label = claims_str(v, "label");
+    json_t *r = claims_find(c->add_attr, "scenario", c->scenario, "variant", label,
                      NULL, NULL);
     char ev[600];
     if (r == NULL) {
@@ -286,23 +254,23 @@ claim_rejects(claim_ctx *c, json_t *v)
                 UNMEASURED);
         return;
     }
-    const char *outcome = str(r, "outcome");
+    const char *outcome = claims_str(r, "outcome");
     if (strcmp(outcome, "error") == 0 || *outcome == '\0') {
         sb_format(ev, sizeof ev, "the check could not run: %s",
-                  str(r, "message"));
+                  claims_str(r, "message"));
         add_row(c->rows, "rejects_undeclared", c->scenario, label, "-", ev,
                 UNMEASURED);
         return;
     }
     if (strcmp(outcome, "accepted") != 0) {
         sb_format(ev, sizeof ev, "obj.%s = None raised %s: %s",
-                  str(r, "attribute"), outcome, str(r, "message"));
+                  claims_str(r, "attribute"), outcome, claims_str(r, "message"));
         add_row(c->rows, "rejects_undeclared", c->scenario, label, "-", ev,
                 strcmp(outcome, "AttributeError") == 0 ? HOLDS : FAILS);
         return;
     }
     sb_format(ev, sizeof ev, "obj.%s = None was accepted%s",
-              str(r, "attribute"),
+              claims_str(r, "attribute"),
               json_is_true(json_object_get(v, "has_dict"))
                  ? ": the attribute went into the instance's __dict__" : "");
     set_cond(add_row(c->rows, "rejects_undeclared", c->scenario, label, "-",
@@ -315,7 +283,7 @@ static void
 claim_pays_off(claim_ctx *c, json_t *v)
 {
     static const char *modes[] = {"shared", "unique"};
-    const char *label = str(v, "label");
+    const char *label = claims_str(v, "label");
     long long declared = json_integer_value(json_object_get(c->desc,
                                                             "default_n"));
     long long scale = declared > 0 ? declared : c->scale_n;
@@ -325,12 +293,12 @@ claim_pays_off(claim_ctx *c, json_t *v)
     long long n_measured = 0;
 
     for (int k = 0; k < 2; k++) {
-        json_t *base = find(c->memory, "scenario", c->scenario, "variant",
+        json_t *base = claims_find(c->memory, "scenario", c->scenario, "variant",
                             c->baseline, "args", modes[k]);
-        json_t *mine = find(c->memory, "scenario", c->scenario, "variant",
+        json_t *mine = claims_find(c->memory, "scenario", c->scenario, "variant",
                             label, "args", modes[k]);
-        double b = base ? num(base, "allocated_bytes") : NAN;
-        double m = mine ? num(mine, "allocated_bytes") : NAN;
+        double b = base ? claims_num(base, "allocated_bytes") : NAN;
+        double m = mine ? claims_num(mine, "allocated_bytes") : NAN;
         char saved[32], total[32];
         if (isnan(b) || isnan(m) || b <= 0) {
             continue;
@@ -406,12 +374,12 @@ summarize(json_t *rows, const char *claim, const char *absent)
     char ev[1600], verdict[600];
 
     json_array_foreach(rows, i, r) {
-        const char *v = str(r, "verdict");
-        if (strcmp(str(r, "claim"), claim) != 0 ||
+        const char *v = claims_str(r, "verdict");
+        if (strcmp(claims_str(r, "claim"), claim) != 0 ||
             strcmp(v, UNMEASURED) == 0) {
             continue;
         }
-        double x = num(r, "_value");
+        double x = claims_num(r, "_value");
         if (!isnan(x)) {
             lo = x < lo ? x : lo;
             hi = x > hi ? x : hi;
@@ -429,7 +397,7 @@ summarize(json_t *rows, const char *claim, const char *absent)
          * with their condition. */
         partial += strncmp(v, "holds only", 10) == 0;
         fails++;
-        const char *cond = str(r, "_cond");
+        const char *cond = claims_str(r, "_cond");
         if (*cond) {
             add_unique(&conds, cond, " and ");
         }
@@ -437,10 +405,10 @@ summarize(json_t *rows, const char *claim, const char *absent)
             all_conditional = 0;
         }
         char who[200];
-        sb_format(who, sizeof who, "%s/%s%s%s", str(r, "scenario"),
-                  str(r, "variant"),
-                  strcmp(str(r, "args"), "-") ? " " : "",
-                  strcmp(str(r, "args"), "-") ? str(r, "args") : "");
+        sb_format(who, sizeof who, "%s/%s%s%s", claims_str(r, "scenario"),
+                  claims_str(r, "variant"),
+                  strcmp(claims_str(r, "args"), "-") ? " " : "",
+                  strcmp(claims_str(r, "args"), "-") ? claims_str(r, "args") : "");
         if (failed.len < 600) {
             add_unique(&failed, who, ", ");
         }
@@ -516,18 +484,18 @@ claims_compute(json_t *scenarios, json_t *memory, json_t *ratios,
     json_array_foreach(scenarios, i, desc) {
         const char *why;
         c.desc = desc;
-        c.scenario = str(desc, "scenario");
+        c.scenario = claims_str(desc, "scenario");
         /* Against BASELINE if dict-based, else the first dict variant. */
         vars = json_object_get(desc, "variants");
-        c.baseline = str(desc, "baseline");
-        json_t *bv = find(vars, "label", c.baseline, NULL, NULL, NULL, NULL);
-        json_t *dv = find(vars, "kind", "dict", NULL, NULL, NULL, NULL);
-        if (strcmp(str(bv, "kind"), "dict") != 0) {
-            c.baseline = str(dv, "label");
+        c.baseline = claims_str(desc, "baseline");
+        json_t *bv = claims_find(vars, "label", c.baseline, NULL, NULL, NULL, NULL);
+        json_t *dv = claims_find(vars, "kind", "dict", NULL, NULL, NULL, NULL);
+        if (strcmp(claims_str(bv, "kind"), "dict") != 0) {
+            c.baseline = claims_str(dv, "label");
         }
         json_array_foreach(vars, k, v) {
-            const char *label = str(v, "label");
-            if (strcmp(str(v, "kind"), "slots") != 0) {
+            const char *label = claims_str(v, "label");
+            if (strcmp(claims_str(v, "kind"), "slots") != 0) {
                 continue;
             }
             if (is_skipped(&c, label, &why)) {
@@ -551,7 +519,7 @@ claims_compute(json_t *scenarios, json_t *memory, json_t *ratios,
         const char *label;
         json_t *reason;
         json_object_foreach(json_object_get(desc, "skipped"), label, reason) {
-            if (find(vars, "label", label, NULL, NULL, NULL, NULL) == NULL) {
+            if (claims_find(vars, "label", label, NULL, NULL, NULL, NULL) == NULL) {
                 add_row(rows, "no_dict", c.scenario, label, "-",
                         json_string_value(reason), UNMEASURED);
             }
@@ -575,8 +543,8 @@ claims_compute(json_t *scenarios, json_t *memory, json_t *ratios,
     out = json_array();
     for (size_t ci = 0; ci < NCLAIMS; ci++) {
         json_array_foreach(rows, i, v) {
-            if (strcmp(str(v, "claim"), claim_list[ci].id) == 0 &&
-                strcmp(str(v, "scenario"), "all") == 0) {
+            if (strcmp(claims_str(v, "claim"), claim_list[ci].id) == 0 &&
+                strcmp(claims_str(v, "scenario"), "all") == 0) {
                 json_array_append(out, v);
             }
         }
@@ -584,7 +552,7 @@ claims_compute(json_t *scenarios, json_t *memory, json_t *ratios,
     json_array_foreach(rows, i, v) {
         json_object_del(v, "_value");
         json_object_del(v, "_cond");
-        if (strcmp(str(v, "scenario"), "all") != 0) {
+        if (strcmp(claims_str(v, "scenario"), "all") != 0) {
             json_array_append(out, v);
         }
     }

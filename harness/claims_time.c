@@ -10,11 +10,34 @@
 #include <math.h>
 #include <string.h>
 
-static double
-num(json_t *obj, const char *key)
+const char *
+claims_str(json_t *obj, const char *key)
+{
+    const char *s = json_string_value(json_object_get(obj, key));
+    return s ? s : "";
+}
+
+double
+claims_num(json_t *obj, const char *key)
 {
     json_t *v = json_object_get(obj, key);
     return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+json_t *
+claims_find(json_t *arr, const char *k1, const char *v1, const char *k2,
+            const char *v2, const char *k3, const char *v3)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(arr, i, e) {
+        if (strcmp(claims_str(e, k1), v1) == 0 &&
+            (k2 == NULL || strcmp(claims_str(e, k2), v2) == 0) &&
+            (k3 == NULL || strcmp(claims_str(e, k3), v3) == 0)) {
+            return e;
+        }
+    }
+    return NULL;
 }
 
 /* A row's indicative key: true or a non-zero number; absent means the
@@ -54,25 +77,25 @@ claims_time_row(json_t *r, const char *op, char *ev, size_t len,
     const char *verdict = json_string_value(json_object_get(r, "verdict"));
     verdict_category v;
     char words[200], label[80];
-    double ratio = num(r, "ratio"), conf = num(r, "confidence");
+    double ratio = claims_num(r, "ratio"), conf = claims_num(r, "confidence");
     if (stats_verdict_parse(json_string_value(json_object_get(r,
                                                               "category")),
                             &v) < 0) {
         /* A row without a category (written before it existed): the
          * same rule on its interval, at the default margin. */
-        v = stats_verdict(num(r, "ci_low"), num(r, "ci_high"),
-                          isfinite(num(r, "margin")) ? num(r, "margin")
+        v = stats_verdict(claims_num(r, "ci_low"), claims_num(r, "ci_high"),
+                          isfinite(claims_num(r, "margin")) ? claims_num(r, "margin")
                                                      : STATS_DEFAULT_MARGIN);
     }
     *indicative = row_indicative(r);
-    claims_time_words(variant ? variant : "?", op, num(r, "diff_ns"),
-                      num(r, "variant_ns"), num(r, "baseline_ns"), ratio,
+    claims_time_words(variant ? variant : "?", op, claims_num(r, "diff_ns"),
+                      claims_num(r, "variant_ns"), claims_num(r, "baseline_ns"), ratio,
                       words, sizeof words);
-    stats_interval_label(isfinite(conf) ? conf : 0.95, num(r, "processes"),
+    stats_interval_label(isfinite(conf) ? conf : 0.95, claims_num(r, "processes"),
                          label, sizeof label);
     sb_format(ev, len, "%s against %s, %s [%.3f, %.3f]: %s%s", words,
-              baseline ? baseline : "?", label, num(r, "ci_low"),
-              num(r, "ci_high"),
+              baseline ? baseline : "?", label, claims_num(r, "ci_low"),
+              claims_num(r, "ci_high"),
               verdict ? verdict : stats_verdict_name(v),
               *indicative ? " (indicative: the interval leaves out what "
                             "varies between processes)" : "");

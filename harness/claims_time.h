@@ -9,6 +9,17 @@
 
 #define CLAIMS_INCONCLUSIVE "inconclusive"
 
+/* The readers of rows every claims module uses (claims.c, claims_time.c,
+ * claims_scale.c): obj's string at key ("" when none, borrowed), its
+ * number (NAN when none), and the first element of arr whose keys k1..k3
+ * have the values v1..v3 (k2, k3 NULL: not compared; borrowed, NULL when
+ * none). */
+const char *claims_str(json_t *obj, const char *key);
+double claims_num(json_t *obj, const char *key);
+json_t *claims_find(json_t *arr, const char *k1, const char *v1,
+                    const char *k2, const char *v2, const char *k3,
+                    const char *v3);
+
 /* What ratio row r (a ratios.tsv row as JSON: ratio ci_low ci_high
  * category, and when the run has them confidence processes indicative
  * diff_ns variant_ns baseline_ns) says of a faster_* claim: "holds" on

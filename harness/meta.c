@@ -60,6 +60,11 @@ meta_collect(int argc, char **argv)
     json_object_set_new(sys, "cpu_count",
                         json_integer(sysconf(_SC_NPROCESSORS_ONLN)));
     json_object_set_new(sys, "memory_total_bytes", json_integer(sysmem_total()));
+    /* Where the at-scale walks fall out of each cache (scaling chart). */
+    json_object_set_new(sys, "caches", json_pack(
+        "{s:I,s:I,s:I}", "L1d", (json_int_t)sysmem_cache_bytes(1, "Data"),
+        "L2", (json_int_t)sysmem_cache_bytes(2, "Unified"),
+        "L3", (json_int_t)sysmem_cache_bytes(3, "Unified")));
     if (uname(&u) == 0) {
         char k[600];
         snprintf(k, sizeof k, "%s %s %s", u.sysname, u.release, u.machine);

@@ -12,6 +12,7 @@
 #include "interp.h"
 #include "options.h"
 #include "paths.h"
+#include "scale.h" /* the at-scale ops' defaults */
 #include "stats.h" /* the margin's default */
 #include "sysmem.h"
 #include "util.h"
@@ -259,7 +260,8 @@ const option_def options_table[] = {
     {"full", 0, ARG_NONE, NULL, OPTIONS_RUN, RUN_FIELD(full), 0, 0, 0,
      NULL, show_full, NULL,
      "measure a scenario at its own N however large, e.g. event.py's "
-     "10000000"},
+     "10000000, the at-scale ops (scan, scan_random, update, build, "
+     "build_gc) included: they walk the N of the memory measurement"},
     {"quiet", 0, ARG_NONE, NULL, OPTIONS_RUN, RUN_FIELD(quiet), 0, 0, 0,
      NULL, NULL, NULL,
      "no progress on stderr, only warnings and failures (on a terminal "
@@ -271,17 +273,22 @@ const option_def options_table[] = {
      NULL, NULL, extra_sweep,
      "also measure memory at K values of N, log-spaced from LO to HI "
      "(default K: one per decade), into sweep.tsv: bytes and ns per "
-     "instance against N"},
+     "instance against N, and, for a scenario with at-scale ops, scan and "
+     "scan_random at each N (the scaling chart)"},
     {"processes", 0, ARG_COUNT, "K", OPTIONS_RUN,
      RUN_FIELD(timing.processes), 0, 1, 99, NULL, show_processes, NULL,
      "fresh timing processes per scenario, one after another; a ratio's "
      "interval is taken over their estimates, so it covers what changes "
      "from one process to the next (1: the interval covers one process "
-     "only, and says so)"},
+     "only, and says so); sets the at-scale ops' scale processes too "
+     "(theirs by default: " SB_STR(SCALE_DEFAULT_PROCESSES) ")"},
     {"rounds", 0, ARG_COUNT, "R", OPTIONS_RUN, RUN_FIELD(timing.rounds), 0,
      1, 999, NULL, show_rounds, extra_rounds,
      "timing rounds per process, odd: a round times each variant of an op "
-     "once, in a shuffled order, and pairs are taken within it"},
+     "once, in a shuffled order, and pairs are taken within it; the "
+     "at-scale ops' rounds too (theirs by default: "
+     SB_STR(SCALE_DEFAULT_ROUNDS) ", builds at most "
+     SB_STR(SCALE_BUILD_ROUNDS) ")"},
     {"repetitions", 0, ARG_COUNT, "R", OPTIONS_RUN, RUN_FIELD(timing.rounds),
      0, 1, 999, NULL, show_rounds, extra_repetitions,
      "the same as --rounds (its name before processes and rounds)"},

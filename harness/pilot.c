@@ -119,3 +119,26 @@ pilot_check(run_record *rec, const task_limits *lim, const char *path,
     record_flush(rec);
     return -1;
 }
+
+int
+pilot_scale_fits(json_t *desc, const task_limits *lim, long long n,
+                 char *why, size_t len)
+{
+    json_t *pilot = json_object_get(desc, "pilot");
+    double per = json_number_value(json_object_get(pilot,
+                                                   "bytes_per_instance"));
+    double nv = (double)json_array_size(json_object_get(desc, "variants"));
+    double need = (per + 16) * (double)n * nv;
+    double limit = (double)sysmem_available();
+    if (lim->max_rss > 0 && (limit <= 0 || (double)lim->max_rss < limit)) {
+        limit = (double)lim->max_rss;
+    }
+    if (pilot == NULL || per <= 0 || limit <= 0 || need <= limit) {
+        return 0;
+    }
+    snprintf(why, len, "N = %lld instances of %.0f variants at once would "
+             "need about %.1f GiB (pilot: %.0f B per instance, 16 B of list "
+             "pointers), more than the %.1f GiB there is", n, nv,
+             need / (1 << 30), per, limit / (1 << 30));
+    return -1;
+}

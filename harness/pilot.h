@@ -21,4 +21,11 @@ int pilot_needed(long long n);
 int pilot_check(run_record *rec, const task_limits *lim, const char *path,
                 const char *name, json_t *desc, long long n);
 
+/* Would the scale children's populations fit (scale.h)?  Every variant's
+ * n instances live at once, plus two lists of pointers each, from the
+ * pilot's bytes per instance in desc (none for a small N: it fits),
+ * against MemAvailable and --max-rss.  0, or -1 with the reason in why. */
+int pilot_scale_fits(json_t *desc, const task_limits *lim, long long n,
+                     char *why, size_t len);
+
 #endif

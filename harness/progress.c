@@ -366,12 +366,12 @@ add(const char *mode, long long n, int pilot)
 
 void
 progress_plan(json_t *desc, long long n, int pilot, const long long *sweep,
-              int nsweep, int timing)
+              int nsweep, int timing, int scale, int sweep_scale)
 {
     size_t i;
     json_t *v, *skipped = json_object_get(desc, "skipped");
     int unique = json_is_true(json_object_get(desc, "unique_args"));
-    int nvariants = 0;
+    int nvariants = 0, at_scale = 0;
     if (!P.active) {
         return;
     }
@@ -404,8 +404,17 @@ progress_plan(json_t *desc, long long n, int pilot, const long long *sweep,
     if (timing) {
         json_array_foreach(json_object_get(desc, "ops"), i, v) {
             /* add_attr is a check, not a benchmark. */
-            P.nbench += ops_index(json_string_value(v)) != OP_ADD_ATTR
+            int op = ops_index(json_string_value(v));
+            P.nbench += op != OP_ADD_ATTR && !ops_at_scale(op)
                         ? nvariants : 0;
+            at_scale |= ops_at_scale(op);
+        }
+        /* The scale children (steps.c step_scale), at n and at each
+         * sweep N. */
+        for (int k = 0; at_scale && k <= nsweep; k++) {
+            for (int p = 0; p < (k < nsweep ? sweep_scale : scale); p++) {
+                add("scale", k < nsweep ? sweep[k] : n, 0);
+            }
         }
     }
     P.total = P.done + P.nplan;

@@ -48,9 +48,12 @@ void progress_scenario(int i, const char *name, const char *path);
  * n instances: pilot (when pilot_needed), memory and requested children
  * of each variant not skipped (twice with unique args), nsweep sweep
  * points each (sweep: their N), a layout child each and `timing` timing
- * children (--processes; 0 without timing). */
+ * children (--processes; 0 without timing); when the scenario asks for an
+ * at-scale op, `scale` scale children at n and `sweep_scale` at each
+ * sweep point (scale_defaults). */
 void progress_plan(json_t *desc, long long n, int pilot,
-                   const long long *sweep, int nsweep, int timing);
+                   const long long *sweep, int nsweep, int timing,
+                   int scale, int sweep_scale);
 
 /* A child of mode (task.c) starts / ended after seconds; variant and n
  * ("--variant", "--n" of its command line) may be NULL and 0. */

@@ -16,6 +16,35 @@ record_failure(run_record *rec, const char *scenario, const char *variant,
 }
 
 void
+record_gave_up(run_record *rec, const char *scenario, const char *variant,
+               const char *phase, child_result *res)
+{
+    if (res->outcome != CHILD_INTERRUPTED) {
+        record_failure(rec, scenario, variant, phase, res);
+        record_flush(rec);
+    }
+    child_result_free(res);
+}
+
+void
+record_op_errors(run_record *rec, const char *scenario, json_t *result,
+                 const char *phase)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(result, "errors"), i, e) {
+        child_result one = {0};
+        one.outcome = CHILD_FAILED;
+        sb_format(one.reason, sizeof one.reason, "%s: %s",
+                  json_string_value(json_object_get(e, "op")),
+                  json_string_value(json_object_get(e, "error")));
+        record_failure(rec, scenario,
+                       json_string_value(json_object_get(e, "variant")),
+                       phase, &one);
+    }
+}
+
+void
 record_flush(run_record *rec)
 {
     char err[SB_ERRLEN];

@@ -21,6 +21,18 @@ void record_failure(run_record *rec, const char *scenario,
                     const char *variant, const char *phase,
                     const child_result *res);
 
+/* A child that did not succeed: a failure of phase (record_failure),
+ * flushed at once, unless the run was interrupted (neither a result nor a
+ * failure).  res is freed. */
+void record_gave_up(run_record *rec, const char *scenario,
+                    const char *variant, const char *phase,
+                    child_result *res);
+
+/* Each op that failed inside a timing or scale child (result's "errors":
+ * variant, op, error) is a failure of its own, of phase. */
+void record_op_errors(run_record *rec, const char *scenario, json_t *result,
+                      const char *phase);
+
 /* Write every results file.  The first failure (full disk, directory
  * gone) is said once and sets rec->flush_failed and rec->flush_error: the
  * run then stops (record_stopping), since measuring on with nowhere to

@@ -5,6 +5,7 @@
  * results_write_atomic. */
 #define _GNU_SOURCE
 #include "report.h"
+#include "report_scale.h"
 #include "doc.h"
 #include "report_tables.h"
 #include "results.h"
@@ -37,6 +38,11 @@ op_words(const char *op)
         {"write_capi", "writes through the C API"},
         {"delete", "deletion"},
         {"add_attr", "adding an undeclared attribute"},
+        {"build", "building N instances (GC off)"},
+        {"build_gc", "building N instances with the GC on"},
+        {"scan", "reads walking N objects in creation order"},
+        {"scan_random", "reads walking N objects in a shuffled order"},
+        {"update", "writes walking N objects"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (strcmp(names[i].op, op) == 0) {
@@ -258,6 +264,7 @@ report_text(doc *d, const rundir *in, int nin)
     report_table_layout(d, &in[0]);
     report_table_claims(d, &in[0]);
     report_table_timing(d, &in[0]);
+    report_scale(d, &in[0]);
     report_table_sweep(d, &in[0]);
     report_table_versions(d, in, nin);
     report_table_builds(d, in, nin);

@@ -302,6 +302,39 @@ results_add_sweep(results_run *r, json_t *m)
     json_array_append_new(r->sweep, row);
 }
 
+void
+results_add_sweep_walk(results_run *r, json_t *row, long long n)
+{
+    const char *sc = json_string_value(json_object_get(row, "scenario"));
+    const char *v = json_string_value(json_object_get(row, "variant"));
+    const char *op = json_string_value(json_object_get(row, "op"));
+    json_t *m, *into = NULL;
+    size_t i;
+    char key[32];
+    if (!sc || !v || !op) {
+        return;
+    }
+    if (r->sweep == NULL) {
+        r->sweep = json_array();
+    }
+    json_array_foreach(r->sweep, i, m) {
+        const char *s2 = json_string_value(json_object_get(m, "scenario"));
+        const char *v2 = json_string_value(json_object_get(m, "variant"));
+        if (s2 && v2 && strcmp(s2, sc) == 0 && strcmp(v2, v) == 0 &&
+            json_integer_value(json_object_get(m, "n")) == n) {
+            into = m;
+            break;
+        }
+    }
+    if (into == NULL) {
+        into = json_pack("{s:s,s:s,s:I}", "scenario", sc, "variant", v, "n",
+                         (json_int_t)n);
+        json_array_append_new(r->sweep, into);
+    }
+    snprintf(key, sizeof key, "%s_ns", op);
+    json_object_set(into, key, json_object_get(row, "median_ns"));
+}
+
 /* Append the items of array src (borrowed) to r->timing[key]. */
 static void
 timing_extend(results_run *r, const char *key, json_t *src)
@@ -320,11 +353,13 @@ results_add_timing(results_run *r, json_t *t)
     json_t *gb = json_object_get(t, "gbench");
     json_t *copy = json_deep_copy(t);
     static const char *lists[] = {"rows", "ratios", "add_attr", "skipped",
-                                  "processes"};
+                                  "processes", "gc"};
     const size_t nlists = sizeof lists / sizeof lists[0];
     gbjson_merge(r->timing, gb); /* family indexes distinct run-wide */
     for (size_t i = 0; i < nlists; i++) {
-        timing_extend(r, lists[i], json_object_get(t, lists[i]));
+        if (json_object_get(t, lists[i])) {
+            timing_extend(r, lists[i], json_object_get(t, lists[i]));
+        }
     }
     /* Per scenario: its settings, shim overhead, wall time per op and the
      * facts of each variant and op. */
@@ -510,6 +545,10 @@ results_flush(results_run *r, char *err)
                    err) < 0 ||
          write_tsv(r, SCHEMA_PROCESSES,
                    json_object_get(r->timing, "processes"), err) < 0)) {
+        goto done;
+    }
+    if (json_object_get(r->timing, "gc") &&
+        write_tsv(r, SCHEMA_GC, json_object_get(r->timing, "gc"), err) < 0) {
         goto done;
     }
     rc = 0;

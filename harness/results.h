@@ -6,7 +6,10 @@
  *   memory.tsv    bytes per instance, per scenario, variant and args
  *   timeline.tsv  RSS samples while instances are created
  *   failures.tsv  what failed, in which phase, and why
- *   sweep.tsv     run --sweep: the memory measurement at several N
+ *   sweep.tsv     run --sweep: the memory measurement at several N, and
+ *                 the at-scale walks at each N (scan_ns, scan_random_ns)
+ *   gc.tsv        at scale: building N with the cyclic GC on and off, and
+ *                 the collections per generation (scale.h)
  *   claims.tsv    the verdict on each claim (claims.h), once computed
  *   layout.tsv    the layout model of each variant (layout.h)
  *   timing.json   Google Benchmark's own JSON report (context, benchmarks)
@@ -69,13 +72,20 @@ void results_add_failure(results_run *r, const char *scenario,
 /* Record one variant's layout row (layout.h; borrowed, copied). */
 void results_add_layout(results_run *r, json_t *row);
 
-/* Record a scenario's timing results, as timing_run returns them
- * (borrowed; copied): benchmarks join timing.json, rows timing.tsv, ratios
- * ratios.tsv, processes processes.tsv (pool.h makes it). */
+/* Record a scenario's timing results, as timing_run returns them or pool.h
+ * makes them (borrowed; copied): benchmarks join timing.json, rows
+ * timing.tsv, ratios ratios.tsv, processes processes.tsv, a scale run's
+ * "gc" gc.tsv. */
 void results_add_timing(results_run *r, json_t *timing);
 
 /* Record a memory measurement made for --sweep (borrowed; copied). */
 void results_add_sweep(results_run *r, json_t *measurement);
+
+/* Record the median of an at-scale walk at sweep point n (row: a scale
+ * child's timing row, borrowed): scan_ns or scan_random_ns of the sweep
+ * row of its scenario, variant and n, made when the memory sweep has
+ * none. */
+void results_add_sweep_walk(results_run *r, json_t *row, long long n);
 
 /* Write every results file of the run whose content changed since it was
  * last written, meta.json first, atomically.  -1 with a message on the

@@ -26,6 +26,10 @@
  *                           next to the measured allocated bytes (layout.h)
  *       step_timing         timing child: all variants interleaved
  *                           (timing.h); skipped with --no-timing
+ *       step_scale          scale child, when OPS asks for an at-scale op:
+ *                           N live instances of every variant walked
+ *                           (scale.h); again at each --sweep N for the
+ *                           scaling chart
  *     finish_run          meta.json "complete" / "complete_with_failures" /
  *                         "partial" (a signal) / "failed" (a write),
  *                         claims (claims.c), results/latest
@@ -44,15 +48,18 @@
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "run.h"
 #include "claims.h"
+#include "claims_scale.h"
 #include "discover.h"
 #include "interp.h"
 #include "memory.h"
 #include "meta.h"
+#include "ops.h"
 #include "outdir.h"
 #include "pilot.h"
 #include "progress.h"
 #include "record.h"
 #include "results.h"
+#include "scale.h"
 #include "steps.h"
 #include "summary.h"
 
@@ -90,6 +97,20 @@ instances_for(const run_options *o, json_t *desc)
     return n;
 }
 
+/* Does the scenario ask for an at-scale op (OPS, ops.h)? */
+static int
+wants_scale(json_t *desc)
+{
+    size_t i;
+    json_t *op;
+    json_array_foreach(json_object_get(desc, "ops"), i, op) {
+        if (ops_at_scale(ops_index(json_string_value(op)))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static void
 run_scenario(run_record *rec, const run_options *o, const task_limits *lim,
              const char *path, int index)
@@ -111,8 +132,12 @@ run_scenario(run_record *rec, const run_options *o, const task_limits *lim,
     if (memory_advice(n) != NULL) {
         sb_warn("warning: %s: with N = %lld, %s", name, n, memory_advice(n));
     }
+    long long scale_k, sweep_k, rounds;
+    scale_defaults(&o->timing, 0, &scale_k, &rounds);
+    scale_defaults(&o->timing, 1, &sweep_k, &rounds);
     progress_plan(desc, n, pilot_needed(n), o->sweep, o->nsweep,
-                  o->no_timing ? 0 : (int)timing_processes(&o->timing));
+                  o->no_timing ? 0 : (int)timing_processes(&o->timing),
+                  (int)scale_k, (int)sweep_k);
     if (pilot_check(rec, lim, path, name, desc, n) < 0) {
         json_decref(desc);
         return;
@@ -135,6 +160,12 @@ run_scenario(run_record *rec, const run_options *o, const task_limits *lim,
     step_layout(rec, lim, path, name, desc);
     if (!o->no_timing) {
         step_timing(rec, lim, path, desc, &o->timing);
+    }
+    if (!o->no_timing && wants_scale(desc)) {
+        step_scale(rec, lim, path, desc, n, &o->timing, 0);
+        for (int k = 0; k < o->nsweep && !record_stopping(rec); k++) {
+            step_scale(rec, lim, path, desc, o->sweep[k], &o->timing, 1);
+        }
     }
     json_decref(desc);
 }
@@ -212,6 +243,10 @@ finish_run(run_record *rec, int sig, double seconds)
         json_object_get(meta, "scenarios"), rec->results.memory,
         json_object_get(rec->results.timing, "ratios"),
         json_object_get(rec->results.timing, "add_attr"), DEFAULT_N);
+    claims_scale(rec->results.claims,
+                 json_object_get(rec->results.timing, "ratios"),
+                 json_object_get(rec->results.timing, "rows"),
+                 rec->results.memory);
     record_flush(rec);
     if (rec->flush_failed && !stopped_by_write) {
         /* This last flush was the first to fail (meta.json went first and

@@ -67,6 +67,25 @@ static const schema_column sweep_cols[] = {
     {"allocated_bytes", SCHEMA_NUMBER, "%.2f", 1, NULL},
     {"ns_per_instance", SCHEMA_NUMBER, "%.2f", 1, NULL},
     {"seconds", SCHEMA_NUMBER, "%.6f", 0, NULL},
+    {"scan_ns", SCHEMA_NUMBER, "%.3f", 0, NULL},
+    {"scan_random_ns", SCHEMA_NUMBER, "%.3f", 0, NULL},
+};
+
+/* At scale (scale.h, pool_gc.h): ns per instance building N with the
+ * cyclic GC off (build) and on (build_gc), medians over every process and
+ * round, and the collections of each generation one build_gc triggered
+ * (median); rounds: the build_gc repetitions, over processes. */
+static const schema_column gc_cols[] = {
+    {"scenario", SCHEMA_TEXT, NULL, 1, NULL},
+    {"variant", SCHEMA_TEXT, NULL, 1, NULL},
+    {"n", SCHEMA_NUMBER, "%.0f", 1, NULL},
+    {"build_ns", SCHEMA_NUMBER, "%.3f", 1, NULL},
+    {"build_gc_ns", SCHEMA_NUMBER, "%.3f", 1, NULL},
+    {"collections_gen0", SCHEMA_NUMBER, "%.0f", 1, "gen0"},
+    {"collections_gen1", SCHEMA_NUMBER, "%.0f", 1, "gen1"},
+    {"collections_gen2", SCHEMA_NUMBER, "%.0f", 1, "gen2"},
+    {"rounds", SCHEMA_NUMBER, "%.0f", 0, NULL},
+    {"processes", SCHEMA_NUMBER, "%.0f", 0, NULL},
 };
 
 /* layout.h: the model of each variant's bytes next to the measurement.
@@ -190,6 +209,7 @@ const schema_file schema_files[SCHEMA_NFILES] = {
                        SCHEMA_OPTIONAL},
     [SCHEMA_PROCESSES] = {"processes.tsv", processes_cols,
                           N(processes_cols), SCHEMA_OPTIONAL},
+    [SCHEMA_GC] = {"gc.tsv", gc_cols, N(gc_cols), SCHEMA_OPTIONAL},
 };
 
 int

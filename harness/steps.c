@@ -6,25 +6,14 @@
 #include "figures.h"
 #include "layout.h"
 #include "logs.h"
+#include "pilot.h"
 #include "pool.h"
+#include "pool_gc.h"
 #include "progress.h"
+#include "scale.h"
 
 #include <stdio.h>
 #include <string.h>
-
-/* A child that did not succeed: a failure of phase, flushed at once,
- * unless the run was interrupted (neither a result nor a failure).  res
- * is freed. */
-static void
-give_up(run_record *rec, const char *scenario, const char *variant,
-        const char *phase, child_result *res)
-{
-    if (res->outcome != CHILD_INTERRUPTED) {
-        record_failure(rec, scenario, variant, phase, res);
-        record_flush(rec);
-    }
-    child_result_free(res);
-}
 
 void
 step_interpreter(run_record *rec, const task_limits *lim)
@@ -114,7 +103,7 @@ step_describe(run_record *rec, const task_limits *lim, const char *path,
              &res);
     logs_keep(rec, name, "", "describe", &res);
     if (res.outcome != CHILD_OK) {
-        give_up(rec, name, "", describe_phase(&res), &res);
+        record_gave_up(rec, name, "", describe_phase(&res), &res);
         return NULL;
     }
     desc = json_incref(json_object_get(res.json, "scenario"));
@@ -197,7 +186,7 @@ step_memory(run_record *rec, const task_limits *lim, const char *path,
         else {
             /* A refused variant is refused by the requested child too. */
             int refused = strncmp(res.reason, "refused: ", 9) == 0;
-            give_up(rec, scenario, label + strlen(scenario) + 1, modes[m],
+            record_gave_up(rec, scenario, label + strlen(scenario) + 1, modes[m],
                     &res);
             if (refused) {
                 break;
@@ -288,13 +277,29 @@ step_layout(run_record *rec, const task_limits *lim, const char *path,
                  &res);
         logs_keep(rec, name, label, "layout", &res);
         if (res.outcome != CHILD_OK) {
-            give_up(rec, name, label, "layout", &res);
+            record_gave_up(rec, name, label, "layout", &res);
             continue;
         }
         add_layout_row(rec, name, json_object_get(res.json, "layout"));
         record_flush(rec);
         child_result_free(&res);
     }
+}
+
+/* --min-time and --quick, as t has them, appended to extra from k (the
+ * number in mbuf); returns the new length.  Timing's and scale's alike. */
+static int
+common_args(const timing_options *t, char **extra, int k, char mbuf[32])
+{
+    if (t->min_time > 0) {
+        snprintf(mbuf, 32, "%g", t->min_time);
+        extra[k++] = "--min-time";
+        extra[k++] = mbuf;
+    }
+    if (t->quick) {
+        extra[k++] = "--quick";
+    }
+    return k;
 }
 
 /* The command line of timing process `process` into extra (its strings
@@ -312,14 +317,7 @@ timing_args(const timing_options *t, int process, char *extra[64],
         extra[k++] = "--rounds";
         extra[k++] = rbuf;
     }
-    if (t->min_time > 0) {
-        snprintf(mbuf, 32, "%g", t->min_time);
-        extra[k++] = "--min-time";
-        extra[k++] = mbuf;
-    }
-    if (t->quick) {
-        extra[k++] = "--quick";
-    }
+    k = common_args(t, extra, k, mbuf);
     extra[k++] = "--"; /* the rest is Google Benchmark's */
     for (int j = 0; j < t->npassthrough && k < 63; j++) {
         extra[k++] = t->passthrough[j];
@@ -327,21 +325,21 @@ timing_args(const timing_options *t, int process, char *extra[64],
     return k;
 }
 
-/* Timing process `process` of k: its result added to the pool, or its
- * failure recorded (the other processes' samples stay).  Returns 0, or -1
- * when it did not report. */
+/* Process `process` of k pooled processes of mode ("timing" or "scale"),
+ * command line extra[0..n): its result added to the pool, or its failure
+ * recorded as phase (the other processes' samples stay); its log kept
+ * under tag.pP.  Returns 0, or -1 when it did not report. */
 static int
-time_process(run_record *rec, const task_limits *lim, const char *path,
-             const char *name, const timing_options *t, int process, int k,
-             pool *pl)
+pooled_process(run_record *rec, const task_limits *lim, const char *path,
+               const char *name, const char *mode, const char *phase,
+               const char *tag, char **extra, int n, int process, int k,
+               pool *pl)
 {
     child_result res;
-    char rbuf[32], mbuf[32], pbuf[32], tag[48];
-    char *extra[64];
-    int n = timing_args(t, process, extra, rbuf, mbuf, pbuf);
-    task_run(lim, "timing", path, extra, n, lim->timeout, &res);
-    snprintf(tag, sizeof tag, "timing.p%d", process);
-    logs_keep(rec, name, "", tag, &res);
+    char log[64];
+    task_run(lim, mode, path, extra, n, lim->timeout, &res);
+    snprintf(log, sizeof log, "%s.p%d", tag, process);
+    logs_keep(rec, name, "", log, &res);
     if (res.outcome != CHILD_OK) {
         if (k > 1) {
             char why[sizeof res.reason];
@@ -349,18 +347,18 @@ time_process(run_record *rec, const task_limits *lim, const char *path,
             snprintf(res.reason, sizeof res.reason, "process %d of %d: %s",
                      process + 1, k, why);
         }
-        give_up(rec, name, "", "timing", &res);
+        record_gave_up(rec, name, "", phase, &res);
         return -1;
     }
     json_t *tm = json_object_get(res.json, "timing");
-    if (pl->reported == 0) {
+    if (pl->reported == 0 && strcmp(mode, "timing") == 0) {
         warn_shared_classes(name, tm, "their timings come from processes "
                             "that each hold every variant (timing.json: "
                             "slotbench.scenarios[].shared_classes)");
     }
     pool_add(pl, process, tm);
     if (k > 1) {
-        progress_note("  %s: timing process %d/%d: %.1f s", name,
+        progress_note("  %s: %s process %d/%d: %.1f s", name, tag,
                       process + 1, k, res.seconds);
     }
     child_result_free(&res);
@@ -373,15 +371,17 @@ step_timing(run_record *rec, const task_limits *lim, const char *path,
 {
     const char *name = json_string_value(json_object_get(desc, "scenario"));
     int k = (int)timing_processes(t);
-    size_t i;
-    json_t *e;
     pool pl;
     long long rounds;
     double min_time;
     timing_resolve(t, &rounds, &min_time);
     pool_init(&pl, desc, t->margin_pct, rounds, k, t->quick);
     for (int p = 0; p < k && !child_stop_requested(); p++) {
-        time_process(rec, lim, path, name, t, p, k, &pl);
+        char rbuf[32], mbuf[32], pbuf[32];
+        char *extra[64];
+        int n = timing_args(t, p, extra, rbuf, mbuf, pbuf);
+        pooled_process(rec, lim, path, name, "timing", "timing", "timing",
+                       extra, n, p, k, &pl);
     }
     json_t *tm = pool_result(&pl);
     pool_free(&pl);
@@ -389,16 +389,106 @@ step_timing(run_record *rec, const task_limits *lim, const char *path,
         return;
     }
     results_add_timing(&rec->results, tm);
-    json_array_foreach(json_object_get(tm, "errors"), i, e) {
-        child_result one = {0};
-        one.outcome = CHILD_FAILED;
-        sb_format(one.reason, sizeof one.reason, "%s: %s",
-                  json_string_value(json_object_get(e, "op")),
-                  json_string_value(json_object_get(e, "error")));
-        record_failure(rec, name,
-                       json_string_value(json_object_get(e, "variant")),
-                       "timing", &one);
+    record_op_errors(rec, name, tm, "timing");
+    json_decref(tm);
+    record_flush(rec);
+}
+
+/* The command line of scale process `process` at n instances into extra
+ * (its strings in the buffers); returns its length.  A sweep point asks
+ * for the walks only. */
+static int
+scale_args(const timing_options *t, long long n, int process, int sweep,
+           char *extra[16], char nbuf[32], char rbuf[32], char mbuf[32],
+           char pbuf[32])
+{
+    int k = 0;
+    long long procs, walk;
+    scale_defaults(t, sweep, &procs, &walk);
+    snprintf(nbuf, 32, "%lld", n);
+    extra[k++] = "--n";
+    extra[k++] = nbuf;
+    snprintf(pbuf, 32, "%d", process);
+    extra[k++] = "--process";
+    extra[k++] = pbuf;
+    snprintf(rbuf, 32, "%lld", walk);
+    extra[k++] = "--rounds";
+    extra[k++] = rbuf;
+    if (sweep) {
+        extra[k++] = "--ops";
+        extra[k++] = "scan,scan_random";
     }
+    return common_args(t, extra, k, mbuf);
+}
+
+/* A line per ratio of the at-scale ops, on stderr. */
+static void
+note_scale_ratios(const char *name, json_t *tm, long long n)
+{
+    size_t i;
+    json_t *row;
+    json_array_foreach(json_object_get(tm, "ratios"), i, row) {
+        progress_note("  %s %s: %s/%s %.3f [%.3f, %.3f] at N = %lld", name,
+                      json_string_value(json_object_get(row, "op")),
+                      json_string_value(json_object_get(row, "variant")),
+                      json_string_value(json_object_get(row, "baseline")),
+                      json_number_value(json_object_get(row, "ratio")),
+                      json_number_value(json_object_get(row, "ci_low")),
+                      json_number_value(json_object_get(row, "ci_high")), n);
+    }
+}
+
+void
+step_scale(run_record *rec, const task_limits *lim, const char *path,
+           json_t *desc, long long n, const timing_options *t, int sweep)
+{
+    const char *name = json_string_value(json_object_get(desc, "scenario"));
+    long long procs, walk;
+    child_result res;
+    char tag[48];
+    pool pl;
+    memset(&res, 0, sizeof res);
+    if (child_stop_requested()) {
+        return;
+    }
+    if (pilot_scale_fits(desc, lim, n, res.reason, sizeof res.reason) < 0) {
+        res.outcome = CHILD_MEMORY;
+        record_failure(rec, name, "", "scale", &res);
+        record_flush(rec);
+        return;
+    }
+    scale_defaults(t, sweep, &procs, &walk);
+    int k = (int)procs;
+    snprintf(tag, sizeof tag, sweep ? "scale.n%lld" : "scale", n);
+    pool_init(&pl, desc, t->margin_pct, walk, k, t->quick);
+    for (int p = 0; p < k && !child_stop_requested(); p++) {
+        char nbuf[32], rbuf[32], mbuf[32], pbuf[32];
+        char *extra[16];
+        int m = scale_args(t, n, p, sweep, extra, nbuf, rbuf, mbuf, pbuf);
+        pooled_process(rec, lim, path, name, "scale",
+                       sweep ? "scale sweep" : "scale", tag, extra, m, p, k,
+                       &pl);
+    }
+    json_t *tm = pool_result(&pl);
+    if (tm == NULL) {
+        pool_free(&pl);
+        return;
+    }
+    size_t i;
+    json_t *row;
+    if (sweep) {
+        json_array_foreach(json_object_get(tm, "rows"), i, row) {
+            results_add_sweep_walk(&rec->results, row, n);
+        }
+    }
+    else {
+        json_object_set_new(tm, "gc", pool_gc(&pl, json_object_get(tm,
+                                                                   "rows")));
+        results_add_timing(&rec->results, tm);
+        note_scale_ratios(name, tm, n);
+    }
+    pool_free(&pl);
+    record_op_errors(rec, name, tm, "scale");
     json_decref(tm);
     record_flush(rec);
 }

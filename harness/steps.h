@@ -55,4 +55,17 @@ void step_layout(run_record *rec, const task_limits *lim, const char *path,
 void step_timing(run_record *rec, const task_limits *lim, const char *path,
                  json_t *desc, const timing_options *t);
 
+/* At scale: K fresh scale children one after another (scale_defaults),
+ * each doing rounds of the scenario's at-scale ops over n live instances
+ * of every variant (scale.h), pooled as the timing processes are (pool.h)
+ * into timing.json, timing.tsv, ratios.tsv and processes.tsv, with gc.tsv
+ * from the build_gc repetitions (pool_gc.h).  Refused with a failure
+ * (phase "scale") when the populations would not fit in memory
+ * (pilot_scale_fits); a process that fails loses only its own samples.
+ * With sweep != 0, one point of --sweep: scan and scan_random only, their
+ * medians into sweep.tsv's row of each variant at n. */
+void step_scale(run_record *rec, const task_limits *lim, const char *path,
+                json_t *desc, long long n, const timing_options *t,
+                int sweep);
+
 #endif

@@ -92,6 +92,31 @@ num(json_t *row, const char *key)
     return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+/* The N the at-scale ops walked, per scenario (their settings carry the
+ * permutation's seed and n): one line, or none without them. */
+static void
+print_scale_n(const results_run *run)
+{
+    size_t i;
+    json_t *s;
+    int any = 0;
+    json_array_foreach(json_object_get(run->timing, "scenarios"), i, s) {
+        json_t *set = json_object_get(s, "settings");
+        if (json_object_get(set, "seed") == NULL) {
+            continue;
+        }
+        printf("%s %s %lld", any ? "," : "(at scale, ns per instance over N "
+               "live instances of each variant, N as for memory: the "
+               "scenario's, capped at 1,000,000 unless --full:",
+               json_string_value(json_object_get(s, "scenario")),
+               (long long)json_integer_value(json_object_get(set, "n")));
+        any = 1;
+    }
+    if (any) {
+        printf(")\n");
+    }
+}
+
 /* Per scenario and op: the ratio, its interval (and half-width) with the
  * coverage it really has, the difference in ns per op, the verdict and
  * the wall time of the pair; then the add_attr checks and the shim's own
@@ -143,6 +168,7 @@ print_timing(const results_run *run)
            indicative ? "; *: within one process, indicative only: it leaves "
                         "out what varies from one process to the next"
                       : "");
+    print_scale_n(run);
     json_array_foreach(json_object_get(run->timing, "add_attr"), i, r) {
         const char *msg = json_string_value(json_object_get(r, "message"));
         printf("add_attr %s/%s: %s%s%s (expected %s): %s\n",

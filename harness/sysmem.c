@@ -108,6 +108,50 @@ sysmem_total(void)
     return proc_kb("/proc/meminfo", "MemTotal");
 }
 
+/* One line of a sysfs file into buf; -1 when unreadable. */
+static int
+sys_line(const char *path, char *buf, size_t len)
+{
+    FILE *f = fopen(path, "re");
+    int ok = f && fgets(buf, (int)len, f) != NULL;
+    if (f) {
+        fclose(f);
+    }
+    if (!ok) {
+        return -1;
+    }
+    buf[strcspn(buf, "\n")] = '\0';
+    return 0;
+}
+
+long long
+sysmem_cache_bytes(int level, const char *type)
+{
+    for (int i = 0; i < 16; i++) {
+        char path[96], lv[16], ty[32], size[32];
+        const char *base = "/sys/devices/system/cpu/cpu0/cache/index";
+        snprintf(path, sizeof path, "%s%d/level", base, i);
+        if (sys_line(path, lv, sizeof lv) < 0) {
+            break;
+        }
+        snprintf(path, sizeof path, "%s%d/type", base, i);
+        if (sys_line(path, ty, sizeof ty) < 0 || atoi(lv) != level ||
+            strcmp(ty, type) != 0) {
+            continue;
+        }
+        snprintf(path, sizeof path, "%s%d/size", base, i);
+        if (sys_line(path, size, sizeof size) < 0) {
+            return -1;
+        }
+        char *end;
+        long long v = strtoll(size, &end, 10);
+        /* sysfs writes "48K", "2048K", "32M" */
+        return *end == 'K' ? v << 10 : *end == 'M' ? v << 20
+             : *end == 'G' ? v << 30 : v;
+    }
+    return -1;
+}
+
 long long
 sysmem_malloc_in_use(void)
 {

@@ -33,6 +33,11 @@ int sysmem_malloc_counted(void);
  * or -1. */
 int sysmem_threads(void);
 
+/* Size in bytes of CPU 0's cache of this level and type ("Data",
+ * "Unified", "Instruction") from /sys/devices/system/cpu/cpu0/cache, or
+ * -1 when there is none or it cannot be read. */
+long long sysmem_cache_bytes(int level, const char *type);
+
 /* Total physical memory in bytes, or -1. */
 long long sysmem_total(void);
 

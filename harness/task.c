@@ -24,6 +24,7 @@ mode_activity(const char *mode)
         {"memory", "measuring memory"},
         {"requested", "measuring requested bytes (tracemalloc)"},
         {"timing", "timing"},
+        {"scale", "timing at scale (N live instances)"},
         {"layout", "explaining the bytes per instance"},
         {"info", "describing the interpreter"},
         {"introspect", "reading the class for slotbench new"}};

@@ -444,7 +444,8 @@ timing_run(scenario *sc, const timing_options *o, char *err)
     json_object_set_new(out, "shim", shim);
 
     for (int op = 0; op < OP_COUNT; op++) {
-        if (op == OP_ADD_ATTR || !(mask & (1u << op))) {
+        /* The at-scale ops are the scale child's (scale.h). */
+        if (op == OP_ADD_ATTR || ops_at_scale(op) || !(mask & (1u << op))) {
             continue;
         }
         if (time_op(&t, op, err) < 0) {

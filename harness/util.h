@@ -104,4 +104,10 @@ void sb_buf_free(sb_buf *b);
  * frees).  Returns -1 with a message naming the file on error. */
 int sb_read_file(const char *path, char **out, size_t *len, char *err);
 
+
+/* A macro's value as a string literal, for texts such as --help's:
+ * SB_STR(SCALE_DEFAULT_ROUNDS) is "3". */
+#define SB_STR(x) SB_STR_(x)
+#define SB_STR_(x) #x
+
 #endif

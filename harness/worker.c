@@ -10,6 +10,7 @@
  * variant alone, so that the scenario's module code is all that ran there
  * before its measurement starts. */
 #include "interp.h"
+#include "ops.h"
 #include "introspect.h"
 #include "layout.h"
 #include "memory.h"
@@ -19,6 +20,7 @@
 #include "worker.h"
 #include "child.h"
 #include "results.h"
+#include "scale.h"
 #include "sysmem.h"
 
 #include <getopt.h>
@@ -33,6 +35,7 @@ typedef struct {
     long long n;
     int unique;
     timing_options timing;
+    scale_options scale;    /* scale: --ops (--rounds, --process: timing's) */
 } worker_args;
 
 static int
@@ -62,6 +65,24 @@ send_ok(const char *key, json_t *value)
     return 0;
 }
 
+/* --ops NAME,NAME...: a set of ops (ops.h). */
+static int
+parse_ops(const char *arg, unsigned *mask, char *err)
+{
+    char buf[256], *save = NULL;
+    snprintf(buf, sizeof buf, "%s", arg);
+    *mask = 0;
+    for (char *t = strtok_r(buf, ",", &save); t;
+         t = strtok_r(NULL, ",", &save)) {
+        int k = ops_index(t);
+        if (k < 0) {
+            return sb_seterr(err, "__child: --ops: no op '%s'", t);
+        }
+        *mask |= 1u << k;
+    }
+    return 0;
+}
+
 static int
 parse_args(int argc, char **argv, worker_args *a, char *err)
 {
@@ -75,6 +96,7 @@ parse_args(int argc, char **argv, worker_args *a, char *err)
         {"process", required_argument, NULL, 'p'},
         {"min-time", required_argument, NULL, 'm'},
         {"quick", no_argument, NULL, 'q'},
+        {"ops", required_argument, NULL, 'o'},
         {NULL, 0, NULL, 0}};
     int c;
     memset(a, 0, sizeof *a);
@@ -116,6 +138,11 @@ parse_args(int argc, char **argv, worker_args *a, char *err)
             }
             break;
         case 'q': a->timing.quick = 1; break;
+        case 'o':
+            if (parse_ops(optarg, &a->scale.ops, err) < 0) {
+                return -1;
+            }
+            break;
         default:
             return sb_seterr(err, "__child: unknown option %s",
                              argv[optind - 1]);
@@ -181,6 +208,19 @@ run_mode(worker_args *a)
         }
         scenario_clear(&sc);
         return t ? send_ok("timing", t) : send_error("timing", err);
+    }
+    if (strcmp(a->mode, "scale") == 0) {
+        a->scale.n = a->n;
+        a->scale.rounds = a->timing.rounds;
+        a->scale.process = a->timing.process;
+        a->scale.quick = a->timing.quick;
+        a->scale.min_time = a->timing.min_time;
+        if (a->scale.ops == 0) {
+            a->scale.ops = ops_scale_mask(sc.ops ? sc.ops : ops_default());
+        }
+        json_t *t = scale_run(&sc, &a->scale, err);
+        scenario_clear(&sc);
+        return t ? send_ok("timing", t) : send_error("scale", err);
     }
     vi = measuring_mode(a->mode) ? scenario_find_variant(&sc, a->variant)
                                  : -1;

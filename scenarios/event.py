@@ -28,3 +28,9 @@ class EventSlots:
 VARIANTS = {"dict": EventDict, "slots": EventSlots}
 ARGS = (1700000000.25, "click", 987654321)
 N = 10_000_000
+
+# At scale (README "At scale"): the default ops plus walking the N live
+# instances.  Not build/build_gc: at 10,000,000 (--full) their six builds
+# of N would cost more than the walks (person and row measure the GC).
+OPS = ("create", "read", "write", "add_attr", "scan", "scan_random",
+       "update")

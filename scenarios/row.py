@@ -52,3 +52,8 @@ def unique_args(i):
     comes from a small shared set, the quantity is a small cached int."""
     return (10**9 + i, "user-%06d" % i, i * 0.01 + 0.5, _CURRENCIES[i % 4],
             i % 10, 1700000000000 + i, i % 3 != 0, None)
+
+# At scale (README "At scale"): the default ops plus building N with the GC
+# off and on, and walking the N live instances.
+OPS = ("create", "read", "write", "add_attr", "build", "build_gc", "scan",
+       "scan_random", "update")

@@ -253,7 +253,7 @@ class TimingRunGoldenTest(RunGolden, GoldenCase):
     KIND = "quick"
     FILES = ("meta.json", "memory.tsv", "timeline.tsv", "failures.tsv",
              "layout.tsv", "claims.tsv", "timing.json", "timing.tsv",
-             "ratios.tsv", "processes.tsv")
+             "ratios.tsv", "processes.tsv", "gc.tsv")  # person asks for the at-scale ops
 
     def test_timing_tsv(self):
         self.check("timing.tsv")

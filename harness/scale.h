@@ -1,0 +1,63 @@
+/* scale.h - the at-scale ops (ops.h: build, build_gc, scan, scan_random,
+ * update), run inside a `__child scale` process: N live instances of every
+ * variant built once and kept, then walked.
+ *
+ * What comes back has the shape of a timing child's result (timing.h): a
+ * Google Benchmark style report whose every entry is one repetition
+ * (run_name <scenario>/<variant>/<op>, repetition_index = round,
+ * real_time = ns per instance, slotbench_process; a build_gc entry also
+ * gc_gen0..2, the collections per generation it triggered), and a "facts"
+ * list per variant and op (the loop's own cost, passes, the specialized
+ * instruction).  No rows or ratios: the parent pools the K scale
+ * processes of a scenario (pool.h) as it does the timing processes. */
+#ifndef SB_SCALE_H
+#define SB_SCALE_H
+
+#include "scenario.h"
+#include "timing.h"
+
+/* Per scenario by default (the parent's side: steps.c): K scale processes
+ * of R rounds of the walks each (builds: at most SCALE_BUILD_ROUNDS), at
+ * the N the memory measurement uses (the scenario's, capped at 1,000,000
+ * unless --full).  A --sweep point: SCALE_SWEEP_PROCESSES of
+ * SCALE_SWEEP_ROUNDS.  --processes and --rounds set both timing's and
+ * scale's.  Measured on this 2-core machine (quiet) at N = 1,000,000, one
+ * process of 3 rounds: person 9.3 s (build 1.1, build_gc 3.5, the walks
+ * 2.5, the rest building the populations), row 13.1 s, event (walks
+ * only) 4.5 s; player at its N = 100,000 about 1.5 s.  With builds of 2
+ * rounds and K = 3, the default suite's at-scale ops take about 75 s of
+ * make bench's 6 minutes. */
+#define SCALE_DEFAULT_PROCESSES 3
+#define SCALE_DEFAULT_ROUNDS 3
+#define SCALE_BUILD_ROUNDS 2
+#define SCALE_SWEEP_PROCESSES 1
+#define SCALE_SWEEP_ROUNDS 5
+
+/* The scale processes per scenario and the rounds of the walks in each
+ * that a run with timing options t asks for: t->processes and t->rounds
+ * when given, else the defaults above (--quick: one process of 3 rounds;
+ * a sweep point, sweep != 0: SCALE_SWEEP_*). */
+void scale_defaults(const timing_options *t, int sweep, long long *processes,
+                    long long *rounds);
+
+typedef struct {
+    long long n;        /* instances per variant */
+    long long rounds;   /* of the walks; 0: the default (scale_rounds) */
+    int process;        /* index of this process among the scenario's */
+    unsigned ops;       /* the at-scale ops to run (bit i: ops_name(i)) */
+    double min_time;    /* CPU seconds per repetition, at least; 0: the
+                           default (0.02 s; --quick 0.005 s) */
+    int quick;
+} scale_options;
+
+/* Rounds of the walks (o->rounds, SCALE_DEFAULT_ROUNDS when 0), and of
+ * the builds (which cost two creations of N per variant and round: at most
+ * SCALE_BUILD_ROUNDS, except under --quick). */
+void scale_rounds(const scale_options *o, long long *walk, long long *build);
+
+/* Run the at-scale ops o->ops asks for on every variant of sc (interpreter
+ * running).  Returns a new JSON object: "gbench", "facts", "skipped", "errors", "op_seconds", "settings"; NULL with
+ * a message in err (SB_ERRLEN) when nothing could run. */
+json_t *scale_run(scenario *sc, const scale_options *o, char *err);
+
+#endif
