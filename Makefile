@@ -149,8 +149,8 @@ $(BUILD):
 	@mkdir -p $@
 
 # Run the default suite (every scenario, memory, timing and the at-scale
-# ops) and print the table: about 5 minutes on a 2-core machine (310 s,
-# 79 s of them the at-scale ops, at load average 2).
+# ops) and print the table: about 5 minutes on a 2-core machine (263 s,
+# 75 s of them the at-scale ops, at load average 0.7-1.0).
 bench: all
 	$(BIN) run $(ARGS)
 

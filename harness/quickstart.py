@@ -41,7 +41,21 @@ def table(lines, first_word, stop):
                      "output" % " ".join(first_word))
 
 
-def section(output, meta, seconds, repetitions):
+def how_timed(scen):
+    """How the run's timing processes and scale processes were run, from
+    timing.json's scenarios (a scale run's settings carry the seed)."""
+    parts = []
+    for scale in (False, True):
+        s = next((x["settings"] for x in scen if ("seed" in x.get(
+            "settings", {})) == scale), None)
+        if s and s.get("processes"):
+            parts.append("%s%s process%s of %s rounds each" % (
+                "the at-scale ops in " if scale else "", s["processes"],
+                "" if s["processes"] == 1 else "es", s.get("rounds")))
+    return "; ".join(parts)
+
+
+def section(output, meta, seconds, how):
     lines = output.splitlines()
     memory = table(lines, ["scenario", "variant"],
                    lambda s: not s.strip() or s.startswith("("))
@@ -52,7 +66,6 @@ def section(output, meta, seconds, repetitions):
     timing = table(lines, ["scenario", "op"],
                    lambda s: not s.strip() or s.split()[0] not in names)
     py = meta.get("python", {}).get("version") or meta.get("python_version")
-    reps = repetitions
     indent = ["    " + s if s else "" for s in memory]
     indent_t = ["    " + s for s in timing]
     return "\n".join([
@@ -65,9 +78,8 @@ def section(output, meta, seconds, repetitions):
         *indent,
         "",
         *textwrap.wrap("Timing, as slots/dict ratios of the median with a "
-                       "95%% interval (Google Benchmark, variants "
-                       "interleaved%s):" % (", %s repetitions" % reps
-                                            if reps else ""), 76),
+                       "95%% interval across processes (variants "
+                       "interleaved%s):" % (", " + how if how else ""), 76),
         "",
         *indent_t,
         "",
@@ -105,10 +117,10 @@ def main(argv):
         seconds = meta.get("seconds", 0)
     with open(os.path.join(rundir, "timing.json")) as f:
         scen = json.load(f)["slotbench"]["scenarios"]
-    repetitions = scen[0]["settings"]["repetitions"] if scen else None
+    how = how_timed(scen)
     head, rest = text.split(BEGIN, 1)
     _, tail = rest.split(END, 1)
-    new = head + section(output, meta, seconds, repetitions) + tail
+    new = head + section(output, meta, seconds, how) + tail
     if new != text:
         with open(readme + ".tmp", "w") as f:
             f.write(new)

@@ -26,9 +26,10 @@
  *                           next to the measured allocated bytes (layout.h)
  *       step_timing         timing child: all variants interleaved
  *                           (timing.h); skipped with --no-timing
- *       step_scale          scale child, when OPS asks for an at-scale op:
- *                           N live instances of every variant walked
- *                           (scale.h); again at each --sweep N for the
+ *       step_scale          K scale children, when OPS asks for an
+ *                           at-scale op: N live instances of every variant
+ *                           walked (scale.h), pooled as timing is
+ *                           (pool.h); again at each --sweep N for the
  *                           scaling chart
  *     finish_run          meta.json "complete" / "complete_with_failures" /
  *                         "partial" (a signal) / "failed" (a write),

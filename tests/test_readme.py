@@ -75,4 +75,6 @@ class QuickstartTest(unittest.TestCase):
         self.assertRegex(block(after), r"\n    person +dict +dict +shared "
                                        r"+20000 ")
         self.assertNotIn("player", block(after))
-        self.assertIn(", 3 repetitions", block(after))
+        words = " ".join(block(after).split())
+        self.assertIn(", 1 process of 3 rounds each", words)
+        self.assertIn("the at-scale ops in 1 process of 3 rounds each", words)
