@@ -144,18 +144,21 @@ is_skipped(const scenario *sc, const char *label)
     return sc->skipped && PyDict_GetItemString(sc->skipped, label) != NULL;
 }
 
-/* One repetition as a Google Benchmark report entry (gbench.h's shape). */
+/* One repetition as a Google Benchmark report entry (gbench.h's shape),
+ * with the round twice, as a timing child's (collect.h): repetition_index
+ * and slotbench_round. */
 static json_t *
 entry(scale_state *s, const opbench *b, long long round, long long reps,
       long long iterations, double ns)
 {
     /* A family per benchmark, as libbenchmark numbers them. */
-    return json_pack("{s:s,s:i,s:i,s:s,s:s,s:I,s:I,s:i,s:I,s:f,s:f,s:s,"
-                     "s:i}",
+    return json_pack("{s:s,s:i,s:i,s:s,s:s,s:I,s:I,s:I,s:i,s:I,s:f,s:f,"
+                     "s:s,s:i}",
                      "name", b->name, "family_index", s->family + b->vi,
                      "per_family_instance_index", 0, "run_name", b->name,
                      "run_type", "iteration", "repetitions",
                      (json_int_t)reps, "repetition_index", (json_int_t)round,
+                     "slotbench_round", (json_int_t)round,
                      "threads", 1, "iterations", (json_int_t)iterations,
                      "real_time", ns, "cpu_time", ns, "time_unit", "ns",
                      "slotbench_process", s->o->process);
