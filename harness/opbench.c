@@ -55,14 +55,6 @@ opbench_free(opbench *b)
 
 /* ---- the timed bodies -------------------------------------------------- */
 
-static double
-cpu_now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 /* The pending exception as the benchmark's error, then leave the loop:
  * the next keep_running returns false.  Google Benchmark's JSON reporter
  * escapes quotes, backslashes and \n\t\r\b\f but writes other control
@@ -100,8 +92,8 @@ per_op_counter(gbench_state *st, const opbench *b, const char *name,
 static double
 empty_interval(void)
 {
-    double t0 = cpu_now();
-    return cpu_now() - t0;
+    double t0 = sb_cpu_now();
+    return sb_cpu_now() - t0;
 }
 
 /* create, read, write: the compiled loop minus its matched loop.  A
@@ -114,12 +106,12 @@ run_loop(gbench_state *st, void *user)
     double w0 = sb_now(), matched = 0;
     long long calls = 0;
     while (gbench_keep_running_batch(st, b->per_call)) {
-        double t0 = cpu_now();
+        double t0 = sb_cpu_now();
         PyObject *r = PyObject_Call(b->loop, b->loop_args, NULL);
-        double t1 = cpu_now();
+        double t1 = sb_cpu_now();
         PyObject *r2 = r ? PyObject_Call(b->matched, b->loop_args, NULL)
                          : NULL;
-        double t2 = cpu_now();
+        double t2 = sb_cpu_now();
         if (r2 == NULL) {
             Py_XDECREF(r);
             fail(st, b);
@@ -167,9 +159,9 @@ run_create_keep(gbench_state *st, void *user)
     double w0 = sb_now(), timer = 0;
     long long calls = 0;
     while (gbench_keep_running_batch(st, BATCH)) {
-        double t0 = cpu_now();
+        double t0 = sb_cpu_now();
         int rc = fill_batch(b);
-        double t1 = cpu_now();
+        double t1 = sb_cpu_now();
         if (rc < 0) {
             fail(st, b);
             continue;
@@ -195,9 +187,9 @@ run_delete(gbench_state *st, void *user)
             fail(st, b);
             continue;
         }
-        double t0 = cpu_now();
+        double t0 = sb_cpu_now();
         release_batch(b, BATCH);
-        double t1 = cpu_now(), e = empty_interval();
+        double t1 = sb_cpu_now(), e = empty_interval();
         gbench_set_iteration_time(st, (t1 - t0) - e);
         timer += e;
         calls++;
@@ -217,7 +209,7 @@ run_capi(gbench_state *st, void *user)
     int write = b->op == OP_WRITE_CAPI;
     while (gbench_keep_running_batch(st, b->per_call)) {
         int bad = 0;
-        double t0 = cpu_now();
+        double t0 = sb_cpu_now();
         for (long long r = 0; r < rounds && !bad; r++) {
             for (Py_ssize_t a = 0; a < b->nattrs; a++) {
                 if (write) {
@@ -236,7 +228,7 @@ run_capi(gbench_state *st, void *user)
                 }
             }
         }
-        double t1 = cpu_now();
+        double t1 = sb_cpu_now();
         if (bad) {
             fail(st, b);
             continue;

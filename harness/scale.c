@@ -86,8 +86,8 @@ timer_ns(void)
     double d[101];
     stats_summary s;
     for (int i = 0; i < 101; i++) {
-        double t0 = scalebench_cpu_now();
-        d[i] = (scalebench_cpu_now() - t0) * 1e9;
+        double t0 = sb_cpu_now();
+        d[i] = (sb_cpu_now() - t0) * 1e9;
     }
     stats_summarize(d, 101, &s);
     return s.median;

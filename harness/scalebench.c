@@ -10,14 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-double
-scalebench_cpu_now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 /* The helpers of one variant, as Python source: building N instances, the
  * three walks, the visiting loop alone, the permutation and the
  * instruction the interpreter specialized a walk's attribute access to. */
@@ -143,9 +135,9 @@ scalebench_build(PyObject *helpers, scenario *sc, int vi, long long n,
         Py_XDECREF(r);
     }
     if (r) {
-        double t0 = scalebench_cpu_now();
+        double t0 = sb_cpu_now();
         list = scalebench_call(helpers, "_sb_build", args);
-        *secs = scalebench_cpu_now() - t0;
+        *secs = sb_cpu_now() - t0;
     }
     if (gc_on && before) {
         /* Off again whatever happened: the walks run with GC off. */
@@ -189,10 +181,10 @@ scalebench_walk(PyObject *helpers, PyObject *attrs, int op, PyObject *list,
     if (args == NULL) {
         return -1;
     }
-    double t0 = scalebench_cpu_now();
+    double t0 = sb_cpu_now();
     r = scalebench_call(helpers, op == OP_UPDATE ? "_sb_update" : "_sb_scan",
              args);
-    double t1 = scalebench_cpu_now();
+    double t1 = sb_cpu_now();
     Py_DECREF(args);
     if (r == NULL) {
         return -1;
@@ -200,7 +192,7 @@ scalebench_walk(PyObject *helpers, PyObject *attrs, int op, PyObject *list,
     Py_DECREF(r);
     args = Py_BuildValue("(OL)", list, passes);
     r = args ? scalebench_call(helpers, "_sb_visit", args) : NULL;
-    double t2 = scalebench_cpu_now();
+    double t2 = sb_cpu_now();
     Py_XDECREF(args);
     if (r == NULL) {
         return -1;

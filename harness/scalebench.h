@@ -6,10 +6,6 @@
 
 #include "scenario.h"
 
-/* The thread's CPU clock in seconds: what every at-scale figure is timed
- * with (a shared 2-core machine makes wall time mostly other processes). */
-double scalebench_cpu_now(void);
-
 /* The helpers of variant vi, compiled from one source for every variant
  * (its own code objects, the scenario module's globals): _sb_build,
  * _sb_scan, _sb_update, _sb_visit, _sb_shuffled, _sb_specialized,

@@ -82,6 +82,11 @@ void sb_name_sanitize(const char *name, char *out, size_t outlen);
 /* Seconds from a monotonic clock. */
 double sb_now(void);
 
+/* Seconds of CPU time of the calling thread: every timing figure's clock
+ * (on a 2-core machine shared with compilers, wall time mostly measures
+ * who else is running).  A system call here, about 170 ns. */
+double sb_cpu_now(void);
+
 /* malloc/realloc/strdup that exit with a message when memory is exhausted:
  * the harness cannot do anything useful without its own small buffers. */
 void *sb_xmalloc(size_t n);
