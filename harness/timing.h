@@ -18,7 +18,9 @@
  * seconds at a time) decide a process's estimate, and person create came
  * out at +/-8.2% over 5 processes; 15 rounds of 6 ms, the same CPU time,
  * keep a variant and its baseline milliseconds apart, and gave +/-0.4 to
- * 0.9%.  The net read and write (a fraction of a ns on 3.11) stay at
+ * 0.9% (intervals of the mean; the prediction intervals now used are
+ * sqrt 2 wider: +/-1.4 to 2.9% in four of five quiet runs, 12.9% in the
+ * fifth, where one process's slots creation was 23% slower throughout).  The net read and write (a fraction of a ns on 3.11) stay at
  * +/-5 to 30%: their spread is between processes (whole processes in which
  * every attribute access costs about 3 ns more, for both variants; not
  * moved by building each round's instance and loops anew, nor by a random
