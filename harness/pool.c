@@ -255,7 +255,9 @@ gather(const pool *p, json_t *benchmarks, series_set *set)
         s->op = op;
         s->order = variant_order(p, variant);
     }
-    qsort(set->s, (size_t)set->n, sizeof *set->s, by_op_then_variant);
+    if (set->n > 0) { /* none when the child timed nothing (scale ops) */
+        qsort(set->s, (size_t)set->n, sizeof *set->s, by_op_then_variant);
+    }
     size_t cells = (size_t)set->kcap * (size_t)set->rcap;
     for (int k = 0; k < set->n; k++) {
         set->s[k].v = sb_xmalloc(sizeof(double) * (cells ? cells : 1));
