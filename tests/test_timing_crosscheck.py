@@ -69,10 +69,13 @@ class TimingCrosscheckTest(TempDirTest):
         # process, as a net cost of one access (positive, a few ns).
         self.assertIn(r.returncode, (0, 1), r.stdout + r.stderr)
         for op, variant, mine, theirs, _, per in rows:
+            # A few ns; below 0 on 3.13 (the matched `_sb_o` dearer than
+            # the read: -0.58 ns on 3.13.5), never a whole statement's
+            # worth either way.
             self.assertEqual(len(per.split()), PROCESSES, (op, variant))
-            self.assertGreater(float(mine), 0, (op, variant))
+            self.assertGreater(float(mine), -5, (op, variant))
             self.assertLess(float(mine), 20, (op, variant))
-            self.assertGreater(float(theirs), 0, (op, variant))
+            self.assertGreater(float(theirs), -5, (op, variant))
             self.assertLess(float(theirs), 20, (op, variant))
 
 
