@@ -76,7 +76,7 @@ class S2:
 VARIANTS = {"slots": S, "dict": D, "wide": S2}
 BASELINE = "slots"
 ARGS = (1,)
-OPS = ("read",)
+OPS = ("read", "read_capi")  # read_capi: a ratio even where a net read has none
 '''
 
 
