@@ -173,6 +173,19 @@ class TimingClaimsTest(TempDirTest):
             # and its verdict (the category column once ratios.tsv has one,
             # else the words of its verdict), not on a rule applied again
             # to the claim's own evidence.
+            if (op, label) not in ratios:
+                # A net write or read of a fraction of a ns can be at or
+                # below 0 in all but one of a --quick run's pairs on a
+                # loaded machine (check-sanitize beside other jobs): no
+                # ratio, which the claim must say instead of a verdict.
+                self.assertEqual(row["verdict"], "not measured", row)
+                self.assertEqual(row["evidence"], f"no {op} ratio for "
+                                 f"{label} in this run", row)
+                timed = {(x["op"], x["variant"]) for x in
+                         read_tsv(os.path.join(run, "timing.tsv"))}
+                self.assertIn((op, label), timed)
+                checked += 1
+                continue
             ratio = ratios[(op, label)]
             category = ratio["category"]
             m = re.match(rf"^{re.escape(label)}: "
@@ -200,7 +213,10 @@ class TimingClaimsTest(TempDirTest):
             self.assertEqual(row["indicative"], "yes", row)
             checked += 1
         # Both claims for every variant that has ratios.
-        self.assertEqual(checked, 2 * (len({v for _, v in ratios})), ratios)
+        timed = {x["variant"] for x in
+                 read_tsv(os.path.join(run, "timing.tsv"))
+                 if x["op"] in ("read", "write")} - {"dict"}
+        self.assertEqual(checked, 2 * len(timed), ratios)
         self.assertIn(("faster_read", "inherit", "slots", "-"), c)
         ok = c[("rejects_undeclared", "inherit", "slots", "-")]
         self.assertEqual(ok["verdict"], "holds")
