@@ -564,8 +564,9 @@ pool_result(const pool *p)
     json_object_set_new(settings, "margin", json_real(p->margin));
     json_object_set_new(settings, "interval", json_string(
         "per process: Hodges-Lehmann of the paired log ratios (pairs: the "
-        "same round of the same process); across processes: Student t 95% "
-        "on the per-process estimates; one process: its Wilcoxon "
+        "same round of the same process); across processes: Hodges-Lehmann "
+        "of the per-process estimates, 95% prediction interval from their "
+        "Shamos scale (q calibrated by simulation); one process: its Wilcoxon "
         "signed-rank interval, marked indicative"));
     return out;
 }

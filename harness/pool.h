@@ -15,10 +15,13 @@
  *   per process  the Hodges-Lehmann estimate of its paired log ratios and
  *                of its paired differences in ns (stats.h): one estimate
  *                per process, each written to processes.tsv
- *   across       a Student t interval on the per-process log estimates
- *                (stats_between) at 95%: what moves from one process to
- *                the next (addresses, alignment, a neighbour on the core)
- *                is in their spread, so the interval covers the next run
+ *   across       the Hodges-Lehmann estimate of the per-process log
+ *                estimates and a 95% prediction interval from their
+ *                Shamos scale (stats_between, between.h): what moves from
+ *                one process to the next (addresses, alignment, a
+ *                neighbour on the core) is in their spread, so the
+ *                interval covers the next run, and one outlying process
+ *                does not move it
  *   one process  (K == 1, --quick, or only one process reported) the
  *                Wilcoxon interval within that process, its real coverage
  *                in `confidence`, and the row marked indicative
@@ -29,7 +32,7 @@
 #ifndef SB_POOL_H
 #define SB_POOL_H
 
-#include "stats.h"
+#include "between.h"
 
 #include <jansson.h>
 

@@ -1,7 +1,6 @@
 /* stats.c - summaries of repeated timings, the Hodges-Lehmann ratio and
- * difference with their signed-rank intervals within one process, the
- * Student t interval across processes, and the one verdict rule against a
- * margin (see stats.h).
+ * difference with their signed-rank intervals within one process, Welch's
+ * interval between two runs, and Student's t quantile (see stats.h).
  *
  * Why these estimators: timings on a shared machine have outliers (a build
  * starts, a page fault storm) that drag a mean, and their distribution is
@@ -9,11 +8,8 @@
  * baseline's of the same round (adjacent in time) cancels slow drift; the
  * Hodges-Lehmann estimate and the Wilcoxon interval only assume the paired
  * log ratios are symmetric about their centre, and a few outliers move
- * them little.  Across processes the per-process estimates are already
- * robust summaries, close to normal, and what varies between them
- * (placement in memory, hash seeds, the neighbours on the core) is what a
- * next run sees: a t interval over them, with the quantile computed for
- * any number of processes.  The verdict on an interval is verdict.c's. */
+ * them little.  Across processes: between.c.  The verdict on an interval
+ * is verdict.c's. */
 #include "stats.h"
 #include "util.h"
 
@@ -388,74 +384,6 @@ stats_t_quantile(double p, double df)
         }
     }
     return flip ? -(lo + hi) / 2 : (lo + hi) / 2;
-}
-
-/* Mean and t prediction interval of the finite values of x[0..k) into
- * est[3] = {mean, low, high}: where the mean of n more values of the same
- * spread will fall, mean +- t * s * sqrt(1/n + 1/n), which is what the
- * next run of the same command will see (the interval of the mean alone,
- * t * s / sqrt(n), covers that in about 85% of runs for n = 5, 95% being
- * for the true value).  Returns how many were finite (-1 below 2). */
-static long
-t_interval(const double *x, size_t k, double level, double est[3])
-{
-    size_t n = 0;
-    double sum = 0, ss = 0, mean, half;
-    for (size_t i = 0; i < k; i++) {
-        if (isfinite(x[i])) {
-            sum += x[i];
-            n++;
-        }
-    }
-    if (n < 2 || !(level > 0 && level < 1)) {
-        return -1;
-    }
-    mean = sum / (double)n;
-    for (size_t i = 0; i < k; i++) {
-        if (isfinite(x[i])) {
-            ss += (x[i] - mean) * (x[i] - mean);
-        }
-    }
-    half = stats_t_quantile((1 + level) / 2, (double)(n - 1)) *
-           sqrt(ss / (double)(n - 1) * 2 / (double)n);
-    est[0] = mean;
-    est[1] = mean - half;
-    est[2] = mean + half;
-    return (long)n;
-}
-
-int
-stats_between(const double *log_est, size_t k, double level, stats_ratio *r)
-{
-    double est[3];
-    long n;
-    memset(r, 0, sizeof *r);
-    if ((n = t_interval(log_est, k, level, est)) < 0) {
-        return -1;
-    }
-    r->ratio = exp(est[0]);
-    r->low = exp(est[1]);
-    r->high = exp(est[2]);
-    r->confidence = level;
-    r->pairs = (size_t)n;
-    return 0;
-}
-
-int
-stats_between_diff(const double *x, size_t k, double level, stats_diff *d)
-{
-    double est[3];
-    long n;
-    memset(d, 0, sizeof *d);
-    if ((n = t_interval(x, k, level, est)) < 0) {
-        return -1;
-    }
-    d->diff = est[0];
-    d->low = est[1];
-    d->high = est[2];
-    d->confidence = level;
-    d->pairs = (size_t)n;
-    return 0;
 }
 
 /* Mean and sample variance of the finite values of x[0..n); returns how

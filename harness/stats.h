@@ -1,8 +1,9 @@
 /* stats.h - the statistics of timing results, in plain C: summaries of
  * repeated measurements, the ratio (and ns difference) of two variants with
- * a distribution-free interval over paired repetitions of one process, the
- * t interval over processes' estimates, and the one rule that turns an
- * interval into a verdict against a margin. */
+ * a distribution-free interval over paired repetitions of one process,
+ * Welch's interval between two runs, and the one rule that turns an
+ * interval into a verdict against a margin (verdict.h).  Across processes:
+ * between.h. */
 #ifndef SB_STATS_H
 #define SB_STATS_H
 
@@ -60,26 +61,11 @@ typedef struct {
     double diff;       /* Hodges-Lehmann estimate of num - den */
     double low, high;  /* the interval */
     double confidence; /* its coverage (exact for Wilcoxon, nominal for t) */
-    size_t pairs;      /* pairs used, or processes for stats_between_diff */
+    size_t pairs;      /* pairs used, or processes (stats_between_diff) */
 } stats_diff;
 
 int stats_paired_diff(const double *num, const double *den, size_t n,
                       double level, stats_diff *d);
-
-/* The ratio across processes: log_est[0..k) are per-process estimates of
- * log(variant / baseline) (each process's own Hodges-Lehmann estimate);
- * the ratio is exp of their mean and the interval exp(mean +- t * s *
- * sqrt(2 / k)) with t the Student quantile at (1 + level) / 2 for k - 1
- * degrees of freedom: a prediction interval for the ratio of the next run
- * of k processes.  What moves from one process to the next (addresses,
- * alignment, hash seeds, a neighbour on the core) is in the spread of the
- * estimates, so the interval covers the next run's ratio, which one
- * process's Wilcoxon interval does not (and the true ratio more often
- * than level).  confidence = level (nominal: the t interval assumes the
- * estimates are roughly normal), pairs = k.
- * Returns -1 when fewer than 2 of the values are finite. */
-int stats_between(const double *log_est, size_t k, double level,
-                  stats_ratio *r);
 
 /* Two runs' times of one benchmark, as per-process log medians: lnum from
  * run B's nn processes, lden from run A's nd (nothing pairs a process of
@@ -90,11 +76,6 @@ int stats_between(const double *log_est, size_t k, double level,
  * finite values. */
 int stats_welch_ratio(const double *lnum, size_t nn, const double *lden,
                       size_t nd, double level, stats_ratio *r);
-
-/* The same t prediction interval on per-process differences in ns (not
- * logs). */
-int stats_between_diff(const double *est, size_t k, double level,
-                       stats_diff *d);
 
 /* The p-quantile of Student's t with df > 0 degrees of freedom (0 < p <
  * 1), computed from the regularized incomplete beta function, not tabled:

@@ -16,19 +16,19 @@
  * this 2-core machine (2026-12-01, load average 1-2) with person: 3 rounds
  * of 30 ms let one slow stretch of the machine (a pair's time doubled for
  * seconds at a time) decide a process's estimate, and person create came
- * out at +/-8.2% over 5 processes; 15 rounds of 6 ms, the same CPU time,
- * keep a variant and its baseline milliseconds apart, and gave +/-0.4 to
- * 0.9% (intervals of the mean; the prediction intervals now used are
- * sqrt 2 wider: +/-1.4 to 2.9% in four of five quiet runs, 12.9% in the
- * fifth, where one process's slots creation was 23% slower throughout).  The net read and write (a fraction of a ns on 3.11) stay at
- * +/-5 to 30%: their spread is between processes (whole processes in which
- * every attribute access costs about 3 ns more, for both variants; not
- * moved by building each round's instance and loops anew, nor by a random
- * C stack depth per round, both tried), which only more processes narrow.  The default suite takes about 190 s of timing at these
- * settings, leaving room in `make bench`'s 6 minutes for the at-scale
- * ops.  Each timing process costs about 1.5 s (person). */
-#define TIMING_DEFAULT_PROCESSES 5
-#define TIMING_DEFAULT_ROUNDS 15
+ * out at +/-8.2% over 5 processes; rounds of 6 ms, the same CPU time, keep
+ * a variant and its baseline milliseconds apart.  What is left is between
+ * processes: about one in five or ten runs every attribute access 1-3 ns
+ * slower throughout (not moved by building each round's instance and
+ * loops anew, nor by a random C stack depth per round, both tried), which
+ * against a net read of a fraction of a ns moves that process's ratio by
+ * half.  More processes narrow it, more rounds do not: 5 x 15 became 8 x 9
+ * (at about 0.3 s to start a process and 0.8 s of rounds for person),
+ * with the robust estimate across them (between.h).  Each timing process
+ * costs about 1.1 s (person); the default suite about 100 s of timing,
+ * leaving room in `make bench`'s 6 minutes for the at-scale ops. */
+#define TIMING_DEFAULT_PROCESSES 8
+#define TIMING_DEFAULT_ROUNDS 9
 
 /* A scenario is timed in `processes` fresh `__child timing` processes,
  * one after another (the parent: steps.c, pool.h), each doing `rounds`

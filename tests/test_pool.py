@@ -1,7 +1,8 @@
 """Timing in K processes of R rounds, pooled by the parent (pool.c): every
 process's repetitions in timing.json, timing.tsv over all of them,
 processes.tsv with each process's own estimate, ratios.tsv's interval over
-the processes (a t interval on their log estimates), one process's
+the processes (Hodges-Lehmann and Shamos on their log estimates, with a
+quantile simulated here again, independently of the harness), one process's
 interval marked indicative, a killed timing process losing only its own
 samples, and the options --processes, --rounds (--repetitions), --margin."""
 import math
@@ -18,9 +19,52 @@ from test_timing import SCENARIO, check_summaries
 # tests count pairs and the coverage they give).
 TWO_OPS = SCENARIO.replace('OPS = "all"', 'OPS = ("create", "read_capi")')
 
-# Student t quantiles at 0.975, from a table (the harness computes its
-# own): df 1 and 2.
-T975 = {1: 12.7062047, 2: 4.30265273}
+
+def _uniform(state):
+    """splitmix64, as harness/between.c: (new state, deviate in (0, 1))."""
+    m = (1 << 64) - 1
+    state = (state + 0x9e3779b97f4a7c15) & m
+    z = state
+    z = ((z ^ (z >> 30)) * 0xbf58476d1ce4e5b9) & m
+    z = ((z ^ (z >> 27)) * 0x94d049bb133111eb) & m
+    z ^= z >> 31
+    return state, ((z >> 11) + 0.5) / 9007199254740992.0
+
+
+def hodges_lehmann(x):
+    return statistics.median((x[i] + x[j]) / 2 for i in range(len(x))
+                             for j in range(i, len(x)))
+
+
+def shamos(x):
+    return statistics.median(abs(x[i] - x[j]) for i in range(len(x))
+                             for j in range(i + 1, len(x)))
+
+
+def between_quantile(k, level=0.95, nsim=20000):
+    """q of the interval across k processes: the level-quantile of
+    |HL(b) - HL(a)| / Shamos(a) over nsim pairs of k standard normal
+    draws, by the simulation harness/between.c describes (its seed, its
+    generator, its order of draws)."""
+    state, v = 20261201, []
+    for _ in range(nsim):
+        a, b = [], []
+        for _ in range(k):
+            for out in (a, b):
+                state, u0 = _uniform(state)
+                state, u1 = _uniform(state)
+                out.append(math.sqrt(-2 * math.log(u0)) *
+                           math.cos(2 * 3.141592653589793 * u1))
+        v.append(abs(hodges_lehmann(b) - hodges_lehmann(a)) / shamos(a))
+    v.sort()
+    return v[math.ceil(level * nsim) - 1]
+
+
+def between_interval(x, q):
+    """Estimate and interval across processes of the values x."""
+    c, half = hodges_lehmann(x), q * shamos(x)
+    return c, c - half, c + half
+
 
 # A scenario whose timing child of process 1 kills itself (SIGKILL, as the
 # kernel's OOM killer would) while it loads: the other processes' samples
@@ -36,14 +80,6 @@ if b"timing" in _argv and b"--process" in _argv and \\
 '''
 
 FAST = ["--n", "1000", "--min-time", "0.002"]
-
-
-def t_interval(logs):
-    """The t prediction interval for the next run's mean of k."""
-    k = len(logs)
-    mean = statistics.fmean(logs)
-    half = T975[k - 1] * statistics.stdev(logs) * math.sqrt(2 / k)
-    return math.exp(mean), math.exp(mean - half), math.exp(mean + half)
 
 
 def by_process(times):
@@ -117,6 +153,10 @@ class ThreeProcessesTest(TempDirTest):
             self.assertEqual(row["rounds"], "3")
 
     def test_ratio_interval_over_the_processes(self):
+        self.q3 = between_quantile(3)
+        # About 2.6 for 3 processes (Student's t there would be 4.30 on
+        # the standard deviation).
+        self.assertTrue(2.3 < self.q3 < 2.9, self.q3)
         per = read_tsv(os.path.join(self.rundir, "processes.tsv"))
         rows = read_tsv(os.path.join(self.rundir, "ratios.tsv"))
         self.assertEqual(len(rows), 5)
@@ -125,7 +165,8 @@ class ThreeProcessesTest(TempDirTest):
             logs = [math.log(float(p["ratio"])) for p in per
                     if (p["variant"], p["op"]) == (r["variant"], r["op"])]
             self.assertEqual(len(logs), 3, what)
-            ratio, lo, hi = t_interval(logs)
+            ratio, lo, hi = (math.exp(v) for v in
+                             between_interval(logs, self.q3))
             # processes.tsv rounds the estimates to 5 decimals.
             self.assertAlmostEqual(float(r["ratio"]), ratio, 4, what)
             self.assertAlmostEqual(float(r["ci_low"]), lo, 3, what)
@@ -137,8 +178,10 @@ class ThreeProcessesTest(TempDirTest):
                              ("0.0500", "0"), what)
             diffs = [float(p["diff_ns"]) for p in per
                      if (p["variant"], p["op"]) == (r["variant"], r["op"])]
-            self.assertAlmostEqual(float(r["diff_ns"]),
-                                   statistics.fmean(diffs), 3, what)
+            diff, dlo, dhi = between_interval(diffs, self.q3)
+            self.assertAlmostEqual(float(r["diff_ns"]), diff, 3, what)
+            self.assertAlmostEqual(float(r["diff_low"]), dlo, 2, what)
+            self.assertAlmostEqual(float(r["diff_high"]), dhi, 2, what)
             self.assertLessEqual(float(r["diff_low"]), float(r["diff_ns"]))
             self.assertGreaterEqual(float(r["diff_high"]),
                                     float(r["diff_ns"]))
