@@ -182,7 +182,7 @@ plots: all
 # A benchmark, run on a quiet machine, not a test.
 crosscheck-timing: all
 	$(BIN) run person --out $(BUILD)/crosscheck
-	/usr/bin/python3 tests/timeit_crosscheck.py --processes 5 \
+	/usr/bin/python3 tests/timeit_crosscheck.py --processes 8 \
 	    --run $(BUILD)/crosscheck/latest
 
 # README.md's quick start tables, rewritten from a real `run person

@@ -5,9 +5,10 @@
  *
  * Why not a mean and a t interval, as before: on a shared 2-core machine
  * about one timing process in five or ten runs an attribute access 1-3 ns
- * slower than the others throughout (where its objects, frames and code
- * landed; the other core's load), which against a net read of 0.5 ns moves
- * that process's ratio by half.  A mean and a standard deviation follow
+ * slower than the others throughout (the machine was busier: its matched
+ * loops ran slower too, and it happens with the layout held fixed;
+ * README), which against a net read of 0.5 ns moves that process's ratio
+ * by half.  A mean and a standard deviation follow
  * that one process: the run that has one is wide, the next is narrow, and
  * the verdict flips.  Over the processes of ten runs of `run person player
  * width32` (5 processes each), resampled as runs of 8, the t interval held
@@ -31,17 +32,10 @@
  * k^2 / 2 Walsh averages per estimate, and the limit is close by then). */
 #define SIMULATED_MAX 64
 
-static int
-cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static double
 median_sorted(double *w, size_t m)
 {
-    qsort(w, m, sizeof *w, cmp_double);
+    stats_sort(w, m);
     return m % 2 ? w[m / 2] : (w[m / 2 - 1] + w[m / 2]) / 2;
 }
 
@@ -107,7 +101,7 @@ simulate_quantile(size_t k, double level)
         double d = fabs(hodges_lehmann(b, k, w) - hodges_lehmann(a, k, w));
         v[s] = spread > 0 ? d / spread : INFINITY;
     }
-    qsort(v, nsim, sizeof *v, cmp_double);
+    stats_sort(v, nsim);
     size_t at = (size_t)ceil(level * (double)nsim);
     double q = v[at ? at - 1 : 0];
     free(a);

@@ -439,24 +439,30 @@ summarize(json_t *rows, const char *claim, const char *absent)
         sb_format(ev + n, sizeof ev - n, "; not for: %s",
                   failed.data);
     }
-    if (unsure) {
+    /* The verdict is a category, the counts are evidence: a count moves
+     * when one borderline case of twenty turns inconclusive in the next
+     * run, and "holds in 7 of 20 cases" then reads as a different verdict
+     * from "holds in 6 of 20" though neither run found a case against. */
+    const char *rest = unsure ? ", inconclusive elsewhere" : "";
+    if (unsure && holds + fails == 0) {
         /* Said as such, never rounded to a holds or a does not hold. */
-        sb_format(verdict, sizeof verdict, holds + fails == 0
-                  ? CLAIMS_INCONCLUSIVE : "holds in %d of %d cases, %d "
-                  "inconclusive", holds, holds + fails + unsure, unsure);
+        sb_format(verdict, sizeof verdict, CLAIMS_INCONCLUSIVE);
     }
     else if (fails == 0) {
-        sb_format(verdict, sizeof verdict, HOLDS);
+        sb_format(verdict, sizeof verdict, "%s%s%s", HOLDS,
+                  unsure ? " where conclusive" : "", rest);
     }
     else if (holds == 0 && partial == 0) {
-        sb_format(verdict, sizeof verdict, FAILS);
+        sb_format(verdict, sizeof verdict, "%s%s%s", FAILS,
+                  unsure ? " where conclusive" : "", rest);
     }
     else if (all_conditional && conds.len) {
-        sb_format(verdict, sizeof verdict, "holds only when %s", conds.data);
+        sb_format(verdict, sizeof verdict, "holds only when %s%s",
+                  conds.data, rest);
     }
     else {
-        sb_format(verdict, sizeof verdict, "holds only in %d of %d cases",
-                  holds, holds + fails);
+        sb_format(verdict, sizeof verdict, "holds only in some cases%s",
+                  rest);
     }
     json_object_set_new(add_row(rows, claim, "all", "all", "-", ev, verdict),
                         "indicative", json_boolean(indicative));

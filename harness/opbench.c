@@ -433,9 +433,10 @@ opbench_prepare(opbench *b)
         return;
     }
     /* Where the instance and its loops land within their memory pages
-     * moves a net read by nanoseconds (person's dict read: 0.6 ns in one
-     * layout, 3.6 in another), and without this every process would get
-     * the same layout: address randomization moves whole pages only. */
+     * may move a net read, and without this every process would get the
+     * same layout: address randomization moves whole pages only.  (The
+     * larger swings between processes, 0.5 against 3 ns, are the
+     * machine's: they stay with the layout held fixed; README.) */
     b->padding = PyList_New(0);
     for (int i = 0; b->padding && i < b->pad; i++) {
         PyObject *x = new_instance(b);

@@ -321,7 +321,6 @@ median_of(const double *x, size_t n, double *scratch)
     return s.median;
 }
 
-
 /* ---- timing.tsv ---------------------------------------------------------- */
 
 /* The fact of variant/op named key, over the processes that gave one:
@@ -437,9 +436,30 @@ process_estimate(const double *x, const double *y, size_t n, double *px,
 /* The row of ratios.tsv for x against the baseline y, and x's rows of
  * processes.tsv appended to per_process.  NULL when no process has a
  * pair. */
+/* The loop_ns fact of variant/op in process pr, NAN when none: a slower
+ * matched loop says the machine was busier (README). */
+static double
+process_loop_ns(json_t *facts, const char *variant, int op, size_t pr)
+{
+    size_t i;
+    json_t *f;
+    json_array_foreach(facts, i, f) {
+        const char *v = json_string_value(json_object_get(f, "variant"));
+        const char *o = json_string_value(json_object_get(f, "op"));
+        json_t *n = json_object_get(f, "process");
+        json_t *x = json_object_get(f, "loop_ns");
+        if (v && o && json_is_integer(n) && json_is_number(x) &&
+            strcmp(v, variant) == 0 && strcmp(o, ops_name(op)) == 0 &&
+            json_integer_value(n) == (json_int_t)pr) {
+            return json_number_value(x);
+        }
+    }
+    return NAN;
+}
+
 static json_t *
 ratio_row(const pool *p, const series_set *set, const series *x,
-          const series *y, json_t *per_process)
+          const series *y, json_t *facts, json_t *per_process)
 {
     size_t R = (size_t)set->rcap, K = (size_t)set->kcap, m = 0, pairs = 0;
     size_t most = 0;
@@ -467,6 +487,14 @@ ratio_row(const pool *p, const series_set *set, const series *x,
             one.ratio, "diff_ns", one_d.diff, "variant_ns",
             median_of(xv, R, px), "baseline_ns", median_of(yv, R, py),
             "rounds", (json_int_t)k));
+        double lx = process_loop_ns(facts, x->variant, x->op, pr);
+        double ly = process_loop_ns(facts, y->variant, y->op, pr);
+        json_t *last = json_array_get(per_process,
+                                      json_array_size(per_process) - 1);
+        if (isfinite(lx) && isfinite(ly)) {
+            json_object_set_new(last, "variant_loop_ns", json_real(lx));
+            json_object_set_new(last, "baseline_loop_ns", json_real(ly));
+        }
         r = one;
         d = one_d;
     }
@@ -525,7 +553,7 @@ pool_compute(const pool *p, json_t *benchmarks, json_t *facts,
         if (base < 0 || base == i) {
             continue;
         }
-        json_t *row = ratio_row(p, &set, &set.s[i], &set.s[base],
+        json_t *row = ratio_row(p, &set, &set.s[i], &set.s[base], facts,
                                 per_process);
         if (row) {
             json_array_append_new(ratios, row);

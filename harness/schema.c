@@ -176,7 +176,10 @@ static const schema_column ratios_cols[] = {
 /* Each timing process's own estimate of a ratio (pool.h): the
  * Hodges-Lehmann estimates of its paired log ratios (ratio) and paired
  * differences (diff_ns), the medians of its rounds, and the rounds
- * paired.  The spread of these is what ratios.tsv's interval covers. */
+ * paired.  The spread of these is what ratios.tsv's interval covers.
+ * read and write also give each side's matched loop (ns per access, the
+ * process's loop_ns fact): where it is slower than in the other
+ * processes the machine was busier, and the net figures are inflated. */
 static const schema_column processes_cols[] = {
     {"scenario", SCHEMA_TEXT, NULL, 1, NULL},
     {"op", SCHEMA_TEXT, NULL, 1, NULL},
@@ -188,6 +191,8 @@ static const schema_column processes_cols[] = {
     {"variant_ns", SCHEMA_NUMBER, "%.4f", 1, NULL},
     {"baseline_ns", SCHEMA_NUMBER, "%.4f", 1, NULL},
     {"rounds", SCHEMA_NUMBER, "%.0f", 1, NULL},
+    {"variant_loop_ns", SCHEMA_NUMBER, "%.4f", 0, NULL},
+    {"baseline_loop_ns", SCHEMA_NUMBER, "%.4f", 0, NULL},
 };
 
 const schema_file schema_files[SCHEMA_NFILES] = {

@@ -25,6 +25,14 @@ cmp_double(const void *a, const void *b)
 }
 
 void
+stats_sort(double *x, size_t n)
+{
+    if (n > 1) {
+        qsort(x, n, sizeof *x, cmp_double);
+    }
+}
+
+void
 stats_summarize(const double *x, size_t n, stats_summary *s)
 {
     double sum = 0, ss = 0;

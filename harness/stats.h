@@ -21,6 +21,9 @@ typedef struct {
  * median of an even count is the mean of the two middle values. */
 void stats_summarize(const double *x, size_t n, stats_summary *s);
 
+/* x[0..n) in ascending order, in place (no NANs). */
+void stats_sort(double *x, size_t n);
+
 typedef struct {
     double ratio;      /* Hodges-Lehmann estimate of num/den */
     double low, high;  /* the interval */

@@ -19,7 +19,8 @@
  * out at +/-8.2% over 5 processes; rounds of 6 ms, the same CPU time, keep
  * a variant and its baseline milliseconds apart.  What is left is between
  * processes: about one in five or ten runs every attribute access 1-3 ns
- * slower throughout (not moved by building each round's instance and
+ * slower throughout, its matched loops 5-30% slower too (the machine, not
+ * the layout: README; not moved by building each round's instance and
  * loops anew, nor by a random C stack depth per round, both tried), which
  * against a net read of a fraction of a ns moves that process's ratio by
  * half.  More processes narrow it, more rounds do not: 5 x 15 became 8 x 9

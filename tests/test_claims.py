@@ -84,7 +84,11 @@ class ClaimsTest(TempDirTest):
         self.assertEqual(summary, CLAIMS)
         for r in self.rows:
             self.assertRegex(r["verdict"], r"^(holds|does not hold|not "
-                                           r"measured|holds only (when|in) .+)$")
+                                           r"measured|inconclusive|"
+                                           r"holds only (when|in) .+|"
+                                           r"(holds|does not hold) where "
+                                           r"conclusive, inconclusive "
+                                           r"elsewhere)$")
 
     def test_no_dict_checked_on_every_slots_variant(self):
         for label in ("slots", "slots_sub", "plus_weakref"):
