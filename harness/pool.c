@@ -433,9 +433,6 @@ process_estimate(const double *x, const double *y, size_t n, double *px,
     return k;
 }
 
-/* The row of ratios.tsv for x against the baseline y, and x's rows of
- * processes.tsv appended to per_process.  NULL when no process has a
- * pair. */
 /* The loop_ns fact of variant/op in process pr, NAN when none: a slower
  * matched loop says the machine was busier (README). */
 static double
@@ -457,6 +454,9 @@ process_loop_ns(json_t *facts, const char *variant, int op, size_t pr)
     return NAN;
 }
 
+/* The row of ratios.tsv for x against the baseline y, and x's rows of
+ * processes.tsv appended to per_process.  NULL when no process has a
+ * pair. */
 static json_t *
 ratio_row(const pool *p, const series_set *set, const series *x,
           const series *y, json_t *facts, json_t *per_process)
