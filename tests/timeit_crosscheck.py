@@ -18,7 +18,16 @@ both sides are medians over fresh processes), or with the median over the
 rounds of timing children's own reports (--timing-json FILE, the JSON a
 `slotbench __child timing` writes on fd 3; several: their median).
 
+--interleave BIN runs the two sides in turn: for each process k, one plain
+child, then one `BIN __child timing --process k` on a copy of the
+scenario timing only read and write, and compares the median over those
+children's per-process medians.  On a shared machine the speed of the
+same loop drifts by 10-20% from one minute to the next, which a run of
+one side followed by the other reads as a disagreement; in turn, a drift
+reaches both sides alike.
+
 Usage: tests/timeit_crosscheck.py [--run results/latest ...]
+           [--interleave build/slotbench]
            [--scenario scenarios/person.py] [--python shared|PATH]
            [--processes 3] [--rounds 21] [--min-time 0.03]
            [--tolerance 0.10] [--floor-ns 0] [--over median|lowest]
@@ -175,6 +184,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--run", action="append")
     p.add_argument("--timing-json", action="append")
+    p.add_argument("--interleave", metavar="BIN")
     p.add_argument("--scenario",
                    default=os.path.join(ROOT, "scenarios", "person.py"))
     p.add_argument("--python", default="shared")
@@ -193,6 +203,13 @@ def main():
     python = shared_python() if a.python == "shared" else a.python
     name = os.path.basename(a.scenario)[:-3]
     per_process = []
+    if a.interleave:
+        tmp = tempfile.mkdtemp(prefix="slotbench-crosscheck-")
+        atexit.register(shutil.rmtree, tmp, True)
+        copy = os.path.join(tmp, os.path.basename(a.scenario))
+        with open(a.scenario) as f, open(copy, "w") as g:
+            g.write(f.read() + '\nOPS = ("read", "write")\n')
+        a.timing_json = a.timing_json or []
     for k in range(a.processes):
         r = subprocess.run([python, "-I", os.path.abspath(__file__),
                             "--child", "--scenario", a.scenario,
@@ -200,6 +217,17 @@ def main():
                             str(a.min_time), "--seed", str(k + 1)],
                            capture_output=True, text=True, check=True)
         per_process.append(json.loads(r.stdout))
+        if a.interleave:
+            # A timing child writes its result on fd 3 (child_spec.h).
+            out = os.path.join(tmp, f"timing{k}.json")
+            subprocess.run(["sh", "-c", 'exec "$0" "$@" 3>"$OUT"',
+                            a.interleave, "__child", "timing", "--scenario",
+                            copy, "--process", str(k)],
+                           env=dict(os.environ, OUT=out,
+                                    SLOTBENCH_ROOT=ROOT),
+                           stdin=subprocess.DEVNULL, capture_output=True,
+                           check=True)
+            a.timing_json.append(out)
     runs = {}
     for path in a.timing_json or []:
         with open(path) as f:
