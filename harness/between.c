@@ -8,14 +8,14 @@
  * slower than the others throughout (the machine was busier: its matched
  * loops ran slower too, and it happens with the layout held fixed;
  * README), which against a net read of 0.5 ns moves that process's ratio
- * by half.  A mean and a standard deviation follow
- * that one process: the run that has one is wide, the next is narrow, and
- * the verdict flips.  Over the processes of ten runs of `run person player
- * width32` (5 processes each), resampled as runs of 8, the t interval held
- * the next run's ratio in 90% of pairs of runs, this one in 94%, and the
- * create intervals were 30% narrower.  The two pairwise statistics lose
- * little on normal estimates (efficiency 95% and 86%) and ignore up to 29%
- * of outlying processes.
+ * by half.  A mean and a standard deviation follow that one process: the
+ * run that has one is wide, the next is narrow, and the verdict flips.
+ * Over the processes of ten runs of `run person player width32` (5
+ * processes each), resampled as runs of 8, the t interval held the next
+ * run's ratio in 90% of pairs of runs, this one in 94%, and the create
+ * intervals came out a fifth to a third narrower.  The two pairwise
+ * statistics lose little on normal estimates (efficiency 95% and 86%) and
+ * ignore up to 29% of outlying processes.
  *
  * Why q by simulation: the small-sample distribution of (HL' - HL) / S
  * has no closed form.  A fixed seed makes it a pure function of (k,
