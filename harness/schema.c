@@ -139,16 +139,16 @@ static const schema_column timing_cols[] = {
 };
 
 /* variant time / baseline time with its interval (pool.h: the robust
- * prediction interval across the processes' estimates, between.h, or
- * with one process its Wilcoxon interval); confidence: the interval's
- * real coverage; category is stats_verdict's name for the row against the
- * margin (faster, slower, equivalent, inconclusive; no_difference in older
- * runs), the column every reader decides by; seconds: measured time of the pair; diff_ns: variant
- * minus baseline ns with diff_low/diff_high its interval; variant_ns and
- * baseline_ns the pooled medians; margin: the fraction (0.02 = 2%);
- * indicative 1 when the interval covers one process only (--quick, or
- * K == 1).  Older runs have no category column: the reader applies the
- * same rule; nor the columns after it. */
+ * prediction interval across the processes' estimates, between.h, or with
+ * one process its Wilcoxon interval); confidence: the interval's real
+ * coverage; category is stats_verdict's name for the row against the margin
+ * (faster, slower, equivalent, inconclusive; no_difference in older runs),
+ * the column every reader decides by; seconds: measured time of the pair;
+ * diff_ns: variant minus baseline ns with diff_low/diff_high its interval;
+ * variant_ns and baseline_ns the pooled medians; margin: the fraction
+ * (0.02 = 2%); indicative 1 when the interval covers one process only
+ * (--quick, or K == 1).  Older runs have no category column: the reader
+ * applies the same rule; nor the columns after it. */
 static const schema_column ratios_cols[] = {
     {"scenario", SCHEMA_TEXT, NULL, 1, NULL},
     {"op", SCHEMA_TEXT, NULL, 1, NULL},
