@@ -6,6 +6,7 @@
 #include "ops.h"
 #include "util.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,10 +228,13 @@ run_left(void)
     return current + (after > 0 ? after : 0) * per;
 }
 
+/* s seconds as m:ss (h:mm:ss past an hour), rounded to the nearest
+ * second, or up when up is set: an estimate of what is left says 0:00
+ * only when nothing is. */
 static void
-clock_text(double s, char *buf, size_t len)
+clock_text(double s, int up, char *buf, size_t len)
 {
-    long t = s > 0 ? (long)(s + 0.5) : 0;
+    long t = s > 0 ? (long)(up ? ceil(s) : s + 0.5) : 0;
     if (t >= 3600) {
         snprintf(buf, len, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
     }
@@ -245,12 +249,12 @@ times_text(char *buf, size_t len)
 {
     char elapsed[32], eta[32];
     double left = run_left();
-    clock_text(sb_now() - P.t0, elapsed, sizeof elapsed);
+    clock_text(sb_now() - P.t0, 0, elapsed, sizeof elapsed);
     if (left < 0) {
         snprintf(eta, sizeof eta, "--");
     }
     else {
-        clock_text(left, eta, sizeof eta);
+        clock_text(left, 1, eta, sizeof eta);
     }
     snprintf(buf, len, "%s elapsed, ETA %s", elapsed, eta);
 }
