@@ -37,6 +37,15 @@ do for [b = 1:NBLOCKS - 1] {
 }
 LOG = ymin > 0 && ymax / ymin > LOG_SPAN
 NVAR = NBLOCKS - 1
+# Wider than the usual 800 px when the bars would crowd: each value label
+# ("145.1") needs about 42 px, or neighbours overlap (person's 12 timing
+# ops with their at-scale ones, 2 variants: 24 bars).
+NBARS = 0
+do for [b = 1:NVAR] {
+    stats DATA index b using 1 nooutput
+    NBARS = NBARS + STATS_records
+}
+W = NBARS * 42 + 140 > W ? NBARS * 42 + 140 : W
 
 H = 500
 set title ARG3 offset 0,1.4
