@@ -17,7 +17,7 @@
 #
 # Targets:
 #   all (default)   build the harness (installs missing packages first)
-#   bench           run the default suite and print the table  (~5 min)
+#   bench           run the default suite and print the table  (~6 min)
 #   bench-full      the suite at every scenario's own N (event.py: 10M)
 #   bench-versions  person and player on every CPython found, one table
 #                   and chart across versions     (~1 min per version)
