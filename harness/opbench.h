@@ -31,6 +31,10 @@ typedef struct {
     PyObject *matched;    /* the loop without the attribute access, or
                            * with `pass` for create (owned) */
     PyObject *loop_args;  /* (n, ...) for both (owned) */
+    PyObject *caller;     /* def _sb_call(f, a): return f(*a), the Python
+                           * frame each timed call goes through (owned) */
+    PyObject *loop_call, *matched_call; /* (loop, loop_args), (matched,
+                                         * loop_args) for it (owned) */
     char match_text[200]; /* the matched loop's statement line */
     PyObject **values;    /* write_capi: a value per attribute (owned) */
     Py_ssize_t nattrs;
