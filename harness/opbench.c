@@ -256,6 +256,28 @@ run_capi(gbench_state *st, void *user)
 
 /* ---- getting a benchmark ready ----------------------------------------- */
 
+/* The function `name` that src defines, run in the scenario module's
+ * globals so that names resolve as in the scenario.  New reference, or
+ * NULL with an exception set. */
+static PyObject *
+define_function(opbench *b, const char *src, const char *file,
+                const char *name)
+{
+    PyObject *code = Py_CompileString(src, file, Py_file_input);
+    PyObject *locals = code ? PyDict_New() : NULL, *fn = NULL;
+    PyObject *r = locals ? PyEval_EvalCode(code, PyModule_GetDict(
+                                               b->sc->module), locals)
+                         : NULL;
+    if (r) {
+        fn = PyDict_GetItemString(locals, name); /* borrowed */
+        Py_XINCREF(fn);
+        Py_DECREF(r);
+    }
+    Py_XDECREF(code);
+    Py_XDECREF(locals);
+    return fn;
+}
+
 /* Compile "def _sb_loop(_sb_n, params): for ...: body x unroll" with the
  * scenario module's globals, so names resolve as in the scenario.  New
  * reference to the function, or NULL with an exception set. */
@@ -263,7 +285,6 @@ static PyObject *
 compile_loop(opbench *b, const char *params, const char *body, int unroll)
 {
     sb_buf src = {0};
-    PyObject *code, *globals, *locals, *r, *fn = NULL;
     char file[300];
     sb_buf_printf(&src, "def _sb_loop(_sb_n%s%s):\n"
                         "    for _sb_i in range(_sb_n):\n",
@@ -272,46 +293,19 @@ compile_loop(opbench *b, const char *params, const char *body, int unroll)
         sb_buf_printf(&src, "        %s\n", body);
     }
     sb_format(file, sizeof file, "<slotbench %s>", b->name);
-    code = Py_CompileString(src.data, file, Py_file_input);
+    PyObject *fn = define_function(b, src.data, file, "_sb_loop");
     sb_buf_free(&src);
-    if (code == NULL) {
-        return NULL;
-    }
-    globals = PyModule_GetDict(b->sc->module); /* borrowed */
-    locals = PyDict_New();
-    r = locals ? PyEval_EvalCode(code, globals, locals) : NULL;
-    if (r) {
-        fn = PyDict_GetItemString(locals, "_sb_loop"); /* borrowed */
-        Py_XINCREF(fn);
-        Py_DECREF(r);
-    }
-    Py_DECREF(code);
-    Py_XDECREF(locals);
     return fn;
 }
 
 /* The caller every timed call of a loop goes through (see the top of this
- * file), compiled in the scenario's module like the loops.  New reference,
- * or NULL with an exception set. */
+ * file).  New reference, or NULL with an exception set. */
 static PyObject *
 compile_caller(opbench *b)
 {
-    static const char src[] = "def _sb_call(_sb_f, _sb_a):\n"
-                              "    return _sb_f(*_sb_a)\n";
-    PyObject *code = Py_CompileString(src, "<slotbench caller>",
-                                      Py_file_input);
-    PyObject *locals = code ? PyDict_New() : NULL, *fn = NULL;
-    PyObject *r = locals ? PyEval_EvalCode(code, PyModule_GetDict(
-                                               b->sc->module), locals)
-                         : NULL;
-    if (r) {
-        fn = PyDict_GetItemString(locals, "_sb_call"); /* borrowed */
-        Py_XINCREF(fn);
-        Py_DECREF(r);
-    }
-    Py_XDECREF(code);
-    Py_XDECREF(locals);
-    return fn;
+    return define_function(b, "def _sb_call(_sb_f, _sb_a):\n"
+                              "    return _sb_f(*_sb_a)\n",
+                           "<slotbench caller>", "_sb_call");
 }
 
 /* The statement matched to writing attribute i: its value's load, into
