@@ -376,6 +376,12 @@ gbench_set_iteration_time(gbench_state *st, double seconds)
     S(st)->SetIterationTime(seconds);
 }
 
+extern "C" long long
+gbench_max_iterations(gbench_state *st)
+{
+    return static_cast<long long>(S(st)->max_iterations);
+}
+
 extern "C" void
 gbench_counter(gbench_state *st, const char *name, double value, int flags)
 {

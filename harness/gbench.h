@@ -90,6 +90,10 @@ long long gbench_range(gbench_state *st, int i);
 /* Manual time: the seconds the last batch of iterations took. */
 void gbench_set_iteration_time(gbench_state *st, double seconds);
 
+/* The iterations this run of the body does in all (State::max_iterations):
+ * a keep_running_batch(n) loop makes ceil(that / n) batches. */
+long long gbench_max_iterations(gbench_state *st);
+
 /* User counters, reported with every run (JSON: a key of its own). */
 enum {
     GBENCH_COUNTER_DEFAULT = 0,    /* the value as set */

@@ -3,9 +3,10 @@
  * Benchmark calls to time it (see opbench.h; the ops are listed in ops.h).
  * Also the add_attr check, the one op that is a claim rather than a time.
  *
- * Every body times itself (manual time) with the thread's CPU clock: on a
- * 2-core machine shared with compilers, wall time mostly measures who else
- * is running.  What each figure is net of:
+ * Every body times itself (manual time), each call or batch on its own
+ * with the monotonic clock, and reports the median one (opclock.h says why
+ * not the thread's CPU clock, and why not the sum).  What each figure is
+ * net of:
  *   read, write  a compiled loop, unrolled OPBENCH_UNROLL times, minus its
  *                matched loop, timed right after it: the same statements
  *                without the attribute access.  For read `_sb_o.a` the
@@ -25,17 +26,19 @@
  *                frame, and on 3.11 that made person's net dict write
  *                1.69-1.78 ns against 1.99-2.10 through the caller (the
  *                figure plain Python measures, tests/timeit_crosscheck.py)
- *                and its slots read 0.39-0.46 against 0.60-0.66; why the
- *                bottom frame runs faster is not known.  The caller's own
+ *                and its slots read 0.39-0.46 against 0.60-0.66 (with the
+ *                thread CPU clock of then); why the bottom frame runs
+ *                faster is not known.  The caller's own
  *                call is in both loops and cancels, as does
  *   the clock read inside a timed interval.
  *   read_capi, write_capi, create_keep, delete: C loops over 2048 ops or a
  *                batch of 1000 instances, minus an empty interval (two
  *                clock reads back to back) timed after each batch: the
- *                thread CPU clock is a system call here (~170 ns), which
- *                would otherwise sit in every batch, alike for all
- *                variants. */
+ *                clock's own cost (about 30 ns here; 170 ns when it was the
+ *                thread CPU clock, a system call) would otherwise sit in
+ *                every batch, alike for all variants. */
 #include "opbench.h"
+#include "opclock.h"
 #include "results.h"
 
 #include <stdio.h>
@@ -87,16 +90,14 @@ new_instance(opbench *b)
     return PyObject_Call(v->factory, b->sc->args, b->sc->kwargs);
 }
 
-/* Per op of b, in ns, the seconds total spent over calls batches: the
- * loop_ns and timer_ns counters of a repetition. */
+/* Per op of b, in ns, a batch's seconds: the loop_ns and timer_ns
+ * counters of a repetition. */
 static void
 per_op_counter(gbench_state *st, const opbench *b, const char *name,
-               double total, long long calls)
+               double batch_seconds)
 {
-    if (calls > 0) {
-        gbench_counter(st, name, total / (double)(calls * b->per_call) * 1e9,
-                       GBENCH_COUNTER_DEFAULT);
-    }
+    gbench_counter(st, name, batch_seconds / (double)b->per_call * 1e9,
+                   GBENCH_COUNTER_DEFAULT);
 }
 
 /* The seconds between two clock reads back to back: what a timed
@@ -104,26 +105,27 @@ per_op_counter(gbench_state *st, const opbench *b, const char *name,
 static double
 empty_interval(void)
 {
-    double t0 = sb_cpu_now();
-    return sb_cpu_now() - t0;
+    double t0 = opclock_now();
+    return opclock_now() - t0;
 }
 
-/* create, read, write: the compiled loop minus its matched loop.  A
- * difference below zero is kept: clamping single calls at 0 would bias the
- * repetition's sum upwards. */
+/* create, read, write: each call of the compiled loop minus the call of
+ * its matched loop right after it; the repetition's time is the median
+ * call's difference (opclock.h), below zero if that is what it is. */
 static void
 run_loop(gbench_state *st, void *user)
 {
     opbench *b = user;
-    double w0 = sb_now(), matched = 0;
-    long long calls = 0;
+    double w0 = sb_now();
+    opclock c;
+    opclock_begin(&c, st, b->per_call);
     while (gbench_keep_running_batch(st, b->per_call)) {
-        double t0 = sb_cpu_now();
+        double t0 = opclock_now();
         PyObject *r = PyObject_Call(b->caller, b->loop_call, NULL);
-        double t1 = sb_cpu_now();
+        double t1 = opclock_now();
         PyObject *r2 = r ? PyObject_Call(b->caller, b->matched_call, NULL)
                          : NULL;
-        double t2 = sb_cpu_now();
+        double t2 = opclock_now();
         if (r2 == NULL) {
             Py_XDECREF(r);
             fail(st, b);
@@ -131,12 +133,11 @@ run_loop(gbench_state *st, void *user)
         }
         Py_DECREF(r);
         Py_DECREF(r2);
-        gbench_set_iteration_time(st, (t1 - t0) - (t2 - t1));
-        matched += t2 - t1;
-        calls++;
+        opclock_batch(&c, (t1 - t0) - (t2 - t1), t2 - t1);
     }
-    per_op_counter(st, b, "loop_ns", matched, calls);
-    per_op_counter(st, b, "timer_ns", 0, calls);
+    per_op_counter(st, b, "loop_ns", opclock_aux_median(&c));
+    per_op_counter(st, b, "timer_ns", 0);
+    opclock_end(&c);
     b->seconds += sb_now() - w0;
 }
 
@@ -168,23 +169,23 @@ static void
 run_create_keep(gbench_state *st, void *user)
 {
     opbench *b = user;
-    double w0 = sb_now(), timer = 0;
-    long long calls = 0;
+    double w0 = sb_now();
+    opclock c;
+    opclock_begin(&c, st, BATCH);
     while (gbench_keep_running_batch(st, BATCH)) {
-        double t0 = sb_cpu_now();
+        double t0 = opclock_now();
         int rc = fill_batch(b);
-        double t1 = sb_cpu_now();
+        double t1 = opclock_now();
         if (rc < 0) {
             fail(st, b);
             continue;
         }
         release_batch(b, BATCH);
         double e = empty_interval();
-        gbench_set_iteration_time(st, (t1 - t0) - e);
-        timer += e;
-        calls++;
+        opclock_batch(&c, (t1 - t0) - e, e);
     }
-    per_op_counter(st, b, "timer_ns", timer, calls);
+    per_op_counter(st, b, "timer_ns", opclock_aux_median(&c));
+    opclock_end(&c);
     b->seconds += sb_now() - w0;
 }
 
@@ -192,21 +193,21 @@ static void
 run_delete(gbench_state *st, void *user)
 {
     opbench *b = user;
-    double w0 = sb_now(), timer = 0;
-    long long calls = 0;
+    double w0 = sb_now();
+    opclock c;
+    opclock_begin(&c, st, BATCH);
     while (gbench_keep_running_batch(st, BATCH)) {
         if (fill_batch(b) < 0) {
             fail(st, b);
             continue;
         }
-        double t0 = sb_cpu_now();
+        double t0 = opclock_now();
         release_batch(b, BATCH);
-        double t1 = sb_cpu_now(), e = empty_interval();
-        gbench_set_iteration_time(st, (t1 - t0) - e);
-        timer += e;
-        calls++;
+        double t1 = opclock_now(), e = empty_interval();
+        opclock_batch(&c, (t1 - t0) - e, e);
     }
-    per_op_counter(st, b, "timer_ns", timer, calls);
+    per_op_counter(st, b, "timer_ns", opclock_aux_median(&c));
+    opclock_end(&c);
     b->seconds += sb_now() - w0;
 }
 
@@ -214,14 +215,15 @@ static void
 run_capi(gbench_state *st, void *user)
 {
     opbench *b = user;
-    double w0 = sb_now(), timer = 0;
-    long long calls = 0;
+    double w0 = sb_now();
+    opclock c;
     PyObject *const *names = &PyTuple_GET_ITEM(b->sc->attrs, 0);
     long long rounds = b->per_call / b->nattrs;
     int write = b->op == OP_WRITE_CAPI;
+    opclock_begin(&c, st, b->per_call);
     while (gbench_keep_running_batch(st, b->per_call)) {
         int bad = 0;
-        double t0 = sb_cpu_now();
+        double t0 = opclock_now();
         for (long long r = 0; r < rounds && !bad; r++) {
             for (Py_ssize_t a = 0; a < b->nattrs; a++) {
                 if (write) {
@@ -240,17 +242,16 @@ run_capi(gbench_state *st, void *user)
                 }
             }
         }
-        double t1 = sb_cpu_now();
+        double t1 = opclock_now();
         if (bad) {
             fail(st, b);
             continue;
         }
         double e = empty_interval();
-        gbench_set_iteration_time(st, (t1 - t0) - e);
-        timer += e;
-        calls++;
+        opclock_batch(&c, (t1 - t0) - e, e);
     }
-    per_op_counter(st, b, "timer_ns", timer, calls);
+    per_op_counter(st, b, "timer_ns", opclock_aux_median(&c));
+    opclock_end(&c);
     b->seconds += sb_now() - w0;
 }
 

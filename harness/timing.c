@@ -476,8 +476,9 @@ timing_run(scenario *sc, const timing_options *o, char *err)
         "iterations", "fixed per benchmark by a pilot of a quarter of "
         "min_time, so that a repetition takes about min_time of CPU time "
         "(facts: iterations)",
-        "clock", "thread CPU time (manual time; Google Benchmark's "
-        "real_time field)", "gc", "disabled while timing",
+        "clock", "monotonic clock around each call or batch, the median "
+        "batch of a repetition (manual time; Google Benchmark's real_time "
+        "field; opclock.c)", "gc", "disabled while timing",
         "unroll", OPBENCH_UNROLL,
         "net", "read and write net of a matched loop (the same statements "
         "without the attribute access), create net of the loop with pass; "

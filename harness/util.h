@@ -82,9 +82,10 @@ void sb_name_sanitize(const char *name, char *out, size_t outlen);
 /* Seconds from a monotonic clock. */
 double sb_now(void);
 
-/* Seconds of CPU time of the calling thread: every timing figure's clock
- * (on a 2-core machine shared with compilers, wall time mostly measures
- * who else is running).  A system call here, about 170 ns. */
+/* Seconds of CPU time of the calling thread: the at-scale walks' clock
+ * (it leaves out other processes' time).  A system call here, about
+ * 170 ns, that slows the code after it: the op loops use the monotonic
+ * clock instead (opclock.c). */
 double sb_cpu_now(void);
 
 /* malloc/realloc/strdup that exit with a message when memory is exhausted:

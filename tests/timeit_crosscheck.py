@@ -3,11 +3,11 @@
 
 For read and write of a scenario (default: scenarios/person.py) it times,
 in fresh processes of a plain interpreter (stdlib only: exec, gc,
-random, time.thread_time_ns), the loop slotbench compiles (the body
+random, time.perf_counter_ns), the loop slotbench compiles (the body
 unrolled 16 times, as in harness/opbench.c) and its matched loop (the same
 statements without the attribute access: `_sb_o` for a read,
 `_sb_t = _sb_v0` for a write), each call of the loop followed by a call of
-the matched one and the difference kept, in rounds that run every variant
+the matched one and the median call's difference kept, in rounds that run every variant
 once in a shuffled order, as the timing child does; as there, each
 instance is preceded by a random number (0..63) of instances kept alive, so
 that the processes sample where in memory the instance and loops land.  The median over the
@@ -103,18 +103,22 @@ def loops(module, op, obj, attrs):
 
 
 def net_calls(loop, matched, args, calls):
-    """Net seconds of `calls` calls: each call of loop minus the call of
-    matched right after it (thread CPU clock)."""
-    clock = time.thread_time_ns
-    net = 0
+    """Net seconds per call over `calls` calls: each call of loop minus the
+    call of matched right after it, the median call's difference.  The
+    clock is perf_counter (the vDSO's monotonic clock, as slotbench's
+    harness/opclock.c): time.thread_time_ns is a system call here, and the
+    bytecode after one runs slower for tens of microseconds, the matched
+    loop far more than the attribute loop."""
+    clock = time.perf_counter_ns
+    diffs = []
     for _ in range(calls):
         t0 = clock()
         loop(*args)
         t1 = clock()
         matched(*args)
         t2 = clock()
-        net += (t1 - t0) - (t2 - t1)
-    return net
+        diffs.append((t1 - t0) - (t2 - t1))
+    return median(diffs)
 
 
 def child(a):
@@ -152,7 +156,7 @@ def child(a):
             for label in order:
                 loop, matched, args, per_call, calls, _ = bench[label]
                 ns = net_calls(loop, matched, args, calls)
-                rounds[label].append(ns / (calls * per_call))
+                rounds[label].append(ns / per_call)
         out[op] = rounds
     gc.enable()
     json.dump(out, sys.stdout)
