@@ -7,8 +7,8 @@
  * about one timing process in five or ten runs an attribute access 1-3 ns
  * slower than the others throughout (the machine was busier: its matched
  * loops ran slower too, and it happens with the layout held fixed;
- * README), which against a net read of 0.5 ns moves that process's ratio
- * by half.  A mean and a standard deviation follow that one process: the
+ * README), which against a net read of 0.5 ns (as the thread CPU clock
+ * of then measured it: opclock.c) moved that process's ratio by half.  A mean and a standard deviation follow that one process: the
  * run that has one is wide, the next is narrow, and the verdict flips.
  * Over the processes of ten runs of `run person player width32` (5
  * processes each), resampled as runs of 8, the t interval held the next

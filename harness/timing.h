@@ -22,8 +22,8 @@
  * slower throughout, its matched loops 5-30% slower too (the machine, not
  * the layout: README; not moved by building each round's instance and
  * loops anew, nor by a random C stack depth per round, both tried), which
- * against a net read of a fraction of a ns moves that process's ratio by
- * half.  More processes narrow it, more rounds do not: 5 x 15 became 8 x 9
+ * against a net read of a fraction of a ns (the thread CPU clock of then:
+ * opclock.c) moved that process's ratio by half.  More processes narrow it, more rounds do not: 5 x 15 became 8 x 9
  * (at about 0.3 s to start a process and 0.8 s of rounds for person),
  * with the robust estimate across them (between.h).  Each timing process
  * costs about 1.1 s (person); the default suite about 100 s of timing,

@@ -34,21 +34,22 @@ Usage: tests/timeit_crosscheck.py [--run results/latest ...]
 
 The interpreter must be the machine code slotbench embeds: Debian's
 /usr/bin/python3 is a static build, not libpython3.11.so, and on an op of
-half a nanosecond the two builds differ by more than the figure.  The
+1-2 ns the two builds differ by a good part of the figure.  The
 default, `--python shared`, builds a two-line launcher (Py_BytesMain)
 against the embedded libpython (gcc, pkg-config python3-embed) and runs
 this script's measuring child with it.
 A figure agrees when it is within the tolerance (a fraction) of the
-plain-Python one, or within --floor-ns of it: a net read is about half a
-nanosecond on 3.11, where a loaded 2-core machine moves a process's
-figure by a tenth of a nanosecond.  Exit status 0 when every net figure
+plain-Python one, or within --floor-ns of it: a net read is about 1.8 ns
+on 3.11 here, where a loaded 2-core machine moves a process's figure by
+a tenth of a nanosecond or more.  Exit status 0 when every net figure
 agrees, 1 otherwise.
 
 --over lowest compares the lowest process median on each side instead of
 the median over processes.  On 3.11 here the net figures are bimodal
-between processes: in some (a fifth to a half of them, on both sides)
-every read and write of either variant costs about 3 ns more, for the
-whole process, and a median over five processes lands in either mode.
+between processes: in some (a fifth to a half of them while the machine
+is busy, on both sides) every read and write of either variant costs
+1.5-2x as much, for the whole process, and a median over the processes
+lands in either mode.
 The lowest is the figure without that penalty, which both sides reach
 when any of their processes does."""
 import argparse
