@@ -4,8 +4,9 @@
  * Also the add_attr check, the one op that is a claim rather than a time.
  *
  * Every body times itself (manual time), each call or batch on its own
- * with the monotonic clock, and reports the median one (opclock.h says why
- * not the thread's CPU clock, and why not the sum).  What each figure is
+ * with the monotonic clock, and reports the fast end of them, the 10th
+ * percentile (opclock.c says why not the thread's CPU clock, and why not
+ * the sum or the median).  What each figure is
  * net of:
  *   read, write  a compiled loop, unrolled OPBENCH_UNROLL times, minus its
  *                matched loop, timed right after it: the same statements
@@ -68,6 +69,30 @@ opbench_free(opbench *b)
     free(b->batch);
 }
 
+PyObject *
+opbench_new_instance(opbench *b)
+{
+    scenario_variant *v = &b->sc->variants[b->vi];
+    return PyObject_Call(v->factory, b->sc->args, b->sc->kwargs);
+}
+
+int
+opbench_add_padding(opbench *b, int pad)
+{
+    if (b->padding == NULL && (b->padding = PyList_New(0)) == NULL) {
+        return -1;
+    }
+    for (int i = 0; i < pad; i++) {
+        PyObject *x = opbench_new_instance(b);
+        if (x == NULL || PyList_Append(b->padding, x) < 0) {
+            Py_XDECREF(x);
+            return -1;
+        }
+        Py_DECREF(x);
+    }
+    return 0;
+}
+
 /* ---- the timed bodies -------------------------------------------------- */
 
 /* The pending exception as the benchmark's error, then leave the loop:
@@ -81,13 +106,6 @@ fail(gbench_state *st, opbench *b)
     char err[SB_ERRLEN];
     interp_exc(err, "%s", b->name);
     gbench_skip_with_error(st, sb_printable(err));
-}
-
-static PyObject *
-new_instance(opbench *b)
-{
-    scenario_variant *v = &b->sc->variants[b->vi];
-    return PyObject_Call(v->factory, b->sc->args, b->sc->kwargs);
 }
 
 /* Per op of b, in ns, a batch's seconds: the loop_ns and timer_ns
@@ -109,9 +127,10 @@ empty_interval(void)
     return opclock_now() - t0;
 }
 
-/* create, read, write: each call of the compiled loop minus the call of
- * its matched loop right after it; the repetition's time is the median
- * call's difference (opclock.h), below zero if that is what it is. */
+/* create, read, write: each call of the compiled loop, then its matched
+ * loop right after it; the repetition's time is the fast end of the loop's
+ * calls minus that of the matched loop's (opclock.h), below zero if that
+ * is what it is. */
 static void
 run_loop(gbench_state *st, void *user)
 {
@@ -133,9 +152,9 @@ run_loop(gbench_state *st, void *user)
         }
         Py_DECREF(r);
         Py_DECREF(r2);
-        opclock_batch(&c, (t1 - t0) - (t2 - t1), t2 - t1);
+        opclock_batch(&c, t1 - t0, t2 - t1);
     }
-    per_op_counter(st, b, "loop_ns", opclock_aux_median(&c));
+    per_op_counter(st, b, "loop_ns", opclock_base(&c));
     per_op_counter(st, b, "timer_ns", 0);
     opclock_end(&c);
     b->seconds += sb_now() - w0;
@@ -154,7 +173,7 @@ static int
 fill_batch(opbench *b)
 {
     for (int i = 0; i < BATCH; i++) {
-        b->batch[i] = new_instance(b);
+        b->batch[i] = opbench_new_instance(b);
         if (b->batch[i] == NULL) {
             release_batch(b, i);
             return -1;
@@ -182,9 +201,9 @@ run_create_keep(gbench_state *st, void *user)
         }
         release_batch(b, BATCH);
         double e = empty_interval();
-        opclock_batch(&c, (t1 - t0) - e, e);
+        opclock_batch(&c, t1 - t0, e);
     }
-    per_op_counter(st, b, "timer_ns", opclock_aux_median(&c));
+    per_op_counter(st, b, "timer_ns", opclock_base(&c));
     opclock_end(&c);
     b->seconds += sb_now() - w0;
 }
@@ -204,9 +223,9 @@ run_delete(gbench_state *st, void *user)
         double t0 = opclock_now();
         release_batch(b, BATCH);
         double t1 = opclock_now(), e = empty_interval();
-        opclock_batch(&c, (t1 - t0) - e, e);
+        opclock_batch(&c, t1 - t0, e);
     }
-    per_op_counter(st, b, "timer_ns", opclock_aux_median(&c));
+    per_op_counter(st, b, "timer_ns", opclock_base(&c));
     opclock_end(&c);
     b->seconds += sb_now() - w0;
 }
@@ -248,9 +267,9 @@ run_capi(gbench_state *st, void *user)
             continue;
         }
         double e = empty_interval();
-        opclock_batch(&c, (t1 - t0) - e, e);
+        opclock_batch(&c, t1 - t0, e);
     }
-    per_op_counter(st, b, "timer_ns", opclock_aux_median(&c));
+    per_op_counter(st, b, "timer_ns", opclock_base(&c));
     opclock_end(&c);
     b->seconds += sb_now() - w0;
 }
@@ -468,23 +487,10 @@ opbench_prepare(opbench *b)
                   strstr(ops_name(b->op), "read") ? "read" : "write");
         return;
     }
-    /* Where the instance and its loops land within their memory pages
-     * may move a net read, and without this every process would get the
-     * same layout: address randomization moves whole pages only.  (The
-     * larger swings between processes, 0.5 against 3 ns, are the
-     * machine's: they stay with the layout held fixed; README.) */
-    b->padding = PyList_New(0);
-    for (int i = 0; b->padding && i < b->pad; i++) {
-        PyObject *x = new_instance(b);
-        if (x == NULL || PyList_Append(b->padding, x) < 0) {
-            Py_XDECREF(x);
-            Py_CLEAR(b->padding);
-            break;
-        }
-        Py_DECREF(x);
-    }
-    b->obj = b->padding ? new_instance(b) : NULL;
-    if (b->obj == NULL) {
+    /* Without a padding every process would get the same layout within
+     * a page: address randomization moves whole pages only. */
+    if (opbench_add_padding(b, b->pad) < 0 ||
+        (b->obj = opbench_new_instance(b)) == NULL) {
         interp_exc(b->skip, "%s: constructing an instance", b->name);
         return;
     }

@@ -26,7 +26,9 @@ typedef struct {
     int pad;              /* instances built (and kept) before obj: set by
                            * the caller, so that each process places obj,
                            * its values and the loops elsewhere */
-    PyObject *padding;    /* those instances, a list (owned) */
+    PyObject *padding;    /* those instances, and those of the later
+                           * rounds' placements (placement.h), a list
+                           * (owned) */
     PyObject *loop;       /* compiled loop function (owned) */
     PyObject *matched;    /* the loop without the attribute access, or
                            * with `pass` for create (owned) */
@@ -58,6 +60,15 @@ void opbench_prepare(opbench *b);
  * A Python error inside it ends that benchmark with the error reported in
  * Google Benchmark's report ("error_occurred"). */
 gbench_fn opbench_body(int op);
+
+/* A new instance of b's variant (the scenario's ARGS and KWARGS); NULL
+ * with an exception set. */
+PyObject *opbench_new_instance(opbench *b);
+
+/* pad new instances appended to b->padding (made when NULL), kept alive
+ * so that what is built next lands elsewhere.  0, or -1 with an exception
+ * set. */
+int opbench_add_padding(opbench *b, int pad);
 
 /* Release every reference b holds; b's fields are left dangling. */
 void opbench_free(opbench *b);

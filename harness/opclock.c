@@ -1,5 +1,5 @@
-/* opclock.c - the clock of the timed bodies and the median over a
- * repetition's batches (see opclock.h).
+/* opclock.c - the clock of the timed bodies, and a repetition's figure
+ * from the fast end of its batches (see opclock.h).
  *
  * Why the monotonic clock and not the thread's CPU clock, which the bodies
  * read until 2026-12: here (a KVM guest, 3.11) the CPU clock is a system
@@ -13,19 +13,27 @@
  * whatever the kernel did on the way back.  A CLOCK_MONOTONIC read is the
  * vDSO's: no system call, and no such effect.
  *
- * Why the median batch: wall time also counts what is not the loop (an
- * interrupt, the host taking the virtual CPU, another process), a few
- * batches in a repetition of hundreds, each far slower than the rest.  A
- * sum keeps them (person's net read per repetition ranged 0.8-4.3 ns in
- * one process); the median batch does not, and it is still a time of the
- * whole loop.  Measured over four runs each of person's create, read and
- * write (8 processes of 9 rounds; 2026-12-01): net read's 95% half-width
- * was 3.7-5.6% with the median, 5.1-55% with the sum, 10-25% with a mean
- * trimmed of 10% each side; create 0.7-1.3%, 1.1-2.9% and 0.6-7.5%.
- * Blocks of 8 loop calls then 8 matched calls did no better.  Write stays
- * wide (4-20% with any of them): its loop runs a call at one of two speeds
- * (4.3 or 4.95 ns a statement, the matched loop at 2.8 either way), and the
- * share of each moves from one repetition to the next.
+ * Why the 10th percentile of the calls, each side's on its own: wall time
+ * also counts what is not the loop (an interrupt, the host taking the
+ * virtual CPU, another process), a few calls of a repetition's hundreds,
+ * each far slower than the rest, and a sum keeps them (person's net read
+ * per repetition ranged 0.8-4.3 ns in one process).  A median of the
+ * calls' differences leaves those out, but not the calls in which the
+ * matched loop ran at the attribute loop's own speed (a tenth to a third
+ * of them, more in some repetitions: their difference is about 0), nor a
+ * write loop's two speeds (4.3 or 4.95 ns a statement, the share of each
+ * moving from one repetition to the next).  The fast end of each side is
+ * the loop when nothing slows it, as timeit's documentation advises to
+ * read its minimum, without leaning on the one luckiest call.  Measured
+ * in interleaved runs of person create/read/write (8 processes of 9
+ * rounds; 2026-12-02; 95% half-width, and the ratio over the runs):
+ *
+ *   per repetition             create      read              write
+ *   sum of differences         1.1-2.9%    5.1-55%           3.7-18%
+ *   median difference          0.3-2.6%    2.1-5.8%  .89-.93 3.0-21%
+ *   10th percentile, each side 0.7-1.3%    0.4-2.6%  .929-.935  1.4-5.4%
+ *                                                    (one of 9 runs: 19%)
+ *   25th percentile            0.7-1.2%    4.0-6.0%          6.9-16%
  *
  * The at-scale walks (scalebench.c) keep the CPU clock: a walk takes
  * milliseconds, next to which the effect above is under 0.5%, and the CPU
@@ -51,47 +59,40 @@ opclock_begin(opclock *c, gbench_state *st, long long per_batch)
     c->batches = per_batch > 0 ? (max + per_batch - 1) / per_batch : 0;
     c->batches = c->batches < 1 ? 1 : c->batches;
     c->done = 0;
-    c->net = sb_xmalloc(sizeof *c->net * (size_t)c->batches);
-    c->aux = sb_xmalloc(sizeof *c->aux * (size_t)c->batches);
-}
-
-static double
-median(const double *x, long long n)
-{
-    stats_summary sum;
-    stats_summarize(x, (size_t)(n > 0 ? n : 0), &sum);
-    return sum.median; /* 0 when n is 0 */
+    c->work = sb_xmalloc(sizeof *c->work * (size_t)c->batches);
+    c->base = sb_xmalloc(sizeof *c->base * (size_t)c->batches);
 }
 
 void
-opclock_batch(opclock *c, double net, double aux)
+opclock_batch(opclock *c, double work, double base)
 {
     if (c->done >= c->batches) {
         /* More batches than the iteration count implies: not Google
          * Benchmark's documented loop.  Their own time, as a sum would. */
-        gbench_set_iteration_time(c->st, net);
+        gbench_set_iteration_time(c->st, work - base);
         return;
     }
-    c->net[c->done] = net;
-    c->aux[c->done] = aux;
+    c->work[c->done] = work;
+    c->base[c->done] = base;
     if (++c->done < c->batches) {
         gbench_set_iteration_time(c->st, 0);
         return;
     }
-    gbench_set_iteration_time(c->st, median(c->net, c->done) *
-                                         (double)c->batches);
+    double net = stats_quantile(c->work, (size_t)c->done, OPCLOCK_QUANTILE) -
+                 opclock_base(c);
+    gbench_set_iteration_time(c->st, net * (double)c->batches);
 }
 
 double
-opclock_aux_median(opclock *c)
+opclock_base(const opclock *c)
 {
-    return median(c->aux, c->done);
+    return stats_quantile(c->base, (size_t)c->done, OPCLOCK_QUANTILE);
 }
 
 void
 opclock_end(opclock *c)
 {
-    free(c->net);
-    free(c->aux);
-    c->net = c->aux = NULL;
+    free(c->work);
+    free(c->base);
+    c->work = c->base = NULL;
 }

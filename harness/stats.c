@@ -32,6 +32,24 @@ stats_sort(double *x, size_t n)
     }
 }
 
+double
+stats_quantile(const double *x, size_t n, double q)
+{
+    if (n == 0) {
+        return 0;
+    }
+    double *s = sb_xmalloc(sizeof *s * n);
+    memcpy(s, x, sizeof *s * n);
+    stats_sort(s, n);
+    q = q < 0 ? 0 : q > 1 ? 1 : q;
+    double pos = q * (double)(n - 1);
+    size_t lo = (size_t)pos;
+    double frac = pos - (double)lo;
+    double v = lo + 1 < n ? s[lo] + (s[lo + 1] - s[lo]) * frac : s[lo];
+    free(s);
+    return v;
+}
+
 void
 stats_summarize(const double *x, size_t n, stats_summary *s)
 {

@@ -24,6 +24,11 @@ void stats_summarize(const double *x, size_t n, stats_summary *s);
 /* x[0..n) in ascending order, in place (no NANs). */
 void stats_sort(double *x, size_t n);
 
+/* The q-quantile (0 <= q <= 1) of x[0..n), interpolated between order
+ * statistics (position q * (n - 1), as numpy's default and R's type 7);
+ * x is not changed.  0 when n is 0. */
+double stats_quantile(const double *x, size_t n, double q);
+
 typedef struct {
     double ratio;      /* Hodges-Lehmann estimate of num/den */
     double low, high;  /* the interval */

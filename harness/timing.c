@@ -40,6 +40,7 @@
 #include "gbench.h"
 #include "opbench.h"
 #include "ops.h"
+#include "placement.h"
 #include "gbjson.h"
 #include "progress.h"
 #include "specialized.h"
@@ -320,10 +321,31 @@ pilot(timing_state *t, char *err)
     return n;
 }
 
+/* Before every round but the first, each benchmark's instance moves to a
+ * new place after a new padding drawn from t->layout (placement.h); one
+ * that cannot keeps its place, and the errors say why. */
+static void
+place_anew(timing_state *t)
+{
+    for (int i = 0; i < t->nb; i++) {
+        opbench *b = &t->benches[i];
+        if (b->skip[0] || b->iterations <= 0) {
+            continue;
+        }
+        int pad = (int)(next_random(&t->layout) % PAD_MAX);
+        if (placement_move(b, pad) < 0) {
+            char e[SB_ERRLEN];
+            interp_exc(e, "%s: placing a new instance for a round",
+                       b->name);
+            add_error(t, b, e);
+        }
+    }
+}
+
 /* The rounds: each runs one repetition of every variant in the pilot, in
- * an order shuffled afresh, and its entries are stamped with the round
- * and this process (collect_round) into op_report.  Returns 0, or -1 with
- * a message. */
+ * an order shuffled afresh, its instances placed anew (place_anew), and
+ * its entries are stamped with the round and this process
+ * (collect_round) into op_report.  Returns 0, or -1 with a message. */
 static int
 run_rounds(timing_state *t, int op, json_t *op_report, char *err)
 {
@@ -343,6 +365,9 @@ run_rounds(timing_state *t, int op, json_t *op_report, char *err)
                                .process = t->process,
                                .benches = t->benches, .nb = t->nb};
         shuffle(t->order, n, &state);
+        if (r > 0) {
+            place_anew(t);
+        }
         gbench_clear();
         for (int k = 0; k < n; k++) {
             if (register_one(&t->benches[t->order[k]], 0, err) < 0) {
@@ -476,9 +501,11 @@ timing_run(scenario *sc, const timing_options *o, char *err)
         "iterations", "fixed per benchmark by a pilot of a quarter of "
         "min_time, so that a repetition takes about min_time of CPU time "
         "(facts: iterations)",
-        "clock", "monotonic clock around each call or batch, the median "
-        "batch of a repetition (manual time; Google Benchmark's real_time "
-        "field; opclock.c)", "gc", "disabled while timing",
+        "clock", "monotonic clock around each call or batch; a "
+        "repetition's figure is the 10th percentile of its calls minus that "
+        "of their matched calls or empty intervals (manual time; Google "
+        "Benchmark's real_time field; opclock.c)", "gc",
+        "disabled while timing",
         "unroll", OPBENCH_UNROLL,
         "net", "read and write net of a matched loop (the same statements "
         "without the attribute access), create net of the loop with pass; "

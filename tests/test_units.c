@@ -377,6 +377,16 @@ summaries(const char *dir)
     CHECK(s.stddev == 0 && s.cv == 0);
     stats_summarize(x, 0, &s);
     CHECK(s.n == 0 && s.mean == 0 && s.cv == 0);
+    /* Quantiles at q * (n - 1), interpolated; x unchanged. */
+    CHECK_NEAR(stats_quantile(x, 4, 0), 1, 1e-15);
+    CHECK_NEAR(stats_quantile(x, 4, 1), 4, 1e-15);
+    CHECK_NEAR(stats_quantile(x, 4, 0.5), 2.5, 1e-15);
+    CHECK_NEAR(stats_quantile(x, 4, 0.1), 1.3, 1e-15);
+    CHECK(x[0] == 4 && x[1] == 1 && x[2] == 3 && x[3] == 2);
+    double ten[10] = {9, 0, 8, 1, 7, 2, 6, 3, 5, 4};
+    CHECK_NEAR(stats_quantile(ten, 10, 0.1), 0.9, 1e-12);
+    CHECK_NEAR(stats_quantile(&one, 1, 0.1), 7, 1e-15);
+    CHECK(stats_quantile(x, 0, 0.1) == 0);
     return 0;
 }
 

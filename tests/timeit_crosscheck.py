@@ -7,7 +7,7 @@ random, time.perf_counter_ns), the loop slotbench compiles (the body
 unrolled 16 times, as in harness/opbench.c) and its matched loop (the same
 statements without the attribute access: `_sb_o` for a read,
 `_sb_t = _sb_v0` for a write), each call of the loop followed by a call of
-the matched one and the median call's difference kept, in rounds that run every variant
+the matched one, the 10th percentile of each side's calls kept, in rounds that run every variant
 once in a shuffled order, as the timing child does; as there, each
 instance is preceded by a random number (0..63) of instances kept alive, so
 that the processes sample where in memory the instance and loops land.  The median over the
@@ -104,22 +104,35 @@ def loops(module, op, obj, attrs):
 
 
 def net_calls(loop, matched, args, calls):
-    """Net seconds per call over `calls` calls: each call of loop minus the
-    call of matched right after it, the median call's difference.  The
-    clock is perf_counter (the vDSO's monotonic clock, as slotbench's
-    harness/opclock.c): time.thread_time_ns is a system call here, and the
-    bytecode after one runs slower for tens of microseconds, the matched
-    loop far more than the attribute loop."""
+    """Net ns per call over `calls` calls of loop, each followed by a call
+    of matched: the 10th percentile of the loop's calls minus that of the
+    matched loop's, as slotbench's harness/opclock.c takes a repetition's
+    figure.  The clock is perf_counter (the vDSO's monotonic clock, as
+    there): time.thread_time_ns is a system call here, and the bytecode
+    after one runs slower for tens of microseconds, the matched loop far
+    more than the attribute loop."""
     clock = time.perf_counter_ns
-    diffs = []
+    work, base = [], []
     for _ in range(calls):
         t0 = clock()
         loop(*args)
         t1 = clock()
         matched(*args)
         t2 = clock()
-        diffs.append((t1 - t0) - (t2 - t1))
-    return median(diffs)
+        work.append(t1 - t0)
+        base.append(t2 - t1)
+    return quantile10(work) - quantile10(base)
+
+
+def quantile10(xs):
+    """The 10th percentile, interpolated at 0.1 * (n - 1) (stats_quantile
+    in harness/stats.c)."""
+    xs = sorted(xs)
+    pos = 0.1 * (len(xs) - 1)
+    lo = int(pos)
+    if lo + 1 >= len(xs):
+        return xs[lo]
+    return xs[lo] + (xs[lo + 1] - xs[lo]) * (pos - lo)
 
 
 def child(a):
