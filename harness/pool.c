@@ -274,11 +274,10 @@ gather(const pool *p, json_t *benchmarks, series_set *set)
         }
         double ns = gbjson_ns(b, "real_time");
         double iters = json_number_value(json_object_get(b, "iterations"));
-        /* A net figure (read, write: a loop minus its matched loop) can
-         * be at or below 0 in one repetition when the access costs a
-         * fraction of a ns; it is kept, or the medians and differences
-         * would be biased upwards.  Only a ratio needs positive values,
-         * and stats_paired_ratio leaves the other pairs out. */
+        /* A net figure at or below 0 (a loop minus its matched loop,
+         * an access near 0 ns) is kept, or medians and differences would
+         * be biased up; a ratio leaves such pairs out (stats_verdict_row
+         * says when too many are). */
         if (isfinite(ns)) {
             set->s[k].v[pr * set->rcap + r] = ns;
             set->s[k].seconds += ns > 0 ? ns * iters / 1e9 : 0;
@@ -405,11 +404,11 @@ timing_row(const pool *p, const series_set *set, const series *s,
 
 /* One process's estimate of variant x against baseline y (their rounds:
  * x[0..n), y[0..n)): ratio and difference, the within-process intervals
- * in r and d.  Returns the pairs used (0: none; 1: the one pair is the
- * estimate, without an interval). */
+ * in r and d; the finite pairs added to *finite.  Returns the pairs used
+ * (0: none; 1: the one pair is the estimate, without an interval). */
 static size_t
 process_estimate(const double *x, const double *y, size_t n, double *px,
-                 double *py, stats_ratio *r, stats_diff *d)
+                 double *py, stats_ratio *r, stats_diff *d, size_t *finite)
 {
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
@@ -418,6 +417,7 @@ process_estimate(const double *x, const double *y, size_t n, double *px,
             py[k++] = y[i];
         }
     }
+    *finite += k;
     if (k == 1) {
         r->ratio = px[0] / py[0];
         d->diff = px[0] - py[0];
@@ -433,8 +433,7 @@ process_estimate(const double *x, const double *y, size_t n, double *px,
     return k;
 }
 
-/* The loop_ns fact of variant/op in process pr, NAN when none: a slower
- * matched loop says the machine was busier (README). */
+/* The loop_ns fact of variant/op in process pr (NAN when none). */
 static double
 process_loop_ns(json_t *facts, const char *variant, int op, size_t pr)
 {
@@ -462,7 +461,7 @@ ratio_row(const pool *p, const series_set *set, const series *x,
           const series *y, json_t *facts, json_t *per_process)
 {
     size_t R = (size_t)set->rcap, K = (size_t)set->kcap, m = 0, pairs = 0;
-    size_t most = 0;
+    size_t most = 0, finite = 0;
     double *px = sb_xmalloc(sizeof(double) * (R + 1));
     double *py = sb_xmalloc(sizeof(double) * (R + 1));
     double *logs = sb_xmalloc(sizeof(double) * (K + 1));
@@ -472,7 +471,7 @@ ratio_row(const pool *p, const series_set *set, const series *x,
     stats_diff d, one_d = {0};
     for (size_t pr = 0; pr < K; pr++) {
         const double *xv = x->v + pr * R, *yv = y->v + pr * R;
-        size_t k = process_estimate(xv, yv, R, px, py, &one, &one_d);
+        size_t k = process_estimate(xv, yv, R, px, py, &one, &one_d, &finite);
         if (k == 0) {
             continue;
         }
@@ -506,15 +505,16 @@ ratio_row(const pool *p, const series_set *set, const series *x,
         goto done;
     }
     char text[160];
-    verdict_category v = stats_verdict(r.low, r.high, p->margin);
+    verdict_category v = stats_verdict_row(r.low, r.high, p->margin, pairs,
+                                           finite);
     j = json_pack("{s:s,s:s,s:s,s:s,s:f,s:f,s:f,s:f,s:I,s:f,s:s,s:s}",
                   "scenario", p->scenario, "op", ops_name(x->op), "variant",
                   x->variant, "baseline", y->variant, "ratio", r.ratio,
                   "ci_low", r.low, "ci_high", r.high, "confidence",
                   r.confidence, "pairs", (json_int_t)pairs, "seconds",
                   x->seconds + y->seconds, "verdict",
-                  stats_verdict_text(r.ratio, r.low, r.high, p->margin, text,
-                                     sizeof text),
+                  stats_verdict_row_text(r.ratio, r.low, r.high, p->margin,
+                                         pairs, finite, text, sizeof text),
                   "category", stats_verdict_name(v));
     json_object_set_new(j, "diff_ns", json_real(d.diff));
     json_object_set_new(j, "diff_low", json_real(d.low));

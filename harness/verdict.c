@@ -67,6 +67,34 @@ stats_verdict_parse(const char *name, verdict_category *v)
     return -1;
 }
 
+/* Too few pairs above 0 for the ratio to mean anything. */
+static int
+ratio_unusable(size_t positive, size_t pairs)
+{
+    return pairs > 0 && 2 * positive < pairs;
+}
+
+verdict_category
+stats_verdict_row(double lo, double hi, double margin, size_t positive,
+                  size_t pairs)
+{
+    return ratio_unusable(positive, pairs) ? VERDICT_INCONCLUSIVE
+                                           : stats_verdict(lo, hi, margin);
+}
+
+const char *
+stats_verdict_row_text(double ratio, double lo, double hi, double margin,
+                       size_t positive, size_t pairs, char *buf, size_t len)
+{
+    if (ratio_unusable(positive, pairs)) {
+        sb_format(buf, len, "inconclusive: the net time is at or below 0 "
+                  "in %zu of %zu pairs, no ratio to judge; compare the ns "
+                  "difference", pairs - positive, pairs);
+        return buf;
+    }
+    return stats_verdict_text(ratio, lo, hi, margin, buf, len);
+}
+
 const char *
 stats_verdict_text(double ratio, double lo, double hi, double margin,
                    char *buf, size_t len)

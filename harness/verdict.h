@@ -42,6 +42,19 @@ int stats_verdict_parse(const char *name, verdict_category *v);
 const char *stats_verdict_text(double ratio, double lo, double hi,
                                double margin, char *buf, size_t len);
 
+/* A ratio row's verdict when only `positive` of its `pairs` pairs had
+ * both figures above 0 (a ratio needs them; the others are left out of
+ * it): below half, the ratio is of a biased few and says nothing of the
+ * op, a net time near 0 (width01's write: about 0.05 ns a side, ratios
+ * of 2.2 and 5.2 in two runs, the second "slower"), and the verdict is
+ * inconclusive, saying so; otherwise stats_verdict and
+ * stats_verdict_text.  What pool.c writes into every ratio row. */
+verdict_category stats_verdict_row(double lo, double hi, double margin,
+                                   size_t positive, size_t pairs);
+const char *stats_verdict_row_text(double ratio, double lo, double hi,
+                                   double margin, size_t positive,
+                                   size_t pairs, char *buf, size_t len);
+
 /* The label of an interval with the coverage it really has, into buf
  * (cut at a character boundary; returns buf): "95% interval across 5
  * processes", or "75% interval within one process" when processes < 2 or

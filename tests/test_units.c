@@ -401,6 +401,17 @@ verdicts(const char *dir)
     (void)dir;
 #define VERDICT(lo, hi, m) stats_verdict_name(stats_verdict(lo, hi, m))
     CHECK(strcmp(VERDICT(0.88, 0.92, 0.02), "faster") == 0);
+    /* A ratio from fewer than half the pairs (the others at or below 0:
+     * a net time near 0) is no verdict, whatever its interval says. */
+    CHECK(stats_verdict_row(1.69, 15.9, 0.02, 19, 72) ==
+          VERDICT_INCONCLUSIVE);
+    CHECK(strstr(stats_verdict_row_text(5.19, 1.69, 15.9, 0.02, 19, 72,
+                                        buf, sizeof buf),
+                 "at or below 0 in 53 of 72 pairs") != NULL);
+    CHECK(stats_verdict_row(1.69, 15.9, 0.02, 36, 72) == VERDICT_SLOWER);
+    CHECK(stats_verdict_row(0.88, 0.92, 0.02, 72, 72) == VERDICT_FASTER);
+    CHECK(strcmp(stats_verdict_row_text(0.9, 0.88, 0.92, 0.02, 72, 72, buf,
+                                        sizeof buf), "10.0% faster") == 0);
     CHECK(strcmp(VERDICT(1.05, 1.20, 0.02), "slower") == 0);
     CHECK(strcmp(VERDICT(0.985, 1.01, 0.02), "equivalent") == 0);
     /* A significant difference smaller than the margin is equivalent:
