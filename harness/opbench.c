@@ -4,7 +4,7 @@
  * Also the add_attr check, the one op that is a claim rather than a time.
  *
  * Every body times itself (manual time), each call or batch on its own
- * with the monotonic clock, and reports the fast end of them, the 10th
+ * with the monotonic clock, and reports the fast end of them, the 2nd
  * percentile (opclock.c says why not the thread's CPU clock, and why not
  * the sum or the median).  What each figure is
  * net of:

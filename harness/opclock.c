@@ -13,7 +13,7 @@
  * whatever the kernel did on the way back.  A CLOCK_MONOTONIC read is the
  * vDSO's: no system call, and no such effect.
  *
- * Why the 10th percentile of the calls, each side's on its own: wall time
+ * Why the 2nd percentile of the calls, each side's on its own: wall time
  * also counts what is not the loop (an interrupt, the host taking the
  * virtual CPU, another process), a few calls of a repetition's hundreds,
  * each far slower than the rest, and a sum keeps them (person's net read
@@ -21,12 +21,15 @@
  * calls' differences leaves those out, but not the calls in which the
  * matched loop ran at the attribute loop's own speed (a tenth to a third
  * of them, more in some repetitions: their difference is about 0), nor a
- * write loop's two speeds (4.3 or 4.95 ns a statement, the share of each
- * moving from one repetition to the next).  The fast end of each side is
- * the loop when nothing slows it, as timeit's documentation advises to
- * read its minimum, without leaning on the one luckiest call.  Measured
- * in interleaved runs of person create/read/write (8 processes of 9
- * rounds; 2026-12-02; 95% half-width, and the ratio over the runs):
+ * write loop's two speeds (4.3 or 4.95 ns a statement: spells of a few
+ * milliseconds in which a loop that stores into the instance runs 0.6 ns a
+ * write slower, the matched loop not; not tied to where the instance or
+ * the code lies, so the machine's).  The fast end of each side is the
+ * loop when nothing slows it, as timeit's documentation advises to read
+ * its minimum; the 2nd percentile (the 8th fastest of about 400 calls)
+ * does not lean on the one luckiest call.  Measured in interleaved runs
+ * of person create/read/write (8 processes of 9 rounds; 2026-12-02; 95%
+ * half-width, and the ratio over the runs):
  *
  *   per repetition             create      read              write
  *   sum of differences         1.1-2.9%    5.1-55%           3.7-18%
@@ -34,6 +37,18 @@
  *   10th percentile, each side 0.7-1.3%    0.4-2.6%  .929-.935  1.4-5.4%
  *                                                    (one of 9 runs: 19%)
  *   25th percentile            0.7-1.2%    4.0-6.0%          6.9-16%
+ *
+ * and then, from the same calls of 24 fresh plain-Python processes of 5
+ * rounds (tests/timeit_crosscheck.py's loops; the spread of the
+ * processes' estimates, Shamos, which an interval is proportional to):
+ *
+ *   quantile of the calls      0       0.02    0.05    0.10    0.20
+ *   read                       1.3%    1.9%    2.5%    3.6%    5.2%
+ *   write                      1.2%    1.1%    1.2%    1.9%    6.7%
+ *
+ * and in slotbench itself (16 processes of 5 rounds, person, two runs
+ * each): read +/-0.4-0.5% at 0.02 against 1.1-1.2% at 0.10, write
+ * 1.6-2.2% against 1.9-3.2%, create 0.5-0.6% against 0.6-0.8%.
  *
  * The at-scale walks (scalebench.c) keep the CPU clock: a walk takes
  * milliseconds, next to which the effect above is under 0.5%, and the CPU

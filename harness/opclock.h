@@ -18,7 +18,7 @@
 
 /* The quantile of a repetition's batches that is its figure (opclock.c
  * says why this one). */
-#define OPCLOCK_QUANTILE 0.10
+#define OPCLOCK_QUANTILE 0.02
 
 typedef struct {
     gbench_state *st;

@@ -23,13 +23,17 @@
  * the layout: README; not moved by building each round's instance and
  * loops anew, nor by a random C stack depth per round, both tried), which
  * against a net read of a fraction of a ns (the thread CPU clock of then:
- * opclock.c) moved that process's ratio by half.  More processes narrow it, more rounds do not: 5 x 15 became 8 x 9
- * (at about 0.3 s to start a process and 0.8 s of rounds for person),
- * with the robust estimate across them (between.h).  Each timing process
- * costs about 1.1 s (person); the default suite about 100 s of timing,
+ * opclock.c) moved that process's ratio by half.  More processes narrow it,
+ * more rounds do not: 5 x 15 became 8 x 9, and 8 x 9 became 16 x 5
+ * (2026-12-02, person at N = 100,000, three runs of each, 95% half-widths:
+ * create 1.2-9.5% became 0.7-1.3%, read 1.6-6.4% became 0.9-1.7%), at
+ * about the same cost once the shim's empty benchmark ran in process 0
+ * only (timing.c): a process is about 0.12 s to start and pilot, and
+ * 0.085 s a round (person), with the robust estimate across processes
+ * (between.h).  The default suite spends about 130 s in timing processes,
  * leaving room in `make bench`'s 6 minutes for the at-scale ops. */
-#define TIMING_DEFAULT_PROCESSES 8
-#define TIMING_DEFAULT_ROUNDS 9
+#define TIMING_DEFAULT_PROCESSES 16
+#define TIMING_DEFAULT_ROUNDS 5
 
 /* A scenario is timed in `processes` fresh `__child timing` processes,
  * one after another (the parent: steps.c, pool.h), each doing `rounds`

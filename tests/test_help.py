@@ -151,16 +151,16 @@ class HelpTextTest(unittest.TestCase):
         text = help_of("run")
         self.assertIn("--repetitions R", text)
         self.assertIn("--rounds R", text)
-        self.assertEqual(default_of("run", "--rounds"), "9; --quick: 3")
+        self.assertEqual(default_of("run", "--rounds"), "5; --quick: 3")
         self.assertEqual(default_of("run", "--repetitions"),
-                         "9; --quick: 3")
-        self.assertEqual(default_of("run", "--processes"), "8; --quick: 1")
+                         "5; --quick: 3")
+        self.assertEqual(default_of("run", "--processes"), "16; --quick: 1")
         self.assertEqual(default_of("run", "--margin"), "2")
         self.assertEqual(default_of("run", "--min-time"),
                          "0.006; --quick: 0.005")
         self.assertEqual(default_of("run", "--timeout"), "600")
-        self.assertIn("(default: 9; --quick: 3)", re.sub(r"\s+", " ", text))
-        self.assertIn("(default: 8; --quick: 1)", re.sub(r"\s+", " ", text))
+        self.assertIn("(default: 5; --quick: 3)", re.sub(r"\s+", " ", text))
+        self.assertIn("(default: 16; --quick: 1)", re.sub(r"\s+", " ", text))
 
 
 class AcceptedTest(TempDirTest):

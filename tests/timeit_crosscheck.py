@@ -7,7 +7,7 @@ random, time.perf_counter_ns), the loop slotbench compiles (the body
 unrolled 16 times, as in harness/opbench.c) and its matched loop (the same
 statements without the attribute access: `_sb_o` for a read,
 `_sb_t = _sb_v0` for a write), each call of the loop followed by a call of
-the matched one, the 10th percentile of each side's calls kept, in rounds that run every variant
+the matched one, the 2nd percentile of each side's calls kept, in rounds that run every variant
 once in a shuffled order, as the timing child does; as there, each
 instance is preceded by a random number (0..63) of instances kept alive, so
 that the processes sample where in memory the instance and loops land.  The median over the
@@ -105,7 +105,7 @@ def loops(module, op, obj, attrs):
 
 def net_calls(loop, matched, args, calls):
     """Net ns per call over `calls` calls of loop, each followed by a call
-    of matched: the 10th percentile of the loop's calls minus that of the
+    of matched: the 2nd percentile of the loop's calls minus that of the
     matched loop's, as slotbench's harness/opclock.c takes a repetition's
     figure.  The clock is perf_counter (the vDSO's monotonic clock, as
     there): time.thread_time_ns is a system call here, and the bytecode
@@ -121,14 +121,25 @@ def net_calls(loop, matched, args, calls):
         t2 = clock()
         work.append(t1 - t0)
         base.append(t2 - t1)
-    return quantile10(work) - quantile10(base)
+    return quantile(work) - quantile(base)
 
 
-def quantile10(xs):
-    """The 10th percentile, interpolated at 0.1 * (n - 1) (stats_quantile
+def opclock_quantile():
+    """OPCLOCK_QUANTILE, read from harness/opclock.h: one value, there."""
+    import re
+    with open(os.path.join(ROOT, "harness", "opclock.h")) as f:
+        return float(re.search(r"#define OPCLOCK_QUANTILE ([0-9.]+)",
+                               f.read()).group(1))
+
+
+QUANTILE = opclock_quantile()
+
+
+def quantile(xs):
+    """The QUANTILE, interpolated at QUANTILE * (n - 1) (stats_quantile
     in harness/stats.c)."""
     xs = sorted(xs)
-    pos = 0.1 * (len(xs) - 1)
+    pos = QUANTILE * (len(xs) - 1)
     lo = int(pos)
     if lo + 1 >= len(xs):
         return xs[lo]
