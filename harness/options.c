@@ -277,10 +277,12 @@ const option_def options_table[] = {
      "scan_random at each N (the scaling chart)"},
     {"processes", 0, ARG_COUNT, "K", OPTIONS_RUN,
      RUN_FIELD(timing.processes), 0, 1, 99, NULL, show_processes, NULL,
-     "fresh timing processes per scenario, one after another; a ratio's "
+     "fresh timing processes per scenario, interleaved with the other "
+     "scenarios' after every scenario's memory measurements; a ratio's "
      "interval is taken over their estimates, so it covers what changes "
-     "from one process to the next (1: the interval covers one process "
-     "only, and says so); sets the at-scale ops' scale processes too "
+     "from one process to the next and over the run (1: the interval "
+     "covers one process only, and says so); sets the at-scale ops' "
+     "scale processes too "
      "(theirs by default: " SB_STR(SCALE_DEFAULT_PROCESSES) ")"},
     {"rounds", 0, ARG_COUNT, "R", OPTIONS_RUN, RUN_FIELD(timing.rounds), 0,
      1, 999, NULL, show_rounds, extra_rounds,

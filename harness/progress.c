@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #define REDRAW_SECONDS 0.25
-#define PLAN_MAX 256
+#define PLAN_MAX 1024
 /* Before any timing child ended: actual seconds over reps x min time x
  * benchmarks (about 2-3 measured on 3.11: calibration and set-up). */
 #define TIMING_FACTOR_GUESS 2.5
@@ -29,6 +29,7 @@ typedef struct {
     char mode[16];      /* the child's mode ("memory", "timing", ...) */
     long long n;        /* its instances, 0 when it has none */
     int pilot;          /* the pilot (mode memory at the pilot's N) */
+    int nbench;         /* timing: its scenario's benchmarks */
 } planned;
 
 static struct {
@@ -47,8 +48,14 @@ static struct {
                                    them started */
     int timing_started;
     planned plan[PLAN_MAX];     /* measurements of the current scenario
-                                   still to come, in order */
+                                   still to come, in order (interleaved:
+                                   of the timing phase) */
     int nplan, total, done;     /* M, and measurements ended so far */
+    planned later[PLAN_MAX];    /* timing and scale children of the
+                                   scenarios planned so far, which run
+                                   after every scenario's own (schedule.h) */
+    int nlater;
+    int interleaved;            /* in that phase */
     char phase[160];            /* what the running child does */
     int running;
     planned now;                /* the running child */
@@ -185,7 +192,7 @@ expected(const planned *m)
         return P.startup + rate_of(m->mode[0] == 'r') * (double)m->n;
     }
     if (strcmp(m->mode, "timing") == 0) {
-        return P.startup + P.timing_factor * (double)P.nbench *
+        return P.startup + P.timing_factor * (double)m->nbench *
                (double)P.reps * P.min_time;
     }
     return P.startup;
@@ -211,7 +218,15 @@ static double
 run_left(void)
 {
     int after = P.nscenarios - P.scenario - 1;
-    double in_scenario = sb_now() - P.scenario_t0, current, per;
+    double in_scenario = sb_now() - P.scenario_t0, current, per, later = 0;
+    /* The timing phase's children planned so far, and as many again per
+     * scenario not yet described. */
+    for (int k = 0; k < P.nlater; k++) {
+        later += expected(&P.later[k]);
+    }
+    if (P.interleaved) {
+        return scenario_left();
+    }
     if (P.scenario < 0 || (P.total == 0 && P.finished == 0)) {
         return -1;
     }
@@ -225,7 +240,8 @@ run_left(void)
         per = P.finished_seconds / P.finished;
         current = per > in_scenario ? per - in_scenario : 0;
     }
-    return current + (after > 0 ? after : 0) * per;
+    return current + (after > 0 ? after : 0) * per +
+           later * P.nscenarios / (P.scenario + 1);
 }
 
 /* s seconds as m:ss (h:mm:ss past an hour), rounded to the nearest
@@ -357,72 +373,128 @@ progress_scenario(int i, const char *name, const char *path)
                   name, path, times);
 }
 
+/* A child planned at the end of list (*len entries of PLAN_MAX). */
 static void
-add(const char *mode, long long n, int pilot)
+plan_add(planned *list, int *len, const char *mode, long long n, int pilot,
+         int nbench)
 {
-    if (P.nplan < PLAN_MAX) {
-        planned *m = &P.plan[P.nplan++];
+    if (*len < PLAN_MAX) {
+        planned *m = &list[(*len)++];
         snprintf(m->mode, sizeof m->mode, "%s", mode);
         m->n = n;
         m->pilot = pilot;
+        m->nbench = nbench;
     }
+}
+
+/* The variants of desc not skipped. */
+static int
+variants_of(json_t *desc)
+{
+    size_t i;
+    json_t *v, *skipped = json_object_get(desc, "skipped");
+    int n = 0;
+    json_array_foreach(json_object_get(desc, "variants"), i, v) {
+        n += json_object_get(skipped, json_string_value(json_object_get(
+                v, "label"))) == NULL;
+    }
+    return n;
+}
+
+/* The benchmarks a timing child of desc runs (add_attr is a check, not a
+ * benchmark; the at-scale ops are the scale children's); *at_scale: does
+ * it ask for an at-scale op. */
+static int
+benchmarks_of(json_t *desc, int *at_scale)
+{
+    size_t i;
+    json_t *v;
+    int nvariants = variants_of(desc), n = 0;
+    *at_scale = 0;
+    json_array_foreach(json_object_get(desc, "ops"), i, v) {
+        int op = ops_index(json_string_value(v));
+        n += op != OP_ADD_ATTR && !ops_at_scale(op) ? nvariants : 0;
+        *at_scale |= ops_at_scale(op);
+    }
+    return n;
 }
 
 void
 progress_plan(json_t *desc, long long n, int pilot, const long long *sweep,
               int nsweep, int timing, int scale, int sweep_scale)
 {
-    size_t i;
-    json_t *v, *skipped = json_object_get(desc, "skipped");
     int unique = json_is_true(json_object_get(desc, "unique_args"));
-    int nvariants = 0, at_scale = 0;
+    int nvariants = variants_of(desc), at_scale = 0;
     if (!P.active) {
         return;
     }
     P.nplan = 0;
     if (pilot) {
-        add("memory", 0, 1);
+        plan_add(P.plan, &P.nplan, "memory", 0, 1, 0);
     }
-    json_array_foreach(json_object_get(desc, "variants"), i, v) {
-        if (json_object_get(skipped, json_string_value(json_object_get(
-                v, "label")))) {
-            continue;
-        }
-        nvariants++;
+    for (int v = 0; v < nvariants; v++) {
         for (int u = 0; u <= unique; u++) {
-            add("memory", n, 0);
-            add("requested", n, 0);
+            plan_add(P.plan, &P.nplan, "memory", n, 0, 0);
+            plan_add(P.plan, &P.nplan, "requested", n, 0, 0);
             for (int k = 0; u == 0 && k < nsweep; k++) {
-                add("memory", sweep[k], 0);
+                plan_add(P.plan, &P.nplan, "memory", sweep[k], 0, 0);
             }
         }
     }
     for (int k = 0; k < nvariants; k++) {
-        add("layout", 0, 0);    /* one layout child per variant */
+        plan_add(P.plan, &P.nplan, "layout", 0, 0, 0); /* per variant */
     }
-    for (int k = 0; k < timing; k++) {
-        add("timing", 0, 0);    /* one per timing process */
-    }
-    P.timing_total = timing;
-    P.timing_started = 0;
     if (timing) {
-        json_array_foreach(json_object_get(desc, "ops"), i, v) {
-            /* add_attr is a check, not a benchmark. */
-            int op = ops_index(json_string_value(v));
-            P.nbench += op != OP_ADD_ATTR && !ops_at_scale(op)
-                        ? nvariants : 0;
-            at_scale |= ops_at_scale(op);
+        int nbench = benchmarks_of(desc, &at_scale);
+        for (int k = 0; k < timing; k++) {
+            plan_add(P.later, &P.nlater, "timing", 0, 0, nbench);
         }
-        /* The scale children (steps.c step_scale), at n and at each
-         * sweep N. */
+        /* The scale children (steps.c), at n and at each sweep N. */
         for (int k = 0; at_scale && k <= nsweep; k++) {
             for (int p = 0; p < (k < nsweep ? sweep_scale : scale); p++) {
-                add("scale", k < nsweep ? sweep[k] : n, 0);
+                plan_add(P.later, &P.nlater, "scale",
+                         k < nsweep ? sweep[k] : n, 0, 0);
             }
         }
     }
     P.total = P.done + P.nplan;
     draw();
+}
+
+void
+progress_interleaved(int total, int nscenarios)
+{
+    char times[64];
+    if (!P.active || total == 0) {
+        return;
+    }
+    scenario_over();
+    P.interleaved = 1;
+    memcpy(P.plan, P.later, sizeof P.plan[0] * (size_t)P.nlater);
+    P.nplan = P.nlater;
+    P.nlater = 0;
+    P.total = total;
+    P.done = 0;
+    times_text(times, sizeof times);
+    progress_note("slotbench: timing: %d processes of %d scenario%s, "
+                  "interleaved, %s", total, nscenarios,
+                  nscenarios == 1 ? "" : "s", times);
+}
+
+void
+progress_for(int i, json_t *desc, const char *mode, int process,
+             int processes)
+{
+    int at_scale;
+    if (!P.active) {
+        return;
+    }
+    P.scenario = i;
+    snprintf(P.name, sizeof P.name, "%s",
+             json_string_value(json_object_get(desc, "scenario")));
+    P.nbench = strcmp(mode, "timing") ? 0 : benchmarks_of(desc, &at_scale);
+    P.timing_total = processes;
+    P.timing_started = process;
 }
 
 void

@@ -55,6 +55,18 @@ void progress_plan(json_t *desc, long long n, int pilot,
                    const long long *sweep, int nsweep, int timing,
                    int scale, int sweep_scale);
 
+/* The timing phase (schedule.h) starts: total children (timing and scale
+ * processes) of nscenarios scenarios, interleaved; the estimate is theirs
+ * from here on.  Before it, each scenario's planned timing and scale
+ * children count toward the run's estimate, not the scenario's. */
+void progress_interleaved(int total, int nscenarios);
+
+/* In the timing phase: the next child is process `process` (from 0) of
+ * `processes` of mode ("timing" or "scale") for scenario i (desc:
+ * step_describe's), which the status line names. */
+void progress_for(int i, json_t *desc, const char *mode, int process,
+                  int processes);
+
 /* A child of mode (task.c) starts / ended after seconds; variant and n
  * ("--variant", "--n" of its command line) may be NULL and 0. */
 void progress_child_start(const char *mode, const char *variant,

@@ -24,13 +24,16 @@
  *                             scenario declares UNIQUE_ARGS
  *       step_layout         layout child: the model of each variant's bytes
  *                           next to the measured allocated bytes (layout.h)
- *       step_timing         timing child: all variants interleaved
- *                           (timing.h); skipped with --no-timing
- *       step_scale          K scale children, when OPS asks for an
- *                           at-scale op: N live instances of every variant
- *                           walked (scale.h), pooled as timing is
- *                           (pool.h); again at each --sweep N for the
- *                           scaling chart
+ *     schedule_run        then, unless --no-timing, for every scenario
+ *                         measured so far, in passes over them (one
+ *                         process of each in turn: schedule.h says why):
+ *       timing children     K of them, all variants interleaved in each
+ *                           (timing.h), pooled (pool.h)
+ *       scale children      when OPS asks for an at-scale op: N live
+ *                           instances of every variant walked (scale.h),
+ *                           pooled as timing is; then, a scenario at a
+ *                           time, again at each --sweep N for the scaling
+ *                           chart
  *     finish_run          meta.json "complete" / "complete_with_failures" /
  *                         "partial" (a signal) / "failed" (a write),
  *                         claims (claims.c), results/latest
@@ -61,10 +64,12 @@
 #include "record.h"
 #include "results.h"
 #include "scale.h"
+#include "schedule.h"
 #include "steps.h"
 #include "summary.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 task_limits
@@ -112,9 +117,12 @@ wants_scale(json_t *desc)
     return 0;
 }
 
-static void
+/* A scenario's own measurements: described, refused or not, measured for
+ * memory and layout.  Returns 1 with *out filled (desc: a new reference)
+ * when its timing is still to come (schedule.h), else 0. */
+static int
 run_scenario(run_record *rec, const run_options *o, const task_limits *lim,
-             const char *path, int index)
+             const char *path, int index, scheduled_scenario *out)
 {
     char name[80];
     json_t *desc, *v;
@@ -124,7 +132,7 @@ run_scenario(run_record *rec, const run_options *o, const task_limits *lim,
     progress_scenario(index, name, path);
     desc = step_describe(rec, lim, path, name);
     if (desc == NULL) {
-        return;
+        return 0;
     }
     json_array_append(json_object_get(rec->results.meta, "scenarios"), desc);
 
@@ -141,7 +149,7 @@ run_scenario(run_record *rec, const run_options *o, const task_limits *lim,
                   (int)scale_k, (int)sweep_k);
     if (pilot_check(rec, lim, path, name, desc, n) < 0) {
         json_decref(desc);
-        return;
+        return 0;
     }
     json_t *skipped = json_object_get(desc, "skipped");
     json_array_foreach(json_object_get(desc, "variants"), i, v) {
@@ -159,16 +167,15 @@ run_scenario(run_record *rec, const run_options *o, const task_limits *lim,
         }
     }
     step_layout(rec, lim, path, name, desc);
-    if (!o->no_timing) {
-        step_timing(rec, lim, path, desc, &o->timing);
+    if (o->no_timing) {
+        json_decref(desc);
+        return 0;
     }
-    if (!o->no_timing && wants_scale(desc)) {
-        step_scale(rec, lim, path, desc, n, &o->timing, 0);
-        for (int k = 0; k < o->nsweep && !record_stopping(rec); k++) {
-            step_scale(rec, lim, path, desc, o->sweep[k], &o->timing, 1);
-        }
-    }
-    json_decref(desc);
+    out->path = path;
+    out->desc = desc;
+    out->n = n;
+    out->scale = wants_scale(desc);
+    return 1;
 }
 
 /* Create the run directory and its first meta.json.  Returns 0, or -1
@@ -307,9 +314,22 @@ run_main(const run_options *o)
         return 1;
     }
     step_interpreter(&rec, &lim);
-    for (int i = 0; i < npaths && !record_stopping(&rec); i++) {
-        run_scenario(&rec, o, &lim, paths[i], i);
+    scheduled_scenario *timed = calloc((size_t)npaths, sizeof *timed);
+    int ntimed = 0;
+    for (int i = 0; timed && i < npaths && !record_stopping(&rec); i++) {
+        ntimed += run_scenario(&rec, o, &lim, paths[i], i, &timed[ntimed]);
     }
+    if (timed == NULL) {
+        sb_warn("out of memory starting the run");
+    }
+    if (ntimed > 0 && !record_stopping(&rec)) {
+        schedule_run(&rec, &lim, &o->timing, timed, ntimed, o->sweep,
+                     o->nsweep);
+    }
+    for (int i = 0; i < ntimed; i++) {
+        json_decref(timed[i].desc);
+    }
+    free(timed);
     sig = child_stop_requested();
     finished = finish_run(&rec, sig, sb_now() - t0);
     progress_finish();

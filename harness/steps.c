@@ -366,32 +366,74 @@ pooled_process(run_record *rec, const task_limits *lim, const char *path,
 }
 
 void
-step_timing(run_record *rec, const task_limits *lim, const char *path,
-            json_t *desc, const timing_options *t)
+pooled_begin_timing(pooled_step *s, const char *path, json_t *desc,
+                    const timing_options *t)
 {
-    const char *name = json_string_value(json_object_get(desc, "scenario"));
-    int k = (int)timing_processes(t);
-    pool pl;
     long long rounds;
     double min_time;
+    memset(s, 0, sizeof *s);
+    s->path = path;
+    s->desc = desc;
+    s->t = t;
+    s->k = (int)timing_processes(t);
     timing_resolve(t, &rounds, &min_time);
-    pool_init(&pl, desc, t->margin_pct, rounds, k, t->quick);
-    for (int p = 0; p < k && !child_stop_requested(); p++) {
+    pool_init(&s->pl, desc, t->margin_pct, rounds, s->k, t->quick);
+    s->begun = 1;
+}
+
+/* Process s->next of a scale step. */
+static void
+scale_process(pooled_step *s, run_record *rec, const task_limits *lim);
+
+int
+pooled_next(pooled_step *s, run_record *rec, const task_limits *lim)
+{
+    if (!s->begun || s->next >= s->k || child_stop_requested()) {
+        return 0;
+    }
+    if (s->scale) {
+        scale_process(s, rec, lim);
+    }
+    else {
         char rbuf[32], mbuf[32], pbuf[32];
         char *extra[64];
-        int n = timing_args(t, p, extra, rbuf, mbuf, pbuf);
-        pooled_process(rec, lim, path, name, "timing", "timing", "timing",
-                       extra, n, p, k, &pl);
+        int n = timing_args(s->t, s->next, extra, rbuf, mbuf, pbuf);
+        pooled_process(rec, lim, s->path, pooled_name(s), "timing",
+                       "timing", "timing", extra, n, s->next, s->k, &s->pl);
     }
-    json_t *tm = pool_result(&pl);
-    pool_free(&pl);
+    s->next++;
+    return 1;
+}
+
+const char *
+pooled_name(const pooled_step *s)
+{
+    return json_string_value(json_object_get(s->desc, "scenario"));
+}
+
+/* The end of a timing step: its pooled result into the run's. */
+static void
+timing_end(pooled_step *s, run_record *rec)
+{
+    json_t *tm = pool_result(&s->pl);
     if (tm == NULL) {
         return;
     }
     results_add_timing(&rec->results, tm);
-    record_op_errors(rec, name, tm, "timing");
+    record_op_errors(rec, pooled_name(s), tm, "timing");
     json_decref(tm);
     record_flush(rec);
+}
+
+void
+step_timing(run_record *rec, const task_limits *lim, const char *path,
+            json_t *desc, const timing_options *t)
+{
+    pooled_step s;
+    pooled_begin_timing(&s, path, desc, t);
+    while (pooled_next(&s, rec, lim)) {
+    }
+    pooled_end(&s, rec);
 }
 
 /* The command line of scale process `process` at n instances into extra
@@ -438,57 +480,104 @@ note_scale_ratios(const char *name, json_t *tm, long long n)
     }
 }
 
+int
+pooled_begin_scale(pooled_step *s, run_record *rec, const task_limits *lim,
+                   const char *path, json_t *desc, long long n,
+                   const timing_options *t, int sweep)
+{
+    long long procs, walk;
+    child_result res;
+    memset(s, 0, sizeof *s);
+    memset(&res, 0, sizeof res);
+    if (child_stop_requested()) {
+        return -1;
+    }
+    if (pilot_scale_fits(desc, lim, n, res.reason, sizeof res.reason) < 0) {
+        res.outcome = CHILD_MEMORY;
+        record_failure(rec, json_string_value(json_object_get(desc,
+                                                              "scenario")),
+                       "", "scale", &res);
+        record_flush(rec);
+        return -1;
+    }
+    s->path = path;
+    s->desc = desc;
+    s->t = t;
+    s->n = n;
+    s->scale = 1;
+    s->sweep = sweep;
+    scale_defaults(t, sweep, &procs, &walk);
+    s->k = (int)procs;
+    pool_init(&s->pl, desc, t->margin_pct, walk, s->k, t->quick);
+    s->begun = 1;
+    return 0;
+}
+
+static void
+scale_process(pooled_step *s, run_record *rec, const task_limits *lim)
+{
+    char nbuf[32], rbuf[32], mbuf[32], pbuf[32], tag[48];
+    char *extra[16];
+    int m = scale_args(s->t, s->n, s->next, s->sweep, extra, nbuf, rbuf,
+                       mbuf, pbuf);
+    snprintf(tag, sizeof tag, s->sweep ? "scale.n%lld" : "scale", s->n);
+    pooled_process(rec, lim, s->path, pooled_name(s), "scale",
+                   s->sweep ? "scale sweep" : "scale", tag, extra, m,
+                   s->next, s->k, &s->pl);
+}
+
+/* The end of a scale step: its pooled result into the run's (a sweep
+ * point's medians into sweep.tsv). */
+static void
+scale_end(pooled_step *s, run_record *rec)
+{
+    json_t *tm = pool_result(&s->pl);
+    size_t i;
+    json_t *row;
+    if (tm == NULL) {
+        return;
+    }
+    if (s->sweep) {
+        json_array_foreach(json_object_get(tm, "rows"), i, row) {
+            results_add_sweep_walk(&rec->results, row, s->n);
+        }
+    }
+    else {
+        json_object_set_new(tm, "gc", pool_gc(&s->pl, json_object_get(
+                                                          tm, "rows")));
+        results_add_timing(&rec->results, tm);
+        note_scale_ratios(pooled_name(s), tm, s->n);
+    }
+    record_op_errors(rec, pooled_name(s), tm, "scale");
+    json_decref(tm);
+    record_flush(rec);
+}
+
+void
+pooled_end(pooled_step *s, run_record *rec)
+{
+    if (!s->begun) {
+        return;
+    }
+    if (s->scale) {
+        scale_end(s, rec);
+    }
+    else {
+        timing_end(s, rec);
+    }
+    pool_free(&s->pl);
+    s->begun = 0;
+}
+
 void
 step_scale(run_record *rec, const task_limits *lim, const char *path,
            json_t *desc, long long n, const timing_options *t, int sweep)
 {
-    const char *name = json_string_value(json_object_get(desc, "scenario"));
-    long long procs, walk;
-    child_result res;
-    char tag[48];
-    pool pl;
-    memset(&res, 0, sizeof res);
-    if (child_stop_requested()) {
+    pooled_step s;
+    if (pooled_begin_scale(&s, rec, lim, path, desc, n, t, sweep) < 0) {
         return;
     }
-    if (pilot_scale_fits(desc, lim, n, res.reason, sizeof res.reason) < 0) {
-        res.outcome = CHILD_MEMORY;
-        record_failure(rec, name, "", "scale", &res);
-        record_flush(rec);
-        return;
+    while (pooled_next(&s, rec, lim)) {
     }
-    scale_defaults(t, sweep, &procs, &walk);
-    int k = (int)procs;
-    snprintf(tag, sizeof tag, sweep ? "scale.n%lld" : "scale", n);
-    pool_init(&pl, desc, t->margin_pct, walk, k, t->quick);
-    for (int p = 0; p < k && !child_stop_requested(); p++) {
-        char nbuf[32], rbuf[32], mbuf[32], pbuf[32];
-        char *extra[16];
-        int m = scale_args(t, n, p, sweep, extra, nbuf, rbuf, mbuf, pbuf);
-        pooled_process(rec, lim, path, name, "scale",
-                       sweep ? "scale sweep" : "scale", tag, extra, m, p, k,
-                       &pl);
-    }
-    json_t *tm = pool_result(&pl);
-    if (tm == NULL) {
-        pool_free(&pl);
-        return;
-    }
-    size_t i;
-    json_t *row;
-    if (sweep) {
-        json_array_foreach(json_object_get(tm, "rows"), i, row) {
-            results_add_sweep_walk(&rec->results, row, n);
-        }
-    }
-    else {
-        json_object_set_new(tm, "gc", pool_gc(&pl, json_object_get(tm,
-                                                                   "rows")));
-        results_add_timing(&rec->results, tm);
-        note_scale_ratios(name, tm, n);
-    }
-    pool_free(&pl);
-    record_op_errors(rec, name, tm, "scale");
-    json_decref(tm);
-    record_flush(rec);
+    pooled_end(&s, rec);
 }

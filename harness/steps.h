@@ -1,4 +1,5 @@
-/* steps.h - the measuring steps of a run, in the order run.c takes them:
+/* steps.h - the measuring steps of a run, in the order run.c and
+ * schedule.c take them:
  * each starts one kind of child (task.h), adds what it returned to the
  * run's record (record.h) or records why it failed, and flushes the
  * results files.  An interrupted child is neither a result nor a failure:
@@ -6,6 +7,7 @@
 #ifndef SB_STEPS_H
 #define SB_STEPS_H
 
+#include "pool.h"
 #include "record.h"
 #include "task.h"
 #include "timing.h"
@@ -54,6 +56,44 @@ void step_layout(run_record *rec, const task_limits *lim, const char *path,
  * variants). */
 void step_timing(run_record *rec, const task_limits *lim, const char *path,
                  json_t *desc, const timing_options *t);
+
+/* A scenario's timing or scale processes one at a time, so that a run
+ * can interleave them with other scenarios' (schedule.h): begun, then
+ * pooled_next until it returns 0, then pooled_end, which adds the pooled
+ * result to the run's and flushes it (the processes that reported so
+ * far, when the run was stopped).  step_timing and step_scale are the
+ * three in a row. */
+typedef struct {
+    pool pl;
+    json_t *desc;               /* borrowed: step_describe's */
+    const char *path;           /* borrowed */
+    const timing_options *t;    /* borrowed */
+    long long n;                /* scale: instances of each variant */
+    int scale, sweep;           /* a scale step; at a --sweep point */
+    int k, next;                /* processes, and the next to start */
+    int begun;                  /* begun and not yet ended */
+} pooled_step;
+
+void pooled_begin_timing(pooled_step *s, const char *path, json_t *desc,
+                         const timing_options *t);
+
+/* Returns -1 when the step is refused (its populations would not fit:
+ * a failure recorded, phase "scale") or the run is stopping; s is then
+ * not begun. */
+int pooled_begin_scale(pooled_step *s, run_record *rec,
+                       const task_limits *lim, const char *path,
+                       json_t *desc, long long n, const timing_options *t,
+                       int sweep);
+
+/* Runs the step's next process: 1, or 0 when none is left (or the run is
+ * stopping, or s was not begun). */
+int pooled_next(pooled_step *s, run_record *rec, const task_limits *lim);
+
+/* The scenario's name (its description's). */
+const char *pooled_name(const pooled_step *s);
+
+/* Does nothing for a step that was not begun. */
+void pooled_end(pooled_step *s, run_record *rec);
 
 /* At scale: K fresh scale children one after another (scale_defaults),
  * each doing rounds of the scenario's at-scale ops over n live instances

@@ -36,7 +36,8 @@
 #define TIMING_DEFAULT_ROUNDS 5
 
 /* A scenario is timed in `processes` fresh `__child timing` processes,
- * one after another (the parent: steps.c, pool.h), each doing `rounds`
+ * interleaved with other scenarios' (the parent: schedule.c, steps.c,
+ * pool.h), each doing `rounds`
  * rounds; a round is one repetition of every variant of an op. */
 typedef struct {
     long long rounds;        /* per process; odd; 0 for the default

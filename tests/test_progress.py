@@ -92,11 +92,15 @@ class ProgressTest(TempDirTest):
         seen = {(int(i), int(n), name) for i, n, name, *_ in draws}
         self.assertEqual(seen, {(1, 2, "one"), (2, 2, "two")})
         planned = {int(d[4]) for d in draws if d[4]}
-        # describe, pilot, memory + requested and layout of two variants,
-        # timing.
-        self.assertEqual(planned, {9})
-        # Each measurement counted once: the last one drawn is the 9th.
-        self.assertEqual(max(int(d[3]) for d in draws), 9)
+        # Per scenario: describe, pilot, memory + requested and layout of
+        # two variants; then the timing phase, one timing process of each
+        # scenario interleaved (schedule.h).
+        self.assertEqual(planned, {8, 2})
+        # Each measurement counted once: the last one drawn is the 8th.
+        self.assertEqual(max(int(d[3]) for d in draws), 8)
+        timing = [d for d in draws if d[5].startswith("timing")]
+        self.assertEqual({(d[0], d[4]) for d in timing}, {("1", "2"),
+                                                          ("2", "2")})
         phases = {re.sub(r" .*", "", d[5]) for d in draws}
         self.assertLessEqual({"describe", "pilot", "memory", "requested",
                               "layout", "timing"}, phases)
@@ -178,10 +182,17 @@ class ProgressTest(TempDirTest):
         eta = int(first.group(3)) * 60 + int(first.group(4))
         self.assertGreater(eta, 0, starts[1])
         self.assertLessEqual(abs(eta - took), max(2, took), starts[1])
-        # The timing child, the longest, says when it starts.
+        # The timing phase says when it starts, with an estimate, and so
+        # does each timing child, the longest measurements, in turn
+        # across the scenarios (schedule.h).
+        self.assertRegex(r.stderr, r"(?m)^slotbench: timing: 2 processes "
+                         r"of 2 scenarios, interleaved, \d+:\d\d elapsed, "
+                         r"ETA \d+:\d\d$")
         self.assertRegex(r.stderr, r"(?m)^slotbench: \[1/2\] one: "
-                         r"measurement 9/9: timing one \(4 benchmarks x 3 "
-                         r"rounds\), \d+:\d\d elapsed, ETA \d+:\d\d$")
+                         r"measurement 1/2: timing one \(4 benchmarks x 3 "
+                         r"rounds\), \d+:\d\d elapsed, ETA \d+:\d\d\n"
+                         r"(.*\n)*slotbench: \[2/2\] two: measurement 2/2: "
+                         r"timing two ")
         # The lines of each measurement are still there, ops' too.
         self.assertRegex(r.stderr, r"one/dict: 100000 instances")
         self.assertRegex(r.stderr, r"slotbench:   one create: 2 variants")
