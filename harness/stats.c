@@ -33,6 +33,37 @@ stats_sort(double *x, size_t n)
 }
 
 double
+stats_median_finite(const double *x, size_t n, double *w)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isfinite(x[i])) {
+            w[m++] = x[i];
+        }
+    }
+    return m ? stats_quantile(w, m, 0.5) : NAN;
+}
+
+double
+stats_median_of_medians(const double *x, size_t k, size_t r)
+{
+    double *w = sb_xmalloc(sizeof *w * (r + 1));
+    double *meds = sb_xmalloc(sizeof *meds * (k + 1));
+    double m = NAN;
+    size_t n = 0;
+    for (size_t g = 0; g < k; g++) {
+        meds[n] = stats_median_finite(x + g * r, r, w);
+        n += !isnan(meds[n]);
+    }
+    if (n > 0) {
+        m = stats_quantile(meds, n, 0.5);
+    }
+    free(w);
+    free(meds);
+    return m;
+}
+
+double
 stats_quantile(const double *x, size_t n, double q)
 {
     if (n == 0) {

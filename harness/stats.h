@@ -21,6 +21,17 @@ typedef struct {
  * median of an even count is the mean of the two middle values. */
 void stats_summarize(const double *x, size_t n, stats_summary *s);
 
+/* The median of the finite values of x[0..n), sorted into w (room for
+ * n); NAN when none is finite. */
+double stats_median_finite(const double *x, size_t n, double *w);
+
+/* The median over groups of each group's median: x holds k groups of r
+ * values each (x[g * r + i]), NANs left out (a group of none left out
+ * too).  What a figure of two levels (rounds within processes) gives
+ * when each process should count once however its rounds went.  NAN
+ * when no value is finite. */
+double stats_median_of_medians(const double *x, size_t k, size_t r);
+
 /* x[0..n) in ascending order, in place (no NANs). */
 void stats_sort(double *x, size_t n);
 

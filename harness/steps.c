@@ -425,17 +425,6 @@ timing_end(pooled_step *s, run_record *rec)
     record_flush(rec);
 }
 
-void
-step_timing(run_record *rec, const task_limits *lim, const char *path,
-            json_t *desc, const timing_options *t)
-{
-    pooled_step s;
-    pooled_begin_timing(&s, path, desc, t);
-    while (pooled_next(&s, rec, lim)) {
-    }
-    pooled_end(&s, rec);
-}
-
 /* The command line of scale process `process` at n instances into extra
  * (its strings in the buffers); returns its length.  A sweep point asks
  * for the walks only. */

@@ -46,23 +46,19 @@ void step_sweep(run_record *rec, const task_limits *lim, const char *path,
 void step_layout(run_record *rec, const task_limits *lim, const char *path,
                  const char *name, json_t *desc);
 
-/* Timing: K fresh timing children one after another (--processes,
- * timing_processes), each timing every variant and op of the scenario in
- * rounds (timing.h), with the run's --timeout as wall limit each; their
- * repetitions pooled (pool.h) into timing.json, timing.tsv, ratios.tsv and
- * processes.tsv.  A process that fails is a failure of its own and the
- * others' samples are kept; each op that failed inside a child is a
- * failure too, said once.  desc: the describe child's (scenario, baseline,
- * variants). */
-void step_timing(run_record *rec, const task_limits *lim, const char *path,
-                 json_t *desc, const timing_options *t);
-
 /* A scenario's timing or scale processes one at a time, so that a run
  * can interleave them with other scenarios' (schedule.h): begun, then
  * pooled_next until it returns 0, then pooled_end, which adds the pooled
  * result to the run's and flushes it (the processes that reported so
- * far, when the run was stopped).  step_timing and step_scale are the
- * three in a row. */
+ * far, when the run was stopped).  step_scale is the three in a row.
+ *
+ * Timing: K fresh timing children (--processes, timing_processes), each
+ * timing every variant and op of the scenario in rounds (timing.h), with
+ * the run's --timeout as wall limit each; their repetitions pooled
+ * (pool.h) into timing.json, timing.tsv, ratios.tsv and processes.tsv.
+ * A process that fails is a failure of its own and the others' samples
+ * are kept; each op that failed inside a child is a failure too, said
+ * once.  desc: the describe child's (scenario, baseline, variants). */
 typedef struct {
     pool pl;
     json_t *desc;               /* borrowed: step_describe's */

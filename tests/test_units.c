@@ -387,6 +387,13 @@ summaries(const char *dir)
     CHECK_NEAR(stats_quantile(ten, 10, 0.1), 0.9, 1e-12);
     CHECK_NEAR(stats_quantile(&one, 1, 0.1), 7, 1e-15);
     CHECK(stats_quantile(x, 0, 0.1) == 0);
+    /* Median of the groups' medians: four processes of three rounds, one
+     * slow throughout, one round missing, one process empty.  A median
+     * over the eight values would be 2.5; each process once, 2. */
+    double two[12] = {1, 2, 3, 2, NAN, 2, 9, 9, 9, NAN, NAN, NAN};
+    CHECK_NEAR(stats_median_of_medians(two, 4, 3), 2, 1e-15);
+    CHECK_NEAR(stats_median_of_medians(two, 2, 3), 2, 1e-15);
+    CHECK(isnan(stats_median_of_medians(two + 9, 1, 3)));
     return 0;
 }
 

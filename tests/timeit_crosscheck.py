@@ -280,7 +280,7 @@ def main():
     theirs = {k: over(v) for k, v in runs.items()}
     bad = 0
     print(f"{'op':6} {'variant':10} {'python':>8} {'slotbench':>10} "
-          f"{'diff':>7}   per process")
+          f"{'diff':>7}   per process: python's | slotbench's")
     for op in ("read", "write"):
         for label in per_process[0][op]:
             meds = [median(pp[op][label]) for pp in per_process]
@@ -296,6 +296,7 @@ def main():
             bad += not ok
             print(f"{op:6} {label:10} {mine:8.3f} {other:10.3f} "
                   f"{diff:+7.1%}   {' '.join(f'{x:.3f}' for x in meds)}"
+                  f"  | {' '.join(f'{x:.3f}' for x in runs[(op, label)])}"
                   f"{'' if ok else '  DISAGREES'}")
     return 1 if bad else 0
 
