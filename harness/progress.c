@@ -4,6 +4,7 @@
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "progress.h"
 #include "ops.h"
+#include "terminal.h"
 #include "util.h"
 
 #include <math.h>
@@ -11,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #define REDRAW_SECONDS 0.25
@@ -22,6 +22,9 @@
 /* Before any requested child ended: tracemalloc's cost over a memory
  * child's, per instance (about 2 measured on 3.11). */
 #define REQUESTED_FACTOR_GUESS 2.0
+/* Before any scale child ended: its cost over a memory child's, per
+ * instance (populations, builds and walks: about 20 for person). */
+#define SCALE_FACTOR_GUESS 20.0
 
 typedef enum { OFF, LINES, TERMINAL } progress_mode;
 
@@ -63,7 +66,8 @@ static struct {
     double finished_seconds;    /* of the scenarios ended */
     int finished;
     double startup;             /* a child that does little: describe */
-    double rate[2];             /* seconds per instance: memory, requested;
+    double rate[3];             /* seconds per instance: memory, requested,
+                                   scale;
                                    < 0 not yet seen */
     double timing_factor;
 } P;
@@ -72,46 +76,6 @@ int
 progress_parent_shows(void)
 {
     return getenv(PROGRESS_ENV) != NULL;
-}
-
-/* The size of the terminal on stderr, 0 when it cannot say. */
-static void
-terminal_size(int *width, int *height)
-{
-    struct winsize ws;
-    *width = *height = 0;
-    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0) {
-        *width = ws.ws_col;
-        *height = ws.ws_row;
-    }
-}
-
-/* Keep the bottom row for the status line: everything else written to
- * the terminal (by this process or by a child, which knows nothing of the
- * status line) scrolls in the rows above it, as apt does.  The newline
- * and the move back up make room when the cursor is on the last row;
- * setting the region moves the cursor, hence the save and restore. */
-static void
-region_set(void)
-{
-    int width, height;
-    terminal_size(&width, &height);
-    if (height < 3) {
-        P.rows = 0;     /* unknown or tiny: redraw the current row */
-        return;
-    }
-    fprintf(stderr, "\n\0337\033[1;%dr\0338\033[1A", height - 1);
-    P.rows = height;
-}
-
-/* Give the bottom row back and clear it. */
-static void
-region_reset(void)
-{
-    if (P.rows > 0) {
-        fprintf(stderr, "\0337\033[%d;1H\033[K\033[r\0338", P.rows);
-        P.rows = 0;
-    }
 }
 
 static void
@@ -130,19 +94,10 @@ before_warning(void)
     clear_line();
 }
 
-/* A terminal that can move its cursor: not a file or a pipe, and not
- * TERM=dumb (an editor's shell buffer, for one). */
-static int
-redrawable(int fd)
-{
-    const char *term = getenv("TERM");
-    return isatty(fd) && term && *term && strcmp(term, "dumb") != 0;
-}
-
 int
 progress_child_may_redraw(int fd)
 {
-    return redrawable(fd) && !progress_parent_shows();
+    return terminal_redrawable(fd) && !progress_parent_shows();
 }
 
 void
@@ -152,44 +107,56 @@ progress_start(int quiet, int nscenarios, long long repetitions,
     memset(&P, 0, sizeof P);
     P.active = 1;
     P.quiet = quiet;
-    P.mode = quiet ? OFF : redrawable(STDERR_FILENO) ? TERMINAL : LINES;
+    P.mode = quiet                               ? OFF
+             : terminal_redrawable(STDERR_FILENO) ? TERMINAL
+                                                  : LINES;
     P.nscenarios = nscenarios;
     P.scenario = -1;
     P.reps = repetitions;
     P.min_time = min_time;
     P.t0 = sb_now();
-    P.rate[0] = P.rate[1] = -1;
+    P.rate[0] = P.rate[1] = P.rate[2] = -1;
     P.timing_factor = TIMING_FACTOR_GUESS;
     if (P.mode != LINES) {
         setenv(PROGRESS_ENV, "1", 1);
     }
     if (P.mode == TERMINAL) {
-        region_set();
+        P.rows = terminal_keep_bottom_row();
     }
     sb_warn_hook = before_warning;
 }
 
 /* ---- the estimate ------------------------------------------------------- */
 
-/* Seconds per instance of a memory (kind 0) or requested (1) child. */
+/* Seconds per instance of a memory (kind 0), requested (1) or scale (2)
+ * child. */
 static double
 rate_of(int kind)
 {
     if (P.rate[kind] >= 0) {
         return P.rate[kind];
     }
-    if (kind == 1 && P.rate[0] >= 0) {
-        return P.rate[0] * REQUESTED_FACTOR_GUESS;
+    if (kind > 0 && P.rate[0] >= 0) {
+        return P.rate[0] * (kind == 1 ? REQUESTED_FACTOR_GUESS
+                                      : SCALE_FACTOR_GUESS);
     }
     return 0;
+}
+
+/* The kind of rate_of of a child of mode, or -1. */
+static int
+rate_kind(const char *mode)
+{
+    return strcmp(mode, "memory") == 0 ? 0 : strcmp(mode, "requested") == 0
+           ? 1 : strcmp(mode, "scale") == 0 ? 2 : -1;
 }
 
 /* What a measurement is expected to take, in seconds. */
 static double
 expected(const planned *m)
 {
-    if (strcmp(m->mode, "memory") == 0 || strcmp(m->mode, "requested") == 0) {
-        return P.startup + rate_of(m->mode[0] == 'r') * (double)m->n;
+    if (rate_kind(m->mode) >= 0) {
+        return P.startup + rate_of(rate_kind(m->mode)) * (double)m->n;
     }
     if (strcmp(m->mode, "timing") == 0) {
         return P.startup + P.timing_factor * (double)m->nbench *
@@ -300,8 +267,9 @@ draw(void)
     sb_printable(line);
     terminal_size(&width, &height);
     if (P.rows > 0 && height != P.rows) {
-        region_reset();  /* resized: keep the new bottom row instead */
-        region_set();
+        /* resized: keep the new bottom row instead */
+        terminal_give_back_row(P.rows);
+        P.rows = terminal_keep_bottom_row();
     }
     /* A line longer than the terminal would wrap, and a redraw would then
      * cover only part of it. */
@@ -570,10 +538,9 @@ progress_child_done(const char *mode, long long n, double seconds)
     if (strcmp(mode, "describe") == 0 || strcmp(mode, "info") == 0) {
         P.startup = P.startup > 0 ? (P.startup + seconds) / 2 : seconds;
     }
-    else if ((strcmp(mode, "memory") == 0 || strcmp(mode, "requested") == 0)
-             && n > 0) {
+    else if (rate_kind(mode) >= 0 && n > 0) {
         double work = seconds - P.startup;
-        learn(&P.rate[mode[0] == 'r'], (work > 0 ? work : 0) / (double)n);
+        learn(&P.rate[rate_kind(mode)], (work > 0 ? work : 0) / (double)n);
     }
     else if (strcmp(mode, "timing") == 0 && P.nbench > 0 && P.reps > 0 &&
              P.min_time > 0) {
@@ -591,7 +558,8 @@ progress_finish(void)
         return;
     }
     clear_line();
-    region_reset();
+    terminal_give_back_row(P.rows);
+    P.rows = 0;
     fflush(stderr);
     scenario_over();
     sb_warn_hook = NULL;
