@@ -354,7 +354,8 @@ timing_row(const pool *p, const series_set *set, const series *s,
         const double *row = s->v + (size_t)pr * (size_t)set->rcap;
         size_t k = finite_values(row, (size_t)set->rcap, scratch);
         if (k > 0) {
-            meds[nproc++] = stats_median_finite(row, (size_t)set->rcap, scratch);
+            meds[nproc++] = stats_median_finite(row, (size_t)set->rcap,
+                                                scratch);
             rounds = (int)k > rounds ? (int)k : rounds;
         }
     }
@@ -470,7 +471,8 @@ ratio_row(const pool *p, const series_set *set, const series *x,
             p->scenario, "op", ops_name(x->op), "variant", x->variant,
             "baseline", y->variant, "process", (json_int_t)pr, "ratio",
             one.ratio, "diff_ns", one_d.diff, "variant_ns",
-            stats_median_finite(xv, R, px), "baseline_ns", stats_median_finite(yv, R, py),
+            stats_median_finite(xv, R, px), "baseline_ns",
+            stats_median_finite(yv, R, py),
             "rounds", (json_int_t)k));
         double lx = process_loop_ns(facts, x->variant, x->op, pr);
         double ly = process_loop_ns(facts, y->variant, y->op, pr);

@@ -41,7 +41,11 @@ stats_median_finite(const double *x, size_t n, double *w)
             w[m++] = x[i];
         }
     }
-    return m ? stats_quantile(w, m, 0.5) : NAN;
+    if (m == 0) {
+        return NAN;
+    }
+    stats_sort(w, m);
+    return m % 2 ? w[m / 2] : (w[m / 2 - 1] + w[m / 2]) / 2;
 }
 
 double
