@@ -1,17 +1,17 @@
 /* child.c - the one process runner (child.h).  On the harness's side it
- * makes the pipes and the scratch directory, forks the keeper, and
- * watches from here: wall time limit, memory ceiling (a resource limit in
- * the child, and RSS polled from here as a second line), a stop request
- * (Ctrl-C), and what comes through the pipes (capture.h).  The watch never
- * blocks on a pipe: once the keeper has reported the end, what is already
- * in the pipes is read without waiting, then every process left below the
- * harness and the child's process group are killed, so a forked copy
- * holding a pipe open cannot make a run wait.  On the far side of the
- * fork, the keeper and the program's start (below).  The only fork and
- * exec of the harness are here. */
+ * makes the pipes and the scratch directory, forks the keeper, and watches:
+ * wall time limit, memory ceiling (a resource limit in the child, and RSS
+ * polled from here as a second line), a stop request (Ctrl-C), and what
+ * comes through the pipes (capture.h).  The watch never blocks on a pipe:
+ * once the keeper has reported the end, what is in the pipes is read
+ * without waiting, then every process left below the harness and the
+ * child's group are killed, so a copy holding a pipe open cannot make a
+ * run wait.  Beyond the fork, the keeper and the program's start (below).
+ * The only fork and exec of the harness are here. */
 #define _GNU_SOURCE 1 /* spelled as pyconfig.h 3.8-3.10 spells it */
 #include "child.h"
 #include "capture.h"
+#include "cpu.h"
 #include "outcome.h"
 #include "procs.h"
 #include "scratch.h"
@@ -33,11 +33,9 @@
 #define MAX_RESULT_BYTES (64u << 20)
 #define MAX_STATUS_BYTES 4096
 #define POLL_MS 20
-/* Bytes read from one pipe per turn of the watch, so that a flood cannot
- * starve the time and stop checks. */
+/* Bytes read from a pipe per turn of the watch: a flood cannot starve it */
 #define READ_BUDGET (1u << 20)
-/* A pipe this large lets a writing child run while the harness naps. */
-#define PIPE_BYTES (1 << 20)
+#define PIPE_BYTES (1 << 20) /* a writing child runs while the harness naps */
 /* Leftover processes get this long to die once killed. */
 #define SWEEP_SECONDS 2.0
 
@@ -110,22 +108,23 @@ child_send(json_t *doc)
  *                 └── whatever the program starts, setsid ones included
  *
  * The keeper, a forked copy of the harness that runs none of the
- * program's code, leads the child's process group and is a child
- * subreaper, so everything the program starts stays below it even after
- * setsid() and double forks.  The program dies with the keeper
+ * program's code, leads the child's process group and is a subreaper, so
+ * everything the program starts stays below it, setsid() and double forks
+ * included.  The program dies with the keeper
  * (PR_SET_PDEATHSIG SIGKILL: nothing a scenario does can keep it alive,
  * ignoring SIGTERM included), and the keeper notices the harness's death
  * (SIGKILL, the OOM killer), kills everything below itself and removes the
  * scratch directory.  It tells the harness, through the status pipe, the
  * program's pid, a failure to start it (errno) and how it ended (its wait
- * status), then exits.  Being a copy of the single-threaded harness, it
- * may use any of libc (no other thread can hold a lock); it always leaves
- * through _exit, so no atexit handler of the harness runs twice. */
+ * status), then exits.  A copy of the single-threaded harness, it may use
+ * any of libc (no other thread holds a lock), and leaves through _exit
+ * (no atexit handler of the harness runs twice).  It is pinned to the
+ * run's CPU (spec.pin: cpu.h), so the program and all it starts are. */
 
 /* The keeper's messages on the status pipe: kind and value. */
 enum {
     KEEPER_PID = 1,      /* the program's pid */
-    KEEPER_START_FAILED, /* errno: the scratch directory or fork failed */
+    KEEPER_START_FAILED, /* errno: scratch directory, CPU or fork failed */
     KEEPER_EXEC_FAILED,  /* errno: the exec failed */
     KEEPER_STATUS        /* the program's wait status: it has ended */
 };
@@ -286,6 +285,10 @@ keeper_main(char *const argv[], const child_spec *spec,
     }
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     if (io->scratch && chdir(io->scratch) < 0) {
+        say(status_fd, KEEPER_START_FAILED, errno);
+        _exit(127);
+    }
+    if (spec->pin && cpu_pin(spec->cpu) < 0) {
         say(status_fd, KEEPER_START_FAILED, errno);
         _exit(127);
     }

@@ -31,6 +31,8 @@ typedef struct {
     int capture_stdout;   /* stdout into res->output too, interleaved */
     int progress_fd;      /* give the child CHILD_PROGRESS_FD, a copy of
                              the harness's stderr, for its own progress */
+    int pin, cpu;         /* run the program on CPU cpu only (cpu.h),
+                             when pin */
     int scratch_dir;      /* run in a new empty working directory,
                              removed afterwards (scratch.h) */
     void (*tick)(void);   /* called at every poll while it runs, or NULL

@@ -92,7 +92,7 @@ claims_time_row(json_t *r, const char *op, char *ev, size_t len,
                       claims_num(r, "variant_ns"), claims_num(r, "baseline_ns"), ratio,
                       words, sizeof words);
     stats_interval_label(isfinite(conf) ? conf : 0.95, claims_num(r, "processes"),
-                         label, sizeof label);
+                         claims_num(r, "left_out"), label, sizeof label);
     sb_format(ev, len, "%s against %s, %s [%.3f, %.3f]: %s%s", words,
               baseline ? baseline : "?", label, claims_num(r, "ci_low"),
               claims_num(r, "ci_high"),

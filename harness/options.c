@@ -13,6 +13,7 @@
 #include "options.h"
 #include "paths.h"
 #include "scale.h" /* the at-scale ops' defaults */
+#include "cpu.h"
 #include "stats.h" /* the margin's default */
 #include "sysmem.h"
 #include "util.h"
@@ -114,6 +115,13 @@ show_min_time(const options *d, char *buf, size_t len)
 }
 
 static void
+show_cpu(const options *d, char *buf, size_t len)
+{
+    (void)d;
+    snprintf(buf, len, "auto");
+}
+
+static void
 show_max_rss(const options *d, char *buf, size_t len)
 {
     if (d->run->max_rss > 0) {
@@ -196,6 +204,17 @@ extra_max_rss(options *o, const char *arg, char *err)
         return sb_seterr(err, "--max-rss: '%s' is too small (at least %lldM: "
                               "the interpreter alone takes about 10M)", arg,
                          MIN_MAX_RSS >> 20);
+    }
+    return 0;
+}
+
+static int
+extra_cpu(options *o, const char *arg, char *err)
+{
+    (void)o;
+    if (!cpu_valid_word(arg)) {
+        return sb_seterr(err, "--cpu: '%s' is not a CPU number, auto or "
+                              "any", arg);
     }
     return 0;
 }
@@ -303,6 +322,13 @@ const option_def options_table[] = {
     {"min-time", 0, ARG_SECONDS, "S", OPTIONS_RUN,
      RUN_FIELD(timing.min_time), 0, 0, 0, NULL, show_min_time, NULL,
      "measured seconds per timing repetition"},
+    {"cpu", 0, ARG_TEXT, "auto|any|N", OPTIONS_RUN, RUN_FIELD(cpu), 0, 0, 0,
+     NULL, show_cpu, extra_cpu,
+     "the CPU every measuring process runs on: auto, the one where a walk "
+     "through 1 MiB runs fastest at the start of the run (on a shared "
+     "machine one CPU can be much noisier than another, and a mix of the "
+     "two moves the ratios); N, that one; any, wherever the kernel puts "
+     "each process"},
     {"timeout", 0, ARG_SECONDS, "S", RUN_AND_LIST, RUN_FIELD(timeout), 600,
      0, 0, NULL, NULL, NULL,
      "wall-time limit per measurement, in seconds"},

@@ -2,6 +2,7 @@
  * merged, then timing.tsv's, ratios.tsv's and processes.tsv's rows from
  * every (process, round) repetition (see pool.h for the method). */
 #include "pool.h"
+#include "pool_facts.h"
 #include "gbjson.h"
 #include "ops.h"
 #include "util.h"
@@ -309,36 +310,6 @@ finite_values(const double *x, size_t n, double *out)
 
 /* ---- timing.tsv ---------------------------------------------------------- */
 
-/* The fact of variant/op named key, over the processes that gave one:
- * the first for text, the median for a number.  New reference or NULL. */
-static json_t *
-fact(json_t *facts, const series *s, const char *key)
-{
-    size_t i, n = 0;
-    json_t *f;
-    double nums[1000];
-    json_array_foreach(facts, i, f) {
-        const char *v = json_string_value(json_object_get(f, "variant"));
-        const char *op = json_string_value(json_object_get(f, "op"));
-        json_t *x = json_object_get(f, key);
-        if (!v || !op || strcmp(v, s->variant) != 0 ||
-            strcmp(op, ops_name(s->op)) != 0 || x == NULL) {
-            continue;
-        }
-        if (json_is_string(x)) {
-            return json_incref(x);
-        }
-        if (json_is_number(x) && n < 1000) {
-            nums[n++] = json_number_value(x);
-        }
-    }
-    if (n == 0) {
-        return NULL;
-    }
-    double scratch[1000];
-    return json_real(stats_median_finite(nums, n, scratch));
-}
-
 static json_t *
 timing_row(const pool *p, const series_set *set, const series *s,
            json_t *facts)
@@ -373,8 +344,8 @@ timing_row(const pool *p, const series_set *set, const series *s,
         if (nproc > 1) {
             json_object_set_new(j, "process_cv", json_real(between.cv));
         }
-        json_t *spec = fact(facts, s, "specialized");
-        json_t *loop = fact(facts, s, "loop_ns");
+        json_t *spec = pool_fact(facts, s->variant, s->op, "specialized");
+        json_t *loop = pool_fact(facts, s->variant, s->op, "loop_ns");
         if (spec) {
             json_object_set_new(j, "specialized", spec);
         }
@@ -421,24 +392,21 @@ process_estimate(const double *x, const double *y, size_t n, double *px,
     return k;
 }
 
-/* The loop_ns fact of variant/op in process pr (NAN when none). */
+/* The median over the kept processes of each one's median (x: K groups
+ * of R). */
 static double
-process_loop_ns(json_t *facts, const char *variant, int op, size_t pr)
+kept_median(const double *x, const int *keep, size_t K, size_t R)
 {
-    size_t i;
-    json_t *f;
-    json_array_foreach(facts, i, f) {
-        const char *v = json_string_value(json_object_get(f, "variant"));
-        const char *o = json_string_value(json_object_get(f, "op"));
-        json_t *n = json_object_get(f, "process");
-        json_t *x = json_object_get(f, "loop_ns");
-        if (v && o && json_is_integer(n) && json_is_number(x) &&
-            strcmp(v, variant) == 0 && strcmp(o, ops_name(op)) == 0 &&
-            json_integer_value(n) == (json_int_t)pr) {
-            return json_number_value(x);
+    double *w = sb_xmalloc(sizeof *w * (K * R + 1)), m;
+    size_t n = 0;
+    for (size_t pr = 0; pr < K; pr++) {
+        if (keep[pr]) {
+            memcpy(w + n++ * R, x + pr * R, R * sizeof *w);
         }
     }
-    return NAN;
+    m = stats_median_of_medians(w, n, R);
+    free(w);
+    return m;
 }
 
 /* The row of ratios.tsv for x against the baseline y, and x's rows of
@@ -454,18 +422,35 @@ ratio_row(const pool *p, const series_set *set, const series *x,
     double *py = sb_xmalloc(sizeof(double) * (R + 1));
     double *logs = sb_xmalloc(sizeof(double) * (K + 1));
     double *diffs = sb_xmalloc(sizeof(double) * (K + 1));
+    double *gauge = sb_xmalloc(sizeof(double) * (K + 1));
+    int *keep = sb_xmalloc(sizeof(int) * (K + 1));
     stats_ratio r, one = {0};
     stats_diff d, one_d = {0};
+    /* The bytecode ops' matched loops tell a contended CPU (between.h). */
+    int gauged = x->op == OP_READ || x->op == OP_WRITE || x->op == OP_CREATE;
+    for (size_t pr = 0; pr < K; pr++) {
+        double lx = pool_process_fact(facts, x->variant, x->op, pr);
+        double ly = pool_process_fact(facts, y->variant, y->op, pr);
+        gauge[pr] = gauged ? (lx + ly) / 2 : NAN;
+    }
+    size_t left_out = stats_quiet(gauge, K, BETWEEN_CONTENDED, keep);
     for (size_t pr = 0; pr < K; pr++) {
         const double *xv = x->v + pr * R, *yv = y->v + pr * R;
-        size_t k = process_estimate(xv, yv, R, px, py, &one, &one_d, &finite);
+        size_t fin = 0;
+        size_t k = process_estimate(xv, yv, R, px, py, &one, &one_d, &fin);
         if (k == 0) {
+            left_out -= !keep[pr];
             continue;
         }
-        logs[m] = log(one.ratio);
-        diffs[m++] = one_d.diff;
-        pairs += one.pairs; /* those with both figures above 0 */
-        most = k > most ? k : most;
+        if (keep[pr]) {
+            logs[m] = log(one.ratio);
+            diffs[m++] = one_d.diff;
+            pairs += one.pairs; /* those with both figures above 0 */
+            finite += fin;
+            most = k > most ? k : most;
+            r = one;
+            d = one_d;
+        }
         json_array_append_new(per_process, json_pack(
             "{s:s,s:s,s:s,s:s,s:I,s:f,s:f,s:f,s:f,s:I}", "scenario",
             p->scenario, "op", ops_name(x->op), "variant", x->variant,
@@ -474,16 +459,15 @@ ratio_row(const pool *p, const series_set *set, const series *x,
             stats_median_finite(xv, R, px), "baseline_ns",
             stats_median_finite(yv, R, py),
             "rounds", (json_int_t)k));
-        double lx = process_loop_ns(facts, x->variant, x->op, pr);
-        double ly = process_loop_ns(facts, y->variant, y->op, pr);
+        double lx = pool_process_fact(facts, x->variant, x->op, pr);
+        double ly = pool_process_fact(facts, y->variant, y->op, pr);
         json_t *last = json_array_get(per_process,
                                       json_array_size(per_process) - 1);
         if (isfinite(lx) && isfinite(ly)) {
             json_object_set_new(last, "variant_loop_ns", json_real(lx));
             json_object_set_new(last, "baseline_loop_ns", json_real(ly));
         }
-        r = one;
-        d = one_d;
+        json_object_set_new(last, "kept", json_integer(keep[pr]));
     }
     json_t *j = NULL;
     int within = m == 1;
@@ -509,11 +493,12 @@ ratio_row(const pool *p, const series_set *set, const series *x,
     json_object_set_new(j, "diff_high", json_real(d.high));
     /* Each process once, as in the ratio: pooled over every repetition,
      * a busy run put person's create at 179 ns against 140, ratio 0.90. */
-    json_object_set_new(j, "variant_ns", json_real(
-        stats_median_of_medians(x->v, K, R)));
-    json_object_set_new(j, "baseline_ns", json_real(
-        stats_median_of_medians(y->v, K, R)));
+    json_object_set_new(j, "variant_ns", json_real(kept_median(x->v, keep,
+                                                                K, R)));
+    json_object_set_new(j, "baseline_ns", json_real(kept_median(y->v, keep,
+                                                                 K, R)));
     json_object_set_new(j, "processes", json_integer((json_int_t)m));
+    json_object_set_new(j, "left_out", json_integer((json_int_t)left_out));
     json_object_set_new(j, "rounds", json_integer((json_int_t)most));
     json_object_set_new(j, "margin", json_real(p->margin));
     json_object_set_new(j, "indicative", json_integer(p->quick || within));
@@ -522,6 +507,8 @@ done:
     free(py);
     free(logs);
     free(diffs);
+    free(gauge);
+    free(keep);
     return j;
 }
 

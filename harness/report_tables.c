@@ -180,7 +180,8 @@ table_ratios(doc *d, const rundir *in)
         tsv_format(ratio, sizeof ratio, tsv_value(t, r, "ratio"), "%.3f",
                    "n/a");
         stats_interval_label(rundir_confidence(in, r),
-                             tsv_value(t, r, "processes"), label,
+                             tsv_value(t, r, "processes"),
+                             tsv_value(t, r, "left_out"), label,
                              sizeof label);
         if (isnan(tsv_value(t, r, "ci_low"))) {
             snprintf(ci, sizeof ci, "n/a");

@@ -53,6 +53,7 @@
 #include "run.h"
 #include "claims.h"
 #include "claims_scale.h"
+#include "cpu.h"
 #include "discover.h"
 #include "interp.h"
 #include "memory.h"
@@ -75,7 +76,7 @@
 task_limits
 run_task_limits(const run_options *o)
 {
-    task_limits lim = {o->self, o->timeout, o->max_rss};
+    task_limits lim = {o->self, o->timeout, o->max_rss, NULL};
     return lim;
 }
 
@@ -182,7 +183,7 @@ run_scenario(run_record *rec, const run_options *o, const task_limits *lim,
  * when not even the empty files could be written (said on stderr, nothing
  * left behind). */
 static int
-start_run(run_record *rec, const run_options *o)
+start_run(run_record *rec, const run_options *o, const cpu_choice *cpu)
 {
     char err[SB_ERRLEN];
     if (outdir_create(&rec->results, o->out, interp_version(), err) < 0) {
@@ -190,6 +191,9 @@ start_run(run_record *rec, const run_options *o)
         return -1;
     }
     progress_note("slotbench: writing results to %s", rec->results.dir);
+    char where[256];
+    cpu_describe(cpu, where, sizeof where);
+    progress_note("slotbench: measuring on %s", where);
     json_t *meta = rec->results.meta;
     json_t *env = meta_collect(o->argc, o->argv);
     json_object_update(meta, env);
@@ -200,6 +204,7 @@ start_run(run_record *rec, const run_options *o)
         "memory: gc disabled during creation, gc.collect() before the "
         "baseline and after freeing"));
     json_object_set_new(meta, "quick", json_boolean(o->quick));
+    json_object_set_new(meta, "cpu", cpu_json(cpu));
     if (!o->no_timing) {
         long long rounds;
         double min_time;
@@ -306,9 +311,16 @@ run_main(const run_options *o)
         discover_free(paths, npaths);
         return 2;
     }
+    cpu_choice cpu;
+    if (cpu_choose(o->cpu, &cpu, err, sizeof err) < 0) {
+        sb_warn("%s", err);
+        discover_free(paths, npaths);
+        return 2;
+    }
+    lim.cpu = &cpu;
     timing_resolve(&o->timing, &reps, &min_time);
     progress_start(o->quiet, npaths, o->no_timing ? 0 : reps, min_time);
-    if (start_run(&rec, o) < 0) {
+    if (start_run(&rec, o, &cpu) < 0) {
         progress_finish();
         discover_free(paths, npaths);
         return 1;
@@ -331,6 +343,7 @@ run_main(const run_options *o)
     }
     free(timed);
     sig = child_stop_requested();
+    json_object_set_new(rec.results.meta, "cpu", cpu_json(&cpu));
     finished = finish_run(&rec, sig, sb_now() - t0);
     progress_finish();
 

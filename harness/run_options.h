@@ -39,6 +39,7 @@ struct run_options {
     char out[PATH_MAX];     /* where run directories go */
     char self[PATH_MAX];    /* this executable, for children */
     char root[PATH_MAX];    /* project root: scenarios/ and results/ */
+    char cpu[PATH_MAX];     /* --cpu: "", "auto", "any" or a number (cpu.h) */
     timing_options timing;  /* repetitions, min-time, passthrough */
     int argc;               /* the whole command line, for meta.json */
     char **argv;

@@ -30,10 +30,17 @@
  * reproduces: q(3) is 2.6 Shamos scales, and a scale from 3 pairs swings
  * from run to run (5 runs of person and player: the same verdict in 6 of
  * 10 at-scale ops).  Resampling those runs' 15 processes per op, K = 5
- * gave the same verdict in about 9 runs in 10, for about 50 s more. */
+ * gave the same verdict in about 9 runs in 10, for about 50 s more.
+ * Builds: 3 rounds (were 2).  With the children on one CPU (cpu.h) the
+ * spread left between processes came mostly from single rounds where one
+ * variant's build ran 10-40% slow (1,000,000 dict instances at 220 ns an
+ * instance among rounds at 172-176); a process's estimate, the median of
+ * its rounds' ratios, needs three rounds to leave one such round out.
+ * It costs make bench about 20 s (build_gc is most of it: person's takes
+ * 1.1 s a round, row's 1.7 s).  The walks had 3 already. */
 #define SCALE_DEFAULT_PROCESSES 5
 #define SCALE_DEFAULT_ROUNDS 3
-#define SCALE_BUILD_ROUNDS 2
+#define SCALE_BUILD_ROUNDS 3
 #define SCALE_SWEEP_PROCESSES 1
 #define SCALE_SWEEP_ROUNDS 5
 

@@ -63,6 +63,10 @@ task_run(const task_limits *lim, const char *mode, const char *scenario_path,
     child_spec spec = {0};
     spec.timeout = timeout;
     spec.max_rss = lim->max_rss;
+    if (lim->cpu && lim->cpu->pinned) {
+        spec.pin = 1;
+        spec.cpu = cpu_for_child(lim->cpu);
+    }
     spec.result_pipe = 1;
     /* The scenario's output is captured for its log, never mixed with
      * the harness's; the child runs in a scratch directory of its own. */

@@ -6,12 +6,15 @@
 #define SB_TASK_H
 
 #include "child.h"
+#include "cpu.h"
 
 /* How every child of a run is started. */
 typedef struct {
     const char *self;   /* this executable, run as `self __child MODE` */
     double timeout;     /* --timeout: wall seconds per measurement, 0 none */
     long long max_rss;  /* --max-rss: bytes per measurement, 0 none */
+    cpu_choice *cpu;    /* where each child runs (cpu.h); NULL: wherever
+                           the kernel puts it */
 } task_limits;
 
 /* Run `self __child MODE [--scenario PATH] extra...` with a wall time

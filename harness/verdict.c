@@ -130,8 +130,8 @@ stats_verdict_text(double ratio, double lo, double hi, double margin,
 }
 
 const char *
-stats_interval_label(double confidence, double processes, char *buf,
-                     size_t len)
+stats_interval_label(double confidence, double processes, double left_out,
+                     char *buf, size_t len)
 {
     char pct[16];
     double p = 100 * confidence;
@@ -149,6 +149,11 @@ stats_interval_label(double confidence, double processes, char *buf,
     }
     else {
         sb_format(buf, len, "%s interval within one process", pct);
+    }
+    if (isfinite(left_out) && left_out >= 1) {
+        size_t at = strlen(buf);
+        sb_format(buf + at, len - at, ", %.0f more left out as contended",
+                  left_out);
     }
     return buf;
 }

@@ -58,8 +58,10 @@ const char *stats_verdict_row_text(double ratio, double lo, double hi,
 /* The label of an interval with the coverage it really has, into buf
  * (cut at a character boundary; returns buf): "95% interval across 5
  * processes", or "75% interval within one process" when processes < 2 or
- * unknown (NAN: runs before processes were counted timed in one). */
+ * unknown (NAN: runs before processes were counted timed in one); with
+ * left_out >= 1 (processes on a contended CPU, between.h) "..., 2 more
+ * left out as contended". */
 const char *stats_interval_label(double confidence, double processes,
-                                 char *buf, size_t len);
+                                 double left_out, char *buf, size_t len);
 
 #endif

@@ -163,6 +163,10 @@ class UnitTest(unittest.TestCase):
     def test_gbench_skip_messages(self):
         self.run_case("gbench_skip_messages")
 
+    # Contended processes: left out by their matched loop.
+    def test_quiet_processes(self):
+        self.run_case("quiet_processes")
+
     def test_every_case_is_run(self):
         """A case added to test_units.c without a test here would never
         run: the list of the binary and the tests above must agree."""

@@ -47,6 +47,8 @@ OPS = ("read",)
 # A value each argument kind accepts.
 SAMPLE = {"count": "3", "seconds": "1", "size": "64M", "sweep": "1e3:1e4",
           "text": "shop:Order", "percent": "5"}
+# An option whose word is one of a few, where its kind's sample is not.
+SAMPLE_OF = {"--cpu": "any"}
 
 
 def table():
@@ -176,7 +178,8 @@ class AcceptedTest(TempDirTest):
         name = row["short"] if form == "short" else row["option"]
         if kind == "flag":
             return [name]
-        value = (self.tmp if kind == "dir" else
+        value = (SAMPLE_OF[name] if name in SAMPLE_OF else
+                 self.tmp if kind == "dir" else
                  row["argument"].split("|")[0] if kind == "choice" else
                  SAMPLE[kind])
         if form == "equals":

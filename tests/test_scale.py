@@ -242,7 +242,7 @@ class PooledScale(unittest.TestCase):
                          {"dict", "slots", "ntuple"})
         for r in rows:
             self.assertEqual(int(r["processes"]), 2)
-            self.assertEqual(int(r["rounds"]), 4)  # 2 builds x 2 processes
+            self.assertEqual(int(r["rounds"]), 6)  # 3 builds x 2 processes
             self.assertGreater(float(r["build_ns"]), 0)
 
 

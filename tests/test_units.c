@@ -743,6 +743,26 @@ between_coverage(const char *dir)
     return 0;
 }
 
+/* stats_quiet: a process whose gauge (its matched loop's ns) is within tol
+ * of the quickest's is kept, one without a gauge too; the others are left
+ * out and counted. */
+static int
+quiet_processes(const char *dir)
+{
+    double g[] = {2.95, 2.96, 3.99, 4.21, NAN, 3.24, 3.25, 2.97};
+    int want[] = {1, 1, 0, 0, 1, 1, 0, 1}, keep[8];
+    double none[] = {NAN, NAN};
+    (void)dir;
+    CHECK(stats_quiet(g, 8, 0.10, keep) == 3);
+    for (size_t i = 0; i < 8; i++) {
+        CHECK(keep[i] == want[i]);
+    }
+    CHECK(stats_quiet(g, 8, 0.5, keep) == 0);
+    CHECK(stats_quiet(none, 2, 0.10, keep) == 0 && keep[0] && keep[1]);
+    CHECK(stats_quiet(g, 0, 0.10, keep) == 0);
+    return 0;
+}
+
 /* The verdict of claims.tsv's row claim/scenario/variant in rows, or "". */
 static const char *
 claim_verdict(json_t *rows, const char *claim, const char *scenario,
@@ -899,14 +919,17 @@ interval_labels(const char *dir)
 {
     char b[80];
     (void)dir;
-    CHECK(strcmp(stats_interval_label(0.95, 5, b, sizeof b),
+    CHECK(strcmp(stats_interval_label(0.95, 5, NAN, b, sizeof b),
                  "95% interval across 5 processes") == 0);
-    CHECK(strcmp(stats_interval_label(0.75, 1, b, sizeof b),
+    CHECK(strcmp(stats_interval_label(0.75, 1, 0, b, sizeof b),
                  "75% interval within one process") == 0);
-    CHECK(strcmp(stats_interval_label(0.9609375, NAN, b, sizeof b),
+    CHECK(strcmp(stats_interval_label(0.9609375, NAN, NAN, b, sizeof b),
                  "96% interval within one process") == 0);
-    CHECK(strcmp(stats_interval_label(0.9961, 1, b, sizeof b),
+    CHECK(strcmp(stats_interval_label(0.9961, 1, NAN, b, sizeof b),
                  "99.6% interval within one process") == 0);
+    CHECK(strcmp(stats_interval_label(0.95, 14, 2, b, sizeof b),
+                 "95% interval across 14 processes, 2 more left out as "
+                 "contended") == 0);
     return 0;
 }
 
@@ -1203,6 +1226,7 @@ static const struct {
     {"t_quantiles", t_quantiles},
     {"between_known", between_known},
     {"between_coverage", between_coverage},
+    {"quiet_processes", quiet_processes},
     {"claims_timing_rows", claims_timing_rows},
     {"interval_labels", interval_labels},
     {"welch_between_runs", welch_between_runs},

@@ -31,6 +31,13 @@ Usage: tests/timeit_crosscheck.py [--run results/latest ...]
            [--scenario scenarios/person.py] [--python shared|PATH]
            [--processes 3] [--rounds 21] [--min-time 0.03]
            [--tolerance 0.10] [--floor-ns 0] [--over median|lowest]
+           [--cpu first|any|N]
+
+Every child of both sides runs on one CPU (--cpu: default the first this
+process may use; any: where the kernel puts each), as a slotbench run's
+children do (harness/cpu.c): on a shared machine one CPU can be much
+noisier than another.  Give the CPU the run recorded (meta.json's
+"cpu") when comparing with --run.
 
 The interpreter must be the machine code slotbench embeds: Debian's
 /usr/bin/python3 is a static build, not libpython3.11.so, and on an op of
@@ -225,10 +232,18 @@ def main():
     p.add_argument("--over", choices=("median", "lowest"), default="median")
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
+    p.add_argument("--cpu", default="first")
     a = p.parse_args()
     a.scenario = os.path.abspath(a.scenario)
     if a.child:
         return child(a)
+    # Both sides' children inherit this: on one CPU, as a slotbench run's
+    # children are (harness/cpu.c), and the same one for both.
+    if a.cpu != "any":
+        allowed = sorted(os.sched_getaffinity(0))
+        cpu = allowed[0] if a.cpu == "first" else int(a.cpu)
+        os.sched_setaffinity(0, {cpu})
+        print(f"both sides on CPU {cpu}")
     python = shared_python() if a.python == "shared" else a.python
     name = os.path.basename(a.scenario)[:-3]
     per_process = []
