@@ -143,17 +143,19 @@ stats_interval_label(double confidence, double processes, double left_out,
         sb_format(pct, sizeof pct, p > 99.5 && p < 100 ? "%.1f%%" : "%.0f%%",
                   p);
     }
-    if (isfinite(processes) && processes >= 2) {
+    int out = isfinite(left_out) && left_out >= 1;
+    if (isfinite(processes) && processes >= 2 && out) {
+        sb_format(buf, len, "%s interval across %.0f of %.0f processes "
+                  "(%.0f contended, left out)", pct, processes,
+                  processes + left_out, left_out);
+    }
+    else if (isfinite(processes) && processes >= 2) {
         sb_format(buf, len, "%s interval across %.0f processes", pct,
                   processes);
     }
     else {
-        sb_format(buf, len, "%s interval within one process", pct);
-    }
-    if (isfinite(left_out) && left_out >= 1) {
-        size_t at = strlen(buf);
-        sb_format(buf + at, len - at, ", %.0f more left out as contended",
-                  left_out);
+        sb_format(buf, len, "%s interval within one process%s", pct,
+                  out ? " (the others contended, left out)" : "");
     }
     return buf;
 }

@@ -59,8 +59,8 @@ const char *stats_verdict_row_text(double ratio, double lo, double hi,
  * (cut at a character boundary; returns buf): "95% interval across 5
  * processes", or "75% interval within one process" when processes < 2 or
  * unknown (NAN: runs before processes were counted timed in one); with
- * left_out >= 1 (processes on a contended CPU, between.h) "..., 2 more
- * left out as contended". */
+ * left_out >= 1 (processes on a contended CPU, between.h) "95% interval
+ * across 14 of 16 processes (2 contended, left out)". */
 const char *stats_interval_label(double confidence, double processes,
                                  double left_out, char *buf, size_t len);
 

@@ -928,8 +928,11 @@ interval_labels(const char *dir)
     CHECK(strcmp(stats_interval_label(0.9961, 1, NAN, b, sizeof b),
                  "99.6% interval within one process") == 0);
     CHECK(strcmp(stats_interval_label(0.95, 14, 2, b, sizeof b),
-                 "95% interval across 14 processes, 2 more left out as "
-                 "contended") == 0);
+                 "95% interval across 14 of 16 processes (2 contended, "
+                 "left out)") == 0);
+    CHECK(strcmp(stats_interval_label(0.75, 1, 15, b, sizeof b),
+                 "75% interval within one process (the others contended, "
+                 "left out)") == 0);
     return 0;
 }
 
