@@ -1,11 +1,12 @@
 """--cpu: every measuring process of a run runs on one CPU (harness/cpu.c),
 by default the one a probe finds quietest just before it starts, else the
-one given, or wherever the kernel puts it with --cpu any; meta.json says which and why; a CPU the run may not use
-is refused before anything is written."""
+one given, or wherever the kernel puts it with --cpu any; meta.json says
+which and why; a CPU the run may not use is refused before anything is
+written."""
 import os
 import unittest
 
-from helpers import TempDirTest, read_json, slotbench
+from helpers import ONE_ATTR_CLASSES, TempDirTest, read_json, slotbench
 
 # Each process that loads the scenario (describe, memory, timing) appends
 # the CPUs it may run on.
@@ -14,21 +15,9 @@ import os
 
 with open(os.environ["SB_TEST_AFFINITY"], "a") as f:
     f.write(" ".join(map(str, sorted(os.sched_getaffinity(0)))) + "\\n")
+''' + ONE_ATTR_CLASSES + '''
 
-
-class A:
-    def __init__(self, x):
-        self.x = x
-
-
-class B:
-    __slots__ = ("x",)
-
-    def __init__(self, x):
-        self.x = x
-
-
-VARIANTS = {"dict": A, "slots": B}
+VARIANTS = {"dict": D, "slots": S}
 ARGS = (1,)
 '''
 
