@@ -422,6 +422,8 @@ ratio_row(const pool *p, const series_set *set, const series *x,
     double *py = sb_xmalloc(sizeof(double) * (R + 1));
     double *logs = sb_xmalloc(sizeof(double) * (K + 1));
     double *diffs = sb_xmalloc(sizeof(double) * (K + 1));
+    double *lx = sb_xmalloc(sizeof(double) * (K + 1));
+    double *ly = sb_xmalloc(sizeof(double) * (K + 1));
     double *gauge = sb_xmalloc(sizeof(double) * (K + 1));
     int *keep = sb_xmalloc(sizeof(int) * (K + 1));
     stats_ratio r, one = {0};
@@ -429,9 +431,9 @@ ratio_row(const pool *p, const series_set *set, const series *x,
     /* The bytecode ops' matched loops tell a contended CPU (between.h). */
     int gauged = x->op == OP_READ || x->op == OP_WRITE || x->op == OP_CREATE;
     for (size_t pr = 0; pr < K; pr++) {
-        double lx = pool_process_fact(facts, x->variant, x->op, pr);
-        double ly = pool_process_fact(facts, y->variant, y->op, pr);
-        gauge[pr] = gauged ? (lx + ly) / 2 : NAN;
+        lx[pr] = pool_process_fact(facts, x->variant, x->op, pr, "loop_ns");
+        ly[pr] = pool_process_fact(facts, y->variant, y->op, pr, "loop_ns");
+        gauge[pr] = gauged ? (lx[pr] + ly[pr]) / 2 : NAN;
     }
     size_t left_out = stats_quiet(gauge, K, BETWEEN_CONTENDED, keep);
     for (size_t pr = 0; pr < K; pr++) {
@@ -459,13 +461,11 @@ ratio_row(const pool *p, const series_set *set, const series *x,
             stats_median_finite(xv, R, px), "baseline_ns",
             stats_median_finite(yv, R, py),
             "rounds", (json_int_t)k));
-        double lx = pool_process_fact(facts, x->variant, x->op, pr);
-        double ly = pool_process_fact(facts, y->variant, y->op, pr);
         json_t *last = json_array_get(per_process,
                                       json_array_size(per_process) - 1);
-        if (isfinite(lx) && isfinite(ly)) {
-            json_object_set_new(last, "variant_loop_ns", json_real(lx));
-            json_object_set_new(last, "baseline_loop_ns", json_real(ly));
+        if (isfinite(lx[pr]) && isfinite(ly[pr])) {
+            json_object_set_new(last, "variant_loop_ns", json_real(lx[pr]));
+            json_object_set_new(last, "baseline_loop_ns", json_real(ly[pr]));
         }
         json_object_set_new(last, "kept", json_integer(keep[pr]));
     }
@@ -507,6 +507,8 @@ done:
     free(py);
     free(logs);
     free(diffs);
+    free(lx);
+    free(ly);
     free(gauge);
     free(keep);
     return j;

@@ -35,7 +35,8 @@ pool_fact(json_t *facts, const char *variant, int op, const char *key)
 }
 
 double
-pool_process_fact(json_t *facts, const char *variant, int op, size_t pr)
+pool_process_fact(json_t *facts, const char *variant, int op, size_t pr,
+                  const char *key)
 {
     size_t i;
     json_t *f;
@@ -43,7 +44,7 @@ pool_process_fact(json_t *facts, const char *variant, int op, size_t pr)
         const char *v = json_string_value(json_object_get(f, "variant"));
         const char *o = json_string_value(json_object_get(f, "op"));
         json_t *n = json_object_get(f, "process");
-        json_t *x = json_object_get(f, "loop_ns");
+        json_t *x = json_object_get(f, key);
         if (v && o && json_is_integer(n) && json_is_number(x) &&
             strcmp(v, variant) == 0 && strcmp(o, ops_name(op)) == 0 &&
             json_integer_value(n) == (json_int_t)pr) {

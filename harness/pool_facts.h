@@ -13,9 +13,10 @@
 json_t *pool_fact(json_t *facts, const char *variant, int op,
                   const char *key);
 
-/* Process pr's loop_ns fact of variant/op: the matched loop's (or the
- * visiting loop's) ns per statement; NAN when it gave none. */
+/* Process pr's numeric fact named key of variant/op (loop_ns: the matched
+ * loop's, or the visiting loop's, ns per statement); NAN when it gave
+ * none. */
 double pool_process_fact(json_t *facts, const char *variant, int op,
-                         size_t pr);
+                         size_t pr, const char *key);
 
 #endif
