@@ -195,7 +195,8 @@ readme-quickstart: all
 UNIT_OBJS = $(BUILD)/util.o $(BUILD)/results.o $(BUILD)/schema.o $(BUILD)/tsv.o \
 	$(BUILD)/sysmem.o $(BUILD)/stats.o $(BUILD)/gbjson.o $(BUILD)/claims.o \
 	$(BUILD)/claims_time.o $(BUILD)/claims_scale.o $(BUILD)/verdict.o \
-	$(BUILD)/pool.o $(BUILD)/pool_facts.o $(BUILD)/ops.o $(BUILD)/between.o
+	$(BUILD)/pool.o $(BUILD)/pool_facts.o $(BUILD)/pool_quiet.o $(BUILD)/ops.o \
+	$(BUILD)/between.o
 $(BUILD)/test_units: tests/test_units.c $(UNIT_OBJS) harness/*.h $(BUILD)/BUILD-FLAGS
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CWARNS) $(CFLAGS) $(SAN_FLAGS) $(DEP_CFLAGS) -o $@ $< $(UNIT_OBJS) $(DEP_LIBS)

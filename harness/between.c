@@ -17,20 +17,16 @@
  * statistics lose little on normal estimates (efficiency 95% and 86%) and
  * ignore up to 29% of outlying processes.
  *
- * Why some processes are left out (stats_quiet): on a 2-CPU virtual
- * machine a neighbour on the host can compete for a CPU's cache for
- * seconds at a time, and a process that ran then measured another
- * machine.  Its matched loop, the same statements for both variants
- * without the attribute access, says so: in one run of person, 7 of 16
- * processes had it at 3.7-5.0 ns a statement against 2.95-2.96 in the
- * others, and their read ratios ranged over 0.79-1.13 where the quiet
- * processes' lay within 0.931-0.944; the interval was 6% wide on either
- * side instead of 0.5%.  Left out at 10% slower than the quickest, the
- * processes of that run and four more of `run person player width32`
- * gave person's read, write and create the same verdict in all five, each within +-2.0% (with every process kept,
- * one read and one write were inconclusive, at +-6.0% and +-4.7%).  In a
- * busier hour, when three quarters of a run's processes were contended,
- * person's read still came out the same in five runs, its write not.
+ * Why some measurements are left out (stats_quiet): on a 2-CPU virtual
+ * machine a neighbour on the host can compete for a CPU's cache or core,
+ * and a repetition that ran then measured another machine.  Its matched
+ * loop, the same statements for both variants without the attribute
+ * access, says so: in one run of person, 7 of 16 processes had it at
+ * 3.7-5.0 ns a statement against 2.95-2.96 in the others, and their read
+ * ratios ranged over 0.79-1.13 where the quiet processes' lay within
+ * 0.931-0.944.  On another machine the slow spells lasted milliseconds,
+ * so the rule is applied to each pair of repetitions, not to a process's
+ * median (pool_quiet.c says why, with figures).
  *
  * Why q by simulation: the small-sample distribution of (HL' - HL) / S
  * has no closed form.  A fixed seed makes it a pure function of (k,

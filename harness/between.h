@@ -38,14 +38,14 @@ int stats_between_diff(const double *est, size_t k, double level,
  * level outside (0, 1). */
 double stats_between_quantile(size_t k, double level);
 
-/* Ratios of a process whose reference work ran this much slower than the
- * quickest process's are left out (stats_quiet). */
+/* Pairs whose reference work (a repetition's matched loop) ran this much
+ * slower than the quickest are left out (stats_quiet, pool_quiet.h). */
 #define BETWEEN_CONTENDED 0.10
 
-/* Which of k processes measured on a quiet CPU, by a gauge each measured
- * alongside its figures, the same work for every variant (the matched
- * loop's ns per statement): keep[i] = 1 for those within tol of the
- * quickest, 0 for the others; a process without a gauge (NAN) is kept.
+/* Which of k measurements ran on a quiet CPU, by a gauge each measured
+ * alongside its figure, the same work for every variant (a repetition's
+ * matched loop, ns per statement): keep[i] = 1 for those within tol of
+ * the quickest, 0 for the others; one without a gauge (NAN) is kept.
  * Returns how many are left out. */
 size_t stats_quiet(const double *gauge, size_t k, double tol, int *keep);
 

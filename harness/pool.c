@@ -3,6 +3,7 @@
  * every (process, round) repetition (see pool.h for the method). */
 #include "pool.h"
 #include "pool_facts.h"
+#include "pool_quiet.h"
 #include "gbjson.h"
 #include "ops.h"
 #include "util.h"
@@ -151,6 +152,8 @@ typedef struct {
     int op;
     int order;          /* the variant's place in the scenario */
     double *v;          /* [process * rcap + round], NAN where none */
+    double *loop;       /* the same cells' loop_ns (the repetition's
+                           matched or visiting loop), NAN where none */
     double seconds;     /* measured: iterations x time, over all */
 } series;
 
@@ -262,8 +265,9 @@ gather(const pool *p, json_t *benchmarks, series_set *set)
     size_t cells = (size_t)set->kcap * (size_t)set->rcap;
     for (int k = 0; k < set->n; k++) {
         set->s[k].v = sb_xmalloc(sizeof(double) * (cells ? cells : 1));
+        set->s[k].loop = sb_xmalloc(sizeof(double) * (cells ? cells : 1));
         for (size_t c = 0; c < cells; c++) {
-            set->s[k].v[c] = NAN;
+            set->s[k].v[c] = set->s[k].loop[c] = NAN;
         }
     }
     /* Then the values. */
@@ -279,6 +283,10 @@ gather(const pool *p, json_t *benchmarks, series_set *set)
          * an access near 0 ns) is kept, or medians and differences would
          * be biased up; a ratio leaves such pairs out (stats_verdict_row
          * says when too many are). */
+        json_t *loop = json_object_get(b, "loop_ns");
+        if (json_is_number(loop)) {
+            set->s[k].loop[pr * set->rcap + r] = json_number_value(loop);
+        }
         if (isfinite(ns)) {
             set->s[k].v[pr * set->rcap + r] = ns;
             set->s[k].seconds += ns > 0 ? ns * iters / 1e9 : 0;
@@ -291,6 +299,7 @@ set_free(series_set *set)
 {
     for (int k = 0; k < set->n; k++) {
         free(set->s[k].v);
+        free(set->s[k].loop);
     }
     free(set->s);
 }
@@ -392,59 +401,71 @@ process_estimate(const double *x, const double *y, size_t n, double *px,
     return k;
 }
 
-/* The median over the kept processes of each one's median (x: K groups
- * of R). */
-static double
-kept_median(const double *x, const int *keep, size_t K, size_t R)
+/* Process pr's row of processes.tsv for x against y: its estimate (one,
+ * one_d over k rounds), the medians of those rounds (xv, yv: its R
+ * cells), the pairs of it left out as contended, its loops (the loop_ns
+ * facts) and whether the row's estimate kept it. */
+static void
+per_process_row(const pool *p, const series *x, const series *y, size_t pr,
+                const double *xv, const double *yv, size_t R,
+                const stats_ratio *one, const stats_diff *one_d, size_t k,
+                size_t contended, int kept, json_t *facts,
+                json_t *per_process)
 {
-    double *w = sb_xmalloc(sizeof *w * (K * R + 1)), m;
-    size_t n = 0;
-    for (size_t pr = 0; pr < K; pr++) {
-        if (keep[pr]) {
-            memcpy(w + n++ * R, x + pr * R, R * sizeof *w);
-        }
+    double *w = sb_xmalloc(sizeof(double) * (R + 1));
+    double lx = pool_process_fact(facts, x->variant, x->op, pr, "loop_ns");
+    double ly = pool_process_fact(facts, y->variant, y->op, pr, "loop_ns");
+    json_t *row = json_pack(
+        "{s:s,s:s,s:s,s:s,s:I,s:f,s:f,s:f,s:f,s:I}", "scenario",
+        p->scenario, "op", ops_name(x->op), "variant", x->variant,
+        "baseline", y->variant, "process", (json_int_t)pr, "ratio",
+        one->ratio, "diff_ns", one_d->diff, "variant_ns",
+        stats_median_finite(xv, R, w), "baseline_ns",
+        stats_median_finite(yv, R, w), "rounds", (json_int_t)k);
+    if (isfinite(lx) && isfinite(ly)) {
+        json_object_set_new(row, "variant_loop_ns", json_real(lx));
+        json_object_set_new(row, "baseline_loop_ns", json_real(ly));
     }
-    m = stats_median_of_medians(w, n, R);
+    json_object_set_new(row, "kept", json_integer(kept));
+    json_object_set_new(row, "contended", json_integer((json_int_t)contended));
+    json_array_append_new(per_process, row);
     free(w);
-    return m;
 }
 
 /* The row of ratios.tsv for x against the baseline y, and x's rows of
  * processes.tsv appended to per_process.  NULL when no process has a
- * pair. */
+ * pair.  Pairs a contended CPU measured are left out (quiet_pairs); a
+ * process left with none is left out of the row, and its row in
+ * processes.tsv, from all its pairs, says kept 0. */
 static json_t *
 ratio_row(const pool *p, const series_set *set, const series *x,
           const series *y, json_t *facts, json_t *per_process)
 {
     size_t R = (size_t)set->rcap, K = (size_t)set->kcap, m = 0, pairs = 0;
-    size_t most = 0, finite = 0;
+    size_t most = 0, finite = 0, left_out = 0, cells = K * R;
     double *px = sb_xmalloc(sizeof(double) * (R + 1));
     double *py = sb_xmalloc(sizeof(double) * (R + 1));
     double *logs = sb_xmalloc(sizeof(double) * (K + 1));
     double *diffs = sb_xmalloc(sizeof(double) * (K + 1));
-    double *lx = sb_xmalloc(sizeof(double) * (K + 1));
-    double *ly = sb_xmalloc(sizeof(double) * (K + 1));
-    double *gauge = sb_xmalloc(sizeof(double) * (K + 1));
-    int *keep = sb_xmalloc(sizeof(int) * (K + 1));
+    double *qx = sb_xmalloc(sizeof(double) * (cells + 1));
+    double *qy = sb_xmalloc(sizeof(double) * (cells + 1));
+    int *quiet = sb_xmalloc(sizeof(int) * (cells + 1));
     stats_ratio r, one = {0};
     stats_diff d, one_d = {0};
-    /* The bytecode ops' matched loops tell a contended CPU (between.h). */
-    int gauged = x->op == OP_READ || x->op == OP_WRITE || x->op == OP_CREATE;
+    size_t contended = pool_quiet_pairs(x->op, x->loop, y->loop, x->v, y->v,
+                                        cells, quiet);
+    pool_quiet_values(x->v, quiet, cells, qx);
+    pool_quiet_values(y->v, quiet, cells, qy);
     for (size_t pr = 0; pr < K; pr++) {
-        lx[pr] = pool_process_fact(facts, x->variant, x->op, pr, "loop_ns");
-        ly[pr] = pool_process_fact(facts, y->variant, y->op, pr, "loop_ns");
-        gauge[pr] = gauged ? (lx[pr] + ly[pr]) / 2 : NAN;
-    }
-    size_t left_out = stats_quiet(gauge, K, BETWEEN_CONTENDED, keep);
-    for (size_t pr = 0; pr < K; pr++) {
-        const double *xv = x->v + pr * R, *yv = y->v + pr * R;
-        size_t fin = 0;
-        size_t k = process_estimate(xv, yv, R, px, py, &one, &one_d, &fin);
-        if (k == 0) {
-            left_out -= !keep[pr];
-            continue;
+        size_t fin = 0, k, out = 0;
+        const double *xv = qx + pr * R, *yv = qy + pr * R;
+        for (size_t c = pr * R; c < (pr + 1) * R; c++) {
+            out += !quiet[c] && isfinite(x->v[c]) && isfinite(y->v[c]);
         }
-        if (keep[pr]) {
+        int kept = 0;
+        k = process_estimate(xv, yv, R, px, py, &one, &one_d, &fin);
+        if (k > 0) {
+            kept = 1;
             logs[m] = log(one.ratio);
             diffs[m++] = one_d.diff;
             pairs += one.pairs; /* those with both figures above 0 */
@@ -453,21 +474,21 @@ ratio_row(const pool *p, const series_set *set, const series *x,
             r = one;
             d = one_d;
         }
-        json_array_append_new(per_process, json_pack(
-            "{s:s,s:s,s:s,s:s,s:I,s:f,s:f,s:f,s:f,s:I}", "scenario",
-            p->scenario, "op", ops_name(x->op), "variant", x->variant,
-            "baseline", y->variant, "process", (json_int_t)pr, "ratio",
-            one.ratio, "diff_ns", one_d.diff, "variant_ns",
-            stats_median_finite(xv, R, px), "baseline_ns",
-            stats_median_finite(yv, R, py),
-            "rounds", (json_int_t)k));
-        json_t *last = json_array_get(per_process,
-                                      json_array_size(per_process) - 1);
-        if (isfinite(lx[pr]) && isfinite(ly[pr])) {
-            json_object_set_new(last, "variant_loop_ns", json_real(lx[pr]));
-            json_object_set_new(last, "baseline_loop_ns", json_real(ly[pr]));
+        else {
+            /* Every pair contended, or none: its row shows all of them. */
+            xv = x->v + pr * R;
+            yv = y->v + pr * R;
+            k = process_estimate(xv, yv, R, px, py, &one, &one_d, &fin);
+            if (k == 0) {
+                continue;
+            }
+            left_out++;
+            for (size_t c = pr * R; c < (pr + 1) * R; c++) {
+                qx[c] = qy[c] = NAN; /* out of variant_ns, baseline_ns */
+            }
         }
-        json_object_set_new(last, "kept", json_integer(keep[pr]));
+        per_process_row(p, x, y, pr, xv, yv, R, &one, &one_d, k, out,
+                        kept, facts, per_process);
     }
     json_t *j = NULL;
     int within = m == 1;
@@ -493,12 +514,13 @@ ratio_row(const pool *p, const series_set *set, const series *x,
     json_object_set_new(j, "diff_high", json_real(d.high));
     /* Each process once, as in the ratio: pooled over every repetition,
      * a busy run put person's create at 179 ns against 140, ratio 0.90. */
-    json_object_set_new(j, "variant_ns", json_real(kept_median(x->v, keep,
-                                                                K, R)));
-    json_object_set_new(j, "baseline_ns", json_real(kept_median(y->v, keep,
-                                                                 K, R)));
+    json_object_set_new(j, "variant_ns",
+                        json_real(stats_median_of_medians(qx, K, R)));
+    json_object_set_new(j, "baseline_ns",
+                        json_real(stats_median_of_medians(qy, K, R)));
     json_object_set_new(j, "processes", json_integer((json_int_t)m));
     json_object_set_new(j, "left_out", json_integer((json_int_t)left_out));
+    json_object_set_new(j, "contended", json_integer((json_int_t)contended));
     json_object_set_new(j, "rounds", json_integer((json_int_t)most));
     json_object_set_new(j, "margin", json_real(p->margin));
     json_object_set_new(j, "indicative", json_integer(p->quick || within));
@@ -507,10 +529,9 @@ done:
     free(py);
     free(logs);
     free(diffs);
-    free(lx);
-    free(ly);
-    free(gauge);
-    free(keep);
+    free(qx);
+    free(qy);
+    free(quiet);
     return j;
 }
 

@@ -147,9 +147,10 @@ static const schema_column timing_cols[] = {
  * diff_ns: variant minus baseline ns with diff_low/diff_high its interval;
  * variant_ns and baseline_ns the pooled medians; margin: the fraction
  * (0.02 = 2%); indicative 1 when the interval covers one process only
- * (--quick, or K == 1); left_out: processes whose matched loop says they
- * ran on a contended CPU (processes.tsv's kept 0), not in processes or
- * the interval.  Older runs have no category column: the reader
+ * (--quick, or K == 1); contended: pairs (a process's round) left out
+ * because a matched loop of theirs says a contended CPU measured them
+ * (pool_quiet.h), not in pairs or the interval; left_out: processes left
+ * with no pair (processes.tsv's kept 0), not in processes.  Older runs have no category column: the reader
  * applies the same rule; nor the columns after it. */
 static const schema_column ratios_cols[] = {
     {"scenario", SCHEMA_TEXT, NULL, 1, NULL},
@@ -174,6 +175,7 @@ static const schema_column ratios_cols[] = {
     {"margin", SCHEMA_NUMBER, "%.4f", 0, NULL},
     {"indicative", SCHEMA_NUMBER, "%.0f", 0, NULL},
     {"left_out", SCHEMA_NUMBER, "%.0f", 0, NULL},
+    {"contended", SCHEMA_NUMBER, "%.0f", 0, NULL},
 };
 
 /* Each timing process's own estimate of a ratio (pool.h): the
@@ -182,9 +184,12 @@ static const schema_column ratios_cols[] = {
  * paired.  The spread of these is what ratios.tsv's interval covers.
  * read and write also give each side's matched loop (ns per access, the
  * process's loop_ns fact): where it is slower than in the other
- * processes the machine was busier, and the net figures are inflated;
- * kept is 0 for a process whose matched loop ran over 10% slower than the
- * quickest's, left out of ratios.tsv's row (stats_quiet, between.h). */
+ * processes the machine was busier, and the net figures are inflated.
+ * contended: the process's pairs left out because a repetition's matched
+ * loop ran over 10% slower than the row's quickest (pool_quiet.h); the
+ * estimate, medians and rounds are of the others; kept is 0 for a process
+ * left with none (its estimate then from all its pairs), left out of
+ * ratios.tsv's row. */
 static const schema_column processes_cols[] = {
     {"scenario", SCHEMA_TEXT, NULL, 1, NULL},
     {"op", SCHEMA_TEXT, NULL, 1, NULL},
@@ -199,6 +204,7 @@ static const schema_column processes_cols[] = {
     {"variant_loop_ns", SCHEMA_NUMBER, "%.4f", 0, NULL},
     {"baseline_loop_ns", SCHEMA_NUMBER, "%.4f", 0, NULL},
     {"kept", SCHEMA_NUMBER, "%.0f", 0, NULL},
+    {"contended", SCHEMA_NUMBER, "%.0f", 0, NULL},
 };
 
 const schema_file schema_files[SCHEMA_NFILES] = {

@@ -35,6 +35,7 @@
  *               (pool.h), pairing within a round
  * How each op is timed, and what it is net of, is opbench.c's part. */
 #include "timing.h"
+#include "between.h"
 #include "child.h"
 #include "collect.h"
 #include "gbench.h"
@@ -46,6 +47,7 @@
 #include "specialized.h"
 #include "stats.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +60,9 @@
  * of --min-time (and warms the loop up, so that the specialized
  * instructions are in place before the first round). */
 #define PILOT_SHARE 0.25
+/* Attempts past the first at a round a contended CPU measured
+ * (run_rounds). */
+#define ROUND_RETRIES 2
 /* Instances built before each benchmark's own, at most (prepare_op). */
 #define PAD_MAX 64
 
@@ -342,10 +347,31 @@ place_anew(timing_state *t)
     }
 }
 
+/* The slowest and the quickest loop_ns (the matched loop, create, read
+ * and write) of the entries of dst from `from` on; NAN when none has one. */
+static void
+round_loops(json_t *dst, size_t from, double *slowest, double *quickest)
+{
+    *slowest = *quickest = NAN;
+    for (size_t i = from; i < json_array_size(dst); i++) {
+        json_t *l = json_object_get(json_array_get(dst, i), "loop_ns");
+        double v = json_is_number(l) ? json_number_value(l) : NAN;
+        if (isfinite(v)) {
+            *slowest = isfinite(*slowest) && *slowest > v ? *slowest : v;
+            *quickest = isfinite(*quickest) && *quickest < v ? *quickest : v;
+        }
+    }
+}
+
 /* The rounds: each runs one repetition of every variant in the pilot, in
  * an order shuffled afresh, its instances placed anew (place_anew), and
  * its entries are stamped with the round and this process
- * (collect_round) into op_report.  Returns 0, or -1 with a message. */
+ * (collect_round) into op_report.  A round in which a matched loop ran
+ * over BETWEEN_CONTENDED slower than the quickest this process has seen
+ * for the op measured a contended CPU (pool_quiet.h): it is run again,
+ * up to ROUND_RETRIES times, and the entries kept say which attempt they
+ * are (slotbench_attempt); the parent leaves out what is still contended.
+ * Returns 0, or -1 with a message. */
 static int
 run_rounds(timing_state *t, int op, json_t *op_report, char *err)
 {
@@ -353,6 +379,8 @@ run_rounds(timing_state *t, int op, json_t *op_report, char *err)
                               + (unsigned long long)op;
     unsigned long long state = seed;
     int n = 0;
+    double best = NAN;
+    json_t *dst = json_object_get(op_report, "benchmarks");
     json_object_set_new(t->seeds, ops_name(op), json_integer(
         (json_int_t)seed));
     for (int i = 0; i < t->nb; i++) {
@@ -365,17 +393,37 @@ run_rounds(timing_state *t, int op, json_t *op_report, char *err)
                                .process = t->process,
                                .benches = t->benches, .nb = t->nb};
         shuffle(t->order, n, &state);
-        if (r > 0) {
-            place_anew(t);
-        }
-        gbench_clear();
-        for (int k = 0; k < n; k++) {
-            if (register_one(&t->benches[t->order[k]], 0, err) < 0) {
+        for (int attempt = 0; attempt <= ROUND_RETRIES; attempt++) {
+            size_t from = json_array_size(dst);
+            double slowest, quickest;
+            if (r > 0 || attempt > 0) {
+                place_anew(t);
+            }
+            gbench_clear();
+            for (int k = 0; k < n; k++) {
+                if (register_one(&t->benches[t->order[k]], 0, err) < 0) {
+                    return -1;
+                }
+            }
+            if (collect_round(&t->c, op_report, &stamp, err) < 0) {
                 return -1;
             }
-        }
-        if (collect_round(&t->c, op_report, &stamp, err) < 0) {
-            return -1;
+            round_loops(dst, from, &slowest, &quickest);
+            best = isfinite(best) && best < quickest ? best : quickest;
+            int contended = isfinite(slowest) &&
+                            slowest > best * (1 + BETWEEN_CONTENDED);
+            if (!contended || attempt == ROUND_RETRIES ||
+                child_stop_requested()) {
+                for (size_t i = from; i < json_array_size(dst); i++) {
+                    json_object_set_new(json_array_get(dst, i),
+                                        "slotbench_attempt",
+                                        json_integer(attempt));
+                }
+                break;
+            }
+            while (json_array_size(dst) > from) {
+                json_array_remove(dst, json_array_size(dst) - 1);
+            }
         }
         if (child_stop_requested()) {
             break;

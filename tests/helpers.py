@@ -143,6 +143,36 @@ def repetition_times(doc, name):
     return out
 
 
+def loop_times(doc, name):
+    """{(process, round): loop_ns} of benchmark `name`'s repetitions: the
+    matched loop each timed beside its op (create, read, write)."""
+    out = {}
+    for b in doc["benchmarks"]:
+        rn = b.get("run_name", "")
+        if b.get("run_type") == "iteration" and "loop_ns" in b and (
+                rn == name or rn.startswith(name + "/")):
+            out[(b.get("slotbench_process", 0), b["repetition_index"])] = \
+                b["loop_ns"]
+    return out
+
+
+def quiet_pairs(doc, scenario, variant, baseline, op):
+    """{(process, round): quiet} of variant against baseline: a pair is
+    left out as contended when either repetition's matched loop ran over
+    10% slower than the quickest of both variants' (pool_quiet.h)."""
+    if op not in ("create", "read", "write"):
+        return None  # the only ops with a matched loop
+    x = loop_times(doc, f"{scenario}/{variant}/{op}")
+    y = loop_times(doc, f"{scenario}/{baseline}/{op}")
+    if not x or not y:
+        return None
+    least = min(list(x.values()) + list(y.values()))
+    quiet = {k: x[k] <= least * 1.10 + 1e-9 and y[k] <= least * 1.10 + 1e-9
+             for k in x if k in y}
+    # None quiet: the row is of every pair rather than of none.
+    return quiet if any(quiet.values()) else {k: True for k in quiet}
+
+
 def summary(values):
     """(median, mean, sample stddev, cv) of a list of numbers."""
     import statistics

@@ -167,6 +167,9 @@ class UnitTest(unittest.TestCase):
     def test_quiet_processes(self):
         self.run_case("quiet_processes")
 
+    def test_quiet_pairs(self):
+        self.run_case("quiet_pairs")
+
     def test_every_case_is_run(self):
         """A case added to test_units.c without a test here would never
         run: the list of the binary and the tests above must agree."""

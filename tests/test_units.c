@@ -10,7 +10,9 @@
 #include "../harness/claims.h"
 #include "../harness/claims_time.h"
 #include "../harness/gbjson.h"
+#include "../harness/ops.h"
 #include "../harness/pool.h"
+#include "../harness/pool_quiet.h"
 #include "../harness/results.h"
 #include "../harness/stats.h"
 #include "../harness/util.h"
@@ -763,6 +765,37 @@ quiet_processes(const char *dir)
     return 0;
 }
 
+/* pool_quiet_pairs: for read, a pair whose either repetition's matched
+ * loop ran over 10% slower than the quickest of both variants' is left
+ * out, and counted where both figures are there; read_capi, without such
+ * a loop, keeps every pair, and so does a row with no pair quiet. */
+static int
+quiet_pairs(const char *dir)
+{
+    double xl[] = {2.02, 2.05, 2.90, 2.10, NAN, 2.21};
+    double yl[] = {2.08, 3.10, 2.04, 2.18, 2.10, 2.00};
+    double xv[] = {1.7, 1.7, 2.4, 1.6, NAN, 1.7};
+    double yv[] = {1.8, 2.4, 1.8, 1.9, 1.8, 1.8};
+    int want[] = {1, 0, 0, 1, 1, 0}, quiet[6];
+    (void)dir;
+    CHECK(pool_quiet_pairs(OP_READ, xl, yl, xv, yv, 6, quiet) == 3);
+    for (size_t i = 0; i < 6; i++) {
+        CHECK(quiet[i] == want[i]);
+    }
+    CHECK(pool_quiet_pairs(OP_READ_CAPI, xl, yl, xv, yv, 6, quiet) == 0);
+    for (size_t i = 0; i < 6; i++) {
+        CHECK(quiet[i] == 1);
+    }
+    /* Every pair with one slow side: the row keeps them all. */
+    double sl[] = {2.0, 3.0}, fl[] = {3.0, 2.0};
+    CHECK(pool_quiet_pairs(OP_READ, sl, fl, xv, yv, 2, quiet) == 0);
+    CHECK(quiet[0] == 1 && quiet[1] == 1);
+    double out[6];
+    pool_quiet_values(xv, want, 6, out);
+    CHECK(out[0] == 1.7 && isnan(out[1]) && isnan(out[2]) && out[3] == 1.6);
+    return 0;
+}
+
 /* The verdict of claims.tsv's row claim/scenario/variant in rows, or "". */
 static const char *
 claim_verdict(json_t *rows, const char *claim, const char *scenario,
@@ -1230,6 +1263,7 @@ static const struct {
     {"between_known", between_known},
     {"between_coverage", between_coverage},
     {"quiet_processes", quiet_processes},
+    {"quiet_pairs", quiet_pairs},
     {"claims_timing_rows", claims_timing_rows},
     {"interval_labels", interval_labels},
     {"welch_between_runs", welch_between_runs},

@@ -1,0 +1,74 @@
+/* pool_quiet.c - which repetitions of a ratio's pairs a contended CPU
+ * measured (pool_quiet.h), told by the loop each repetition timed beside
+ * its op.
+ *
+ * Why pairs and not processes: on a 2-vCPU virtual machine the host may
+ * run another guest on the other hardware thread of our core, and then
+ * the interpreter runs at 0.5-0.7 of its speed; a memory walk, the CPU
+ * probe's gauge (cpu.c), hardly notices, being bound by latency.  Those
+ * spells come and go within milliseconds: in one run of person on such a
+ * machine (AMD EPYC, KVM) the matched loop of read took 2.0-2.1 ns a
+ * statement in some 6 ms repetitions and 2.7-3.4 in others, often within
+ * one process, and the read ratio of the slow repetitions ranged over
+ * 0.95-1.35 against 0.89-0.96 in the quick ones.  Leaving out whole
+ * processes whose median loop was slow left 4 of 16 for create, read and
+ * write, and their intervals were +-10 to +-250%. */
+#include "pool_quiet.h"
+#include "between.h"
+#include "ops.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The walks' visiting loop (scale.c) is no such gauge: it goes over
+ * each variant's own instances and is bound by memory latency, which the
+ * contention above hardly moves; in one run person's scan loop ranged
+ * over 9.2-13.4 ns an instance for dict in every process.  So only
+ * create, read and write have one (pool_quiet.h). */
+size_t
+pool_quiet_pairs(int op, const double *xloop, const double *yloop,
+                 const double *xv, const double *yv, size_t cells,
+                 int *quiet)
+{
+    int gauged = op == OP_READ || op == OP_WRITE || op == OP_CREATE;
+    int *q = sb_xmalloc(sizeof *q * (2 * cells + 1));
+    double *g = sb_xmalloc(sizeof *g * (2 * cells + 1));
+    size_t out = 0;
+    memcpy(g, xloop, cells * sizeof *g);
+    memcpy(g + cells, yloop, cells * sizeof *g);
+    for (size_t c = 0; c < 2 * cells; c++) {
+        q[c] = 1;
+    }
+    if (gauged) {
+        stats_quiet(g, 2 * cells, BETWEEN_CONTENDED, q);
+    }
+    size_t both = 0;
+    for (size_t c = 0; c < cells; c++) {
+        quiet[c] = q[c] && q[cells + c];
+        both += isfinite(xv[c]) && isfinite(yv[c]);
+        out += !quiet[c] && isfinite(xv[c]) && isfinite(yv[c]);
+    }
+    /* No pair quiet (each had one slow side): the row from all of them
+     * rather than no row. */
+    if (out == both) {
+        for (size_t c = 0; c < cells; c++) {
+            quiet[c] = 1;
+        }
+        out = 0;
+    }
+    free(q);
+    free(g);
+    return out;
+}
+
+/* x's cells where quiet, NAN elsewhere, into out. */
+void
+pool_quiet_values(const double *x, const int *quiet, size_t cells, double *out)
+{
+    for (size_t c = 0; c < cells; c++) {
+        out[c] = quiet[c] ? x[c] : NAN;
+    }
+}
+
