@@ -50,9 +50,9 @@ pool_quiet_pairs(int op, const double *xloop, const double *yloop,
         both += isfinite(xv[c]) && isfinite(yv[c]);
         out += !quiet[c] && isfinite(xv[c]) && isfinite(yv[c]);
     }
-    /* No pair quiet (each had one slow side): the row from all of them
-     * rather than no row. */
-    if (out == both) {
+    /* Fewer than 2 pairs quiet: a row needs 2 (one process's interval),
+     * so it is of all of them rather than none. */
+    if (both - out < 2) {
         for (size_t c = 0; c < cells; c++) {
             quiet[c] = 1;
         }

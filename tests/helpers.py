@@ -169,8 +169,9 @@ def quiet_pairs(doc, scenario, variant, baseline, op):
     least = min(list(x.values()) + list(y.values()))
     quiet = {k: x[k] <= least * 1.10 + 1e-9 and y[k] <= least * 1.10 + 1e-9
              for k in x if k in y}
-    # None quiet: the row is of every pair rather than of none.
-    return quiet if any(quiet.values()) else {k: True for k in quiet}
+    # Fewer than 2 quiet: the row is of every pair rather than of none.
+    return (quiet if sum(quiet.values()) >= 2
+            else {k: True for k in quiet})
 
 
 def summary(values):
