@@ -434,8 +434,8 @@ per_process_row(const pool *p, const series *x, const series *y, size_t pr,
 
 /* The row of ratios.tsv for x against the baseline y, and x's rows of
  * processes.tsv appended to per_process.  NULL when no process has a
- * pair.  Pairs a contended CPU measured are left out (quiet_pairs); a
- * process left with none is left out of the row, and its row in
+ * pair.  Pairs a contended CPU measured are left out (pool_quiet_pairs);
+ * a process left with none is left out of the row, and its row in
  * processes.tsv, from all its pairs, says kept 0. */
 static json_t *
 ratio_row(const pool *p, const series_set *set, const series *x,

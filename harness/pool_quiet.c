@@ -71,4 +71,3 @@ pool_quiet_values(const double *x, const int *quiet, size_t cells, double *out)
         out[c] = quiet[c] ? x[c] : NAN;
     }
 }
-

@@ -10,7 +10,8 @@
  * within BETWEEN_CONTENDED of the quickest such loop of the row, both
  * variants' (create, read, write: their matched loops are the same
  * statements in every variant), and for every cell of another op, and
- * of a row with fewer than 2 quiet pairs.  Returns the cells with both figures that are not quiet. */
+ * of a row with fewer than 2 quiet pairs.  Returns the cells with both
+ * figures that are not quiet. */
 size_t pool_quiet_pairs(int op, const double *xloop, const double *yloop,
                         const double *xv, const double *yv, size_t cells,
                         int *quiet);
