@@ -161,6 +161,29 @@ class ClosedPipeTest(TempDirTest, RunDirCheck):
         self.assertEqual(read_tsv(os.path.join(run, "failures.tsv")), [])
         self.assertLess(len(meta["scenarios"]), 4)
 
+    def test_reader_gone_before_the_first_line(self):
+        """SIGPIPE on the first progress line, before the interpreter step:
+        that step is not started, which is no failure (CI once saw a
+        failures.tsv row "not started: interrupted by signal 13")."""
+        out = os.path.join(self.tmp, "out")
+        r, w = os.pipe()
+        os.close(r)
+        try:
+            rc = subprocess.run([BIN, "run", self.write("s.py", scenario()),
+                                 "--n", N, "--no-timing", "--out", out],
+                                stdout=subprocess.DEVNULL, stderr=w,
+                                env=dict(os.environ, SLOTBENCH_ROOT=ROOT),
+                                timeout=120).returncode
+        finally:
+            os.close(w)
+        self.assertEqual(rc, 141)
+        run = self.run_dir(out)
+        meta = self.assert_parseable(run)
+        self.assertEqual(meta["status"], "partial")
+        self.assertEqual(meta["interrupted_by"], "Broken pipe")
+        self.assertEqual(read_tsv(os.path.join(run, "failures.tsv")), [])
+        self.assertEqual(meta["scenarios"], [])
+
 
 class LatestTest(TempDirTest, RunDirCheck):
 
