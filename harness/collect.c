@@ -175,6 +175,30 @@ bench_of(const collect_stamp *stamp, json_t *e)
     return -1;
 }
 
+/* Append a copy of entry e to dst, stamped as round stamp->round. */
+static void
+append_stamped(json_t *dst, json_t *e, const collect_stamp *stamp)
+{
+    int vi = bench_of(stamp, e);
+    json_t *copy = json_copy(e);
+    /* One family per variant across rounds, as if libbenchmark had run
+     * the rounds as repetitions. */
+    if (vi >= 0) {
+        json_object_set_new(copy, "family_index", json_integer(vi));
+        json_object_set_new(copy, "per_family_instance_index",
+                            json_integer(0));
+    }
+    json_object_set_new(copy, "repetition_index",
+                        json_integer((json_int_t)stamp->round));
+    json_object_set_new(copy, "repetitions",
+                        json_integer((json_int_t)stamp->rounds));
+    json_object_set_new(copy, "slotbench_round",
+                        json_integer((json_int_t)stamp->round));
+    json_object_set_new(copy, "slotbench_process",
+                        json_integer(stamp->process));
+    json_array_append_new(dst, copy);
+}
+
 int
 collect_round(collector *c, json_t *op_report, const collect_stamp *stamp,
               char *err)
@@ -186,27 +210,20 @@ collect_round(collector *c, json_t *op_report, const collect_stamp *stamp,
         return -1;
     }
     json_array_foreach(json_object_get(report, "benchmarks"), i, e) {
-        int vi = bench_of(stamp, e);
-        json_t *copy = json_copy(e);
-        /* One family per variant across rounds, as if libbenchmark had
-         * run the rounds as repetitions. */
-        if (vi >= 0) {
-            json_object_set_new(copy, "family_index", json_integer(vi));
-            json_object_set_new(copy, "per_family_instance_index",
-                                json_integer(0));
-        }
-        json_object_set_new(copy, "repetition_index",
-                            json_integer((json_int_t)stamp->round));
-        json_object_set_new(copy, "repetitions",
-                            json_integer((json_int_t)stamp->rounds));
-        json_object_set_new(copy, "slotbench_round",
-                            json_integer((json_int_t)stamp->round));
-        json_object_set_new(copy, "slotbench_process",
-                            json_integer(stamp->process));
-        json_array_append_new(dst, copy);
+        append_stamped(dst, e, stamp);
     }
     json_decref(report);
     return 0;
+}
+
+void
+collect_keep_pilot_error(json_t *report, json_t *op_report,
+                         const collect_stamp *stamp, const opbench *b)
+{
+    json_t *e = find_entry(report, b->name);
+    if (e && gbjson_skip_message(e)) {
+        append_stamped(json_object_get(op_report, "benchmarks"), e, stamp);
+    }
 }
 
 void

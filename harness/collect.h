@@ -48,6 +48,14 @@ typedef struct {
 int collect_round(collector *c, json_t *op_report,
                   const collect_stamp *stamp, char *err);
 
+/* The entry of b in a pilot's report when it says an error (the scenario
+ * raised before the rounds), appended to op_report's "benchmarks" stamped
+ * as stamp's round: timing.json shows the failed benchmark whether the
+ * pilot or a round met the error. */
+void collect_keep_pilot_error(json_t *report, json_t *op_report,
+                              const collect_stamp *stamp,
+                              const opbench *b);
+
 /* Set "slotbench_process" on every entry of gbench's benchmarks that has
  * none (the shim's). */
 void collect_stamp_process(json_t *gbench, int process);

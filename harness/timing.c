@@ -288,13 +288,17 @@ add_error(timing_state *t, const opbench *b, const char *e)
  * up and fixes its iteration count so that a repetition takes about
  * min_time of CPU time (collect_iterations); then the specialized
  * instructions, read after this warm-up.  A variant the filter left out,
- * or that failed, keeps iterations 0 and takes no part in the rounds.
+ * or that failed, keeps iterations 0 and takes no part in the rounds
+ * (a failed one's entry goes into op_report, for timing.json).
  * Returns how many take part, or -1 with a message. */
 static int
-pilot(timing_state *t, char *err)
+pilot(timing_state *t, json_t *op_report, char *err)
 {
     json_t *report = NULL;
     int n = 0;
+    collect_stamp stamp = {.round = 0, .rounds = t->rounds,
+                           .process = t->process, .benches = t->benches,
+                           .nb = t->nb};
     gbench_clear();
     for (int i = 0; i < t->nb; i++) {
         opbench *b = &t->benches[i];
@@ -315,6 +319,7 @@ pilot(timing_state *t, char *err)
         b->iterations = collect_iterations(report, b, t->min_time, &e);
         if (e) {
             add_error(t, b, e);
+            collect_keep_pilot_error(report, op_report, &stamp, b);
         }
         if (b->iterations > 0 && specialized_find(b, t->dis, err) < 0) {
             add_error(t, b, err);
@@ -444,7 +449,7 @@ time_op(timing_state *t, int op, char *err)
     memset(t->benches, 0, sizeof *t->benches * (size_t)t->nb);
     n = prepare_op(t, op);
     double t0 = sb_now();
-    if (n > 0 && (n = pilot(t, err)) < 0) {
+    if (n > 0 && (n = pilot(t, op_report, err)) < 0) {
         goto error;
     }
     if (n > 0 && run_rounds(t, op, op_report, err) < 0) {
