@@ -302,7 +302,9 @@ const option_def options_table[] = {
      "from one process to the next and over the run (1: the interval "
      "covers one process only, and says so); sets the at-scale ops' "
      "scale processes too "
-     "(theirs by default: " SB_STR(SCALE_DEFAULT_PROCESSES) ")"},
+     "(theirs by default: " SB_STR(SCALE_DEFAULT_PROCESSES) ", up to "
+     SB_STR(SCALE_MAX_PROCESSES) " for smaller populations, as player's "
+     "100,000)"},
     {"rounds", 0, ARG_COUNT, "R", OPTIONS_RUN, RUN_FIELD(timing.rounds), 0,
      1, 999, NULL, show_rounds, extra_rounds,
      "timing rounds per process, odd: a round times each variant of an op "

@@ -143,8 +143,9 @@ run_scenario(run_record *rec, const run_options *o, const task_limits *lim,
         sb_warn("warning: %s: with N = %lld, %s", name, n, memory_advice(n));
     }
     long long scale_k, sweep_k, rounds;
-    scale_defaults(&o->timing, 0, &scale_k, &rounds);
-    scale_defaults(&o->timing, 1, &sweep_k, &rounds);
+    scale_defaults(&o->timing, 0, scale_instances(desc, n), &scale_k,
+                   &rounds);
+    scale_defaults(&o->timing, 1, 0, &sweep_k, &rounds);
     progress_plan(desc, n, pilot_needed(n), o->sweep, o->nsweep,
                   o->no_timing ? 0 : (int)timing_processes(&o->timing),
                   (int)scale_k, (int)sweep_k);

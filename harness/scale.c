@@ -56,15 +56,31 @@
 #define QUICK_MIN_TIME 0.005
 
 void
-scale_defaults(const timing_options *t, int sweep, long long *processes,
-               long long *rounds)
+scale_defaults(const timing_options *t, int sweep, double instances,
+               long long *processes, long long *rounds)
 {
+    long long k = SCALE_DEFAULT_PROCESSES;
+    if (instances > 0 &&
+        instances * SCALE_MAX_PROCESSES <= SCALE_BUDGET_INSTANCES) {
+        k = SCALE_MAX_PROCESSES;
+    }
+    else if (instances > 0 &&
+             instances * SCALE_DEFAULT_PROCESSES < SCALE_BUDGET_INSTANCES) {
+        k = (long long)(SCALE_BUDGET_INSTANCES / instances);
+    }
     *processes = t->processes > 0 ? t->processes
                : t->quick ? 1
-               : sweep ? SCALE_SWEEP_PROCESSES : SCALE_DEFAULT_PROCESSES;
+               : sweep ? SCALE_SWEEP_PROCESSES : k;
     *rounds = t->rounds > 0 ? t->rounds
             : t->quick ? QUICK_ROUNDS
             : sweep ? SCALE_SWEEP_ROUNDS : SCALE_DEFAULT_ROUNDS;
+}
+
+double
+scale_instances(json_t *desc, long long n)
+{
+    return (double)n *
+           (double)json_array_size(json_object_get(desc, "variants"));
 }
 
 void

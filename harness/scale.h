@@ -39,6 +39,19 @@
  * It costs make bench about 20 s (build_gc is most of it: person's takes
  * 1.1 s a round, row's 1.7 s).  The walks had 3 already. */
 #define SCALE_DEFAULT_PROCESSES 5
+/* A scenario whose populations are smaller gets more processes, up to
+ * SCALE_MAX_PROCESSES, as many as keep N x variants x K within
+ * SCALE_BUDGET_INSTANCES (person and row at 1,000,000 keep 5).  With 5,
+ * player's walks (100,000 instances) had their processes split 2 to 3
+ * between two speeds (update 0.33-0.38 against 0.60 in one run of
+ * 2026-12-02, interval [0.21, 1.08]; scan_random up to +-74%); with 16
+ * their intervals were +-1.8-12% in five runs, but each run took 30-40 s
+ * longer (a player scale process took about 3 s that day).  8 is the
+ * middle: q(8) = 1.21 Shamos scales from 28 pairs, against 1.81 from 10.
+ * A pure function of the scenario, not of the machine's speed: the same
+ * command runs the same processes. */
+#define SCALE_MAX_PROCESSES 8
+#define SCALE_BUDGET_INSTANCES 10e6
 #define SCALE_DEFAULT_ROUNDS 3
 #define SCALE_BUILD_ROUNDS 3
 #define SCALE_SWEEP_PROCESSES 1
@@ -47,9 +60,15 @@
 /* The scale processes per scenario and the rounds of the walks in each
  * that a run with timing options t asks for: t->processes and t->rounds
  * when given, else the defaults above (--quick: one process of 3 rounds;
- * a sweep point, sweep != 0: SCALE_SWEEP_*). */
-void scale_defaults(const timing_options *t, int sweep, long long *processes,
-                    long long *rounds);
+ * a sweep point, sweep != 0: SCALE_SWEEP_*).  instances: N times the
+ * scenario's variants, for the budget above (0: not known, the default
+ * K). */
+void scale_defaults(const timing_options *t, int sweep, double instances,
+                    long long *processes, long long *rounds);
+
+/* instances for scale_defaults: n times the variants of desc (a
+ * scenario's description, as the describe child reports it). */
+double scale_instances(json_t *desc, long long n);
 
 typedef struct {
     long long n;        /* instances per variant */

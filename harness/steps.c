@@ -436,7 +436,7 @@ scale_args(const timing_options *t, long long n, int process, int sweep,
 {
     int k = 0;
     long long procs, walk;
-    scale_defaults(t, sweep, &procs, &walk);
+    scale_defaults(t, sweep, 0, &procs, &walk);
     snprintf(nbuf, 32, "%lld", n);
     extra[k++] = "--n";
     extra[k++] = nbuf;
@@ -496,7 +496,7 @@ pooled_begin_scale(pooled_step *s, run_record *rec, const task_limits *lim,
     s->n = n;
     s->scale = 1;
     s->sweep = sweep;
-    scale_defaults(t, sweep, &procs, &walk);
+    scale_defaults(t, sweep, scale_instances(desc, n), &procs, &walk);
     s->k = (int)procs;
     pool_init(&s->pl, desc, t->margin_pct, walk, s->k, t->quick);
     s->begun = 1;

@@ -257,6 +257,34 @@ def embedded_python(run):
     return exe if os.access(exe, os.X_OK) else sys.executable
 
 
+class ProcessesBySize(unittest.TestCase):
+    """The scale processes a scenario gets by default follow its size: N x
+    variants x K within 10,000,000 instances, 5 to 8 processes (person at
+    1,000,000 keeps 5, player at 100,000 gets 8); --processes overrides.
+    Only scan, one round, small N: cheap processes."""
+
+    def processes(self, n, *extra):
+        with tempfile.TemporaryDirectory(prefix="slotbench-k-") as tmp:
+            path = os.path.join(tmp, "k.py")
+            with open(path, "w") as f:
+                f.write(SCENARIO.replace(
+                    'OPS = ("build", "build_gc", "scan", "scan_random", '
+                    '"update")', 'OPS = ("scan",)'))
+            out = os.path.join(tmp, "results")
+            p = slotbench("run", path, "--n", str(n), "--quiet", "--rounds",
+                          "1", "--min-time", "0.001", "--out", out, *extra,
+                          timeout=600)
+            self.assertEqual(p.returncode, 0, p.stderr[-2000:])
+            rows = read_tsv(os.path.join(out, "latest", "processes.tsv"))
+            return {r["process"] for r in rows if r["op"] == "scan"}
+
+    def test_small_population_gets_more_processes(self):
+        self.assertEqual(len(self.processes(2000)), 8)
+
+    def test_processes_option_overrides(self):
+        self.assertEqual(len(self.processes(2000, "--processes", "2")), 2)
+
+
 class CrossCheck(unittest.TestCase):
     """Plain python3 (stdlib, a fresh process) walks person's instances in
     the same shuffled order and agrees with slotbench's scan_random ratio
