@@ -45,9 +45,10 @@
  * player's walks (100,000 instances) had their processes split 2 to 3
  * between two speeds (update 0.33-0.38 against 0.60 in one run of
  * 2026-12-02, interval [0.21, 1.08]; scan_random up to +-74%); with 16
- * their intervals were +-1.8-12% in five runs, but each run took 30-40 s
- * longer (a player scale process took about 3 s that day).  8 is the
- * middle: q(8) = 1.21 Shamos scales from 28 pairs, against 1.81 from 10.
+ * their intervals were +-1.8-12% in five runs, for 11 more processes of
+ * 1.4 s each (make bench's 7 minutes would take 15 s more).  8 is the
+ * middle, about 5 s: q(8) = 1.21 Shamos scales from 28 pairs, against
+ * 1.81 from 10.
  * A pure function of the scenario, not of the machine's speed: the same
  * command runs the same processes. */
 #define SCALE_MAX_PROCESSES 8
