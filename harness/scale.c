@@ -59,15 +59,11 @@ void
 scale_defaults(const timing_options *t, int sweep, double instances,
                long long *processes, long long *rounds)
 {
-    long long k = SCALE_DEFAULT_PROCESSES;
-    if (instances > 0 &&
-        instances * SCALE_MAX_PROCESSES <= SCALE_BUDGET_INSTANCES) {
-        k = SCALE_MAX_PROCESSES;
-    }
-    else if (instances > 0 &&
-             instances * SCALE_DEFAULT_PROCESSES < SCALE_BUDGET_INSTANCES) {
-        k = (long long)(SCALE_BUDGET_INSTANCES / instances);
-    }
+    double fit = instances > 0 ? floor(SCALE_BUDGET_INSTANCES / instances)
+                               : 0;
+    long long k = fit >= SCALE_MAX_PROCESSES ? SCALE_MAX_PROCESSES
+                : fit > SCALE_DEFAULT_PROCESSES ? (long long)fit
+                : SCALE_DEFAULT_PROCESSES;
     *processes = t->processes > 0 ? t->processes
                : t->quick ? 1
                : sweep ? SCALE_SWEEP_PROCESSES : k;

@@ -24,12 +24,11 @@ step_interpreter(run_record *rec, const task_limits *lim)
     if (res.outcome == CHILD_OK) {
         json_object_set(rec->results.meta, "python",
                         json_object_get(res.json, "interp"));
+        child_result_free(&res);
     }
-    else if (res.outcome != CHILD_INTERRUPTED) {
-        /* Interrupted is said by meta.json, as for every other step. */
-        record_failure(rec, "", "", "interpreter", &res);
+    else {
+        record_gave_up(rec, "", "", "interpreter", &res);
     }
-    child_result_free(&res);
 }
 
 /* Phase of a describe failure: the child says import or validation. */
