@@ -39,16 +39,16 @@ int stats_between_diff(const double *est, size_t k, double level,
 double stats_between_quantile(size_t k, double level);
 
 /* Pairs whose reference work (a repetition's matched loop) ran this much
- * slower than the quickest, and slower than half the others, are left out
+ * slower than the quickest are left out, where they are the fewer
  * (stats_quiet, pool_quiet.h). */
 #define BETWEEN_CONTENDED 0.10
 
 /* Which of k measurements ran on a quiet CPU, by a gauge each measured
  * alongside its figure, the same work for every variant (a pair's slower
  * matched loop, ns per statement): keep[i] = 1 for those within tol of
- * least (the quickest such work seen; NAN: the least of gauge) and for
- * those no slower than the lower median of gauge, so that at most half
- * are left out; 0 for the others; one without a gauge (NAN) is kept.
+ * least (the quickest such work seen; NAN: the least of gauge), 0 for
+ * the others, provided those within tol are at least half of the gauged;
+ * if fewer, every one is kept (1).  One without a gauge (NAN) is kept.
  * Returns how many are left out. */
 size_t stats_quiet(const double *gauge, size_t k, double least, double tol,
                    int *keep);

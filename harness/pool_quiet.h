@@ -9,11 +9,11 @@
  * figure (xv, yv).  quiet[c] is 1 where both repetitions' loops are
  * within BETWEEN_CONTENDED of the quickest such loop of the row, both
  * variants' (create, read, write: their matched loops are the same
- * statements in every variant), or where the slower of the two is no
- * slower than the row's median pair's (at most half the pairs are left
- * out: between.c says why), and for every cell of another op, and of a
- * row with fewer than 2 quiet pairs.  Returns the cells with both
- * figures that are not quiet. */
+ * statements in every variant), and for every cell of another op, of a
+ * row where fewer than half the pairs are quick so (the contended speed
+ * is the machine's then: between.c says why) and of a row with fewer
+ * than 2 quiet pairs.  Returns the cells with both figures that are not
+ * quiet. */
 size_t pool_quiet_pairs(int op, const double *xloop, const double *yloop,
                         const double *xv, const double *yv, size_t cells,
                         int *quiet);

@@ -159,8 +159,8 @@ def loop_times(doc, name):
 def quiet_pairs(doc, scenario, variant, baseline, op):
     """{(process, round): quiet} of variant against baseline: a pair is
     left out as contended when either repetition's matched loop ran over
-    10% slower than the quickest of both variants' and its slower loop
-    is slower than the row's lower-median pair's (pool_quiet.h)."""
+    10% slower than the quickest of both variants', provided such pairs
+    are fewer than half the row's (pool_quiet.h)."""
     if op not in ("create", "read", "write"):
         return None  # the only ops with a matched loop
     x = loop_times(doc, f"{scenario}/{variant}/{op}")
@@ -169,9 +169,10 @@ def quiet_pairs(doc, scenario, variant, baseline, op):
         return None
     least = min(list(x.values()) + list(y.values()))
     gauge = {k: max(x[k], y[k]) for k in x if k in y}
-    ordered = sorted(gauge.values())
-    limit = max(least * 1.10, ordered[(len(ordered) - 1) // 2])
+    limit = least * 1.10
     quiet = {k: g <= limit + 1e-9 for k, g in gauge.items()}
+    if 2 * sum(quiet.values()) < len(quiet):
+        quiet = {k: True for k in quiet}  # contended is the machine
     # Fewer than 2 quiet: the row is of every pair rather than of none.
     return (quiet if sum(quiet.values()) >= 2
             else {k: True for k in quiet})

@@ -208,9 +208,9 @@ class ThreeProcessesTest(TempDirTest):
     def check_left_out(self, r, mine, kept, what):
         """A pair of create (the op here with a matched loop) is left out
         when either repetition's matched loop ran over 10% slower than the
-        quickest and than the median pair's, and only then (never more
-        than half the pairs); a process left with no pair is left out
-        of the row; ratios.tsv counts both."""
+        quickest, and only where such pairs are fewer than half the row's;
+        a process left with no pair is left out of the row; ratios.tsv
+        counts both."""
         self.assertEqual(r["processes"], str(len(kept)), what)
         self.assertEqual(r["left_out"], str(len(mine) - len(kept)), what)
         quiet = quiet_pairs(self.doc, "pooled", r["variant"], r["baseline"],

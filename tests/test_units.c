@@ -747,8 +747,8 @@ between_coverage(const char *dir)
 
 /* stats_quiet: a process whose gauge (its matched loop's ns) is within tol
  * of the quickest's is kept, one without a gauge too; the others are left
- * out and counted, but never more than half: on a machine slow for most
- * of the run the slower half goes. */
+ * out and counted, but only where they are the fewer: on a machine slow
+ * for most of the run every one is kept. */
 static int
 quiet_processes(const char *dir)
 {
@@ -767,13 +767,22 @@ quiet_processes(const char *dir)
     double five[] = {2.0, 2.0, 2.0, 2.3, 2.5};
     CHECK(stats_quiet(five, 5, NAN, 0.10, keep) == 2);
     CHECK(stats_quiet(five, 5, 2.1, 0.10, keep) == 1 && keep[3] == 1);
-    /* Two quick of seven: the rule stops at the lower median (5.5). */
+    /* Two quick of seven: every one is kept; three of five quick, within
+     * tol of 3.88, and the slow two go. */
     double busy[] = {3.9, 5.6, 8.2, 4.5, 5.5, 7.7, 3.88};
-    int bwant[] = {1, 0, 0, 1, 1, 0, 1};
-    CHECK(stats_quiet(busy, 7, NAN, 0.10, keep) == 3);
+    CHECK(stats_quiet(busy, 7, NAN, 0.10, keep) == 0);
     for (size_t i = 0; i < 7; i++) {
-        CHECK(keep[i] == bwant[i]);
+        CHECK(keep[i] == 1);
     }
+    double half[] = {3.9, 5.6, 4.2, 7.7, 3.88};
+    int hwant[] = {1, 0, 1, 0, 1};
+    CHECK(stats_quiet(half, 5, NAN, 0.10, keep) == 2);
+    for (size_t i = 0; i < 5; i++) {
+        CHECK(keep[i] == hwant[i]);
+    }
+    /* Exactly half quick (two of four): the slow half goes. */
+    double even[] = {3.9, 5.6, 3.88, 7.7};
+    CHECK(stats_quiet(even, 4, NAN, 0.10, keep) == 2 && keep[0] && !keep[1]);
     return 0;
 }
 
@@ -802,16 +811,22 @@ quiet_pairs(const char *dir)
     double sl[] = {2.0, 3.0}, fl[] = {3.0, 2.0};
     CHECK(pool_quiet_pairs(OP_READ, sl, fl, xv, yv, 2, quiet) == 0);
     CHECK(quiet[0] == 1 && quiet[1] == 1);
-    /* One quick repetition, the rest slow at several speeds: the pairs
-     * over the median pair's slower loop (3.2) are left out, not all but
-     * the quick one's. */
+    /* One quick repetition (1.6), every pair slower than it by over 10%:
+     * contended is the machine, and the row keeps them all. */
     double bx[] = {1.6, 3.2, 2.8, 3.4, 2.9, 3.1};
     double by[] = {2.9, 3.0, 2.7, 2.8, 3.5, 3.2};
-    int bwant[] = {1, 1, 1, 0, 0, 1};
     double v6[] = {1.7, 1.7, 1.7, 1.7, 1.7, 1.7};
-    CHECK(pool_quiet_pairs(OP_READ, bx, by, v6, v6, 6, quiet) == 2);
+    CHECK(pool_quiet_pairs(OP_READ, bx, by, v6, v6, 6, quiet) == 0);
     for (size_t i = 0; i < 6; i++) {
-        CHECK(quiet[i] == bwant[i]);
+        CHECK(quiet[i] == 1);
+    }
+    /* Three of six pairs quick (within 10% of 2.7): the slow three go. */
+    double hx[] = {2.7, 3.2, 2.8, 3.4, 2.9, 2.75};
+    double hy[] = {2.9, 3.0, 2.7, 2.8, 3.5, 2.8};
+    int hwant[] = {1, 0, 1, 0, 0, 1};
+    CHECK(pool_quiet_pairs(OP_READ, hx, hy, v6, v6, 6, quiet) == 3);
+    for (size_t i = 0; i < 6; i++) {
+        CHECK(quiet[i] == hwant[i]);
     }
     double out[6];
     pool_quiet_values(xv, want, 6, out);
