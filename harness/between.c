@@ -208,30 +208,23 @@ size_t
 stats_quiet(const double *gauge, size_t k, double least, double tol,
             int *keep)
 {
-    double *v = sb_xmalloc(sizeof *v * (k + 1));
-    size_t m = 0, out = 0;
-    for (size_t i = 0; i < k; i++) {
-        if (isfinite(gauge[i])) {
-            v[m++] = gauge[i];
-        }
-    }
+    size_t m = 0, quick = 0, out = 0;
     if (!isfinite(least)) {
         least = INFINITY;
-        for (size_t i = 0; i < m; i++) {
-            least = v[i] < least ? v[i] : least;
+        for (size_t i = 0; i < k; i++) {
+            least = isfinite(gauge[i]) && gauge[i] < least ? gauge[i] : least;
         }
     }
     double limit = least * (1 + tol);
-    size_t quick = 0;
-    for (size_t i = 0; i < m; i++) {
-        quick += v[i] <= limit;
+    for (size_t i = 0; i < k; i++) {
+        m += isfinite(gauge[i]);
+        quick += isfinite(gauge[i]) && gauge[i] <= limit;
     }
     /* Fewer than half quick: the contended speed is this run's machine. */
     for (size_t i = 0; i < k; i++) {
         keep[i] = 2 * quick < m || !isfinite(gauge[i]) || gauge[i] <= limit;
         out += !keep[i];
     }
-    free(v);
     return out;
 }
 
